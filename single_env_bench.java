@@ -1,5 +1,1578 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-public class single_env_bench {
-    public static void main(String[] args) { System.out.println("single_env_bench: not yet implemented"); }
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m
+
+// single_env_bench — benchmarks ONE environment (an image and a runtime class) of mmb.
+//
+// Reads top-down like a table of contents:
+//   1. CLI            the options, their validation, exit codes
+//   2. Plan           which trials to run (sizes × trials, minus those already in the file)
+//   3. TrialRunner    one trial: launch → lifecycle → output protocol → samples → metrics
+//   4. Backends       where a trial's workload runs: Local (a process in its own cgroup), K8s (a pod)
+//   5. cgroups        finding hierarchies, reading v1/v2 files, units converted once
+//   6. Sampler        periodic samples inside the BENCH_START..BENCH_END window
+//   7. Protocol       parsing mmb's output lines
+//   8. Results        the JSON file: derived metrics, host fingerprint, atomic incremental writes
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.StartedProcess;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.io.*;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Instant;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+@Command(name = "single_env_bench", mixinStandardHelpOptions = true, version = "single_env_bench " + single_env_bench.VERSION,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Benchmarks ONE environment of mmb (an image and a runtime class): runs each trial, follows "
+                + "its lifecycle, parses mmb's output, samples the workload's cgroup, and writes one JSON file:",
+                "  <results-dir>/<results-subfolder-name>/<image name>_<runtime class>.json", ""},
+        footer = {"", "Exit status:",
+                "  0    every trial ran and its result is valid",
+                "  1    at least one trial failed or reported valid=false",
+                "  2    bad command line",
+                "  3    the runtime of this environment is not installed (local backend): skipped",
+                "  4    setup error before any trial (missing build, results file exists, kubectl/cluster problem)",
+                "  130  interrupted (SIGINT/SIGTERM); every completed trial is in the file"})
+public class single_env_bench implements Callable<Integer> {
+    static final String VERSION = "0.1.0";
+    static final int EXIT_OK = 0, EXIT_TRIAL_FAILED = 1, EXIT_USAGE = 2, EXIT_RUNTIME_MISSING = 3, EXIT_SETUP = 4,
+            EXIT_INTERRUPTED = 130;
+
+    // ======================================================================================== 1. CLI
+    @Option(names = "--image", required = true, paramLabel = "IMAGE",
+            description = "Image of the environment, e.g. mmb-wasm:latest (local backend: selects the build).")
+    String image;
+    @Option(names = "--runtime-class", defaultValue = "default", paramLabel = "NAME",
+            description = "default (runc), wasmtime, wasmedge, wasmer, wamr; local backend also node. Default: ${DEFAULT-VALUE}.")
+    String runtimeClass;
+    @Option(names = "--backend", defaultValue = "k8s", paramLabel = "local|k8s",
+            description = "Where trials run: k8s (pods through kubectl) or local (processes in their own cgroup). Default: ${DEFAULT-VALUE}.")
+    String backend;
+    @Option(names = "--sizes", defaultValue = "256,512", split = ",", paramLabel = "N",
+            description = "Matrix sizes (1..8192). Default: ${DEFAULT-VALUE}.")
+    List<String> sizes;
+    @Option(names = "--trials", defaultValue = "3", paramLabel = "N", description = "Trials per size. Default: ${DEFAULT-VALUE}.")
+    int trials;
+    @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Timed part of each trial, seconds (decimals allowed). Default: ${DEFAULT-VALUE}.")
+    double duration;
+    @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Warm up before timing (--no-warmup: cold). Results are keyed <size>_warm or <size>_cold. Default: on.")
+    boolean warmup;
+    @Option(names = "--warmup-seconds", defaultValue = "5", paramLabel = "SECONDS", description = "Warmup length. Default: ${DEFAULT-VALUE}.")
+    double warmupSeconds;
+    @Option(names = "--interval", defaultValue = "1.0", paramLabel = "SECONDS",
+            description = "Sampling interval (>= 0.01), plus one sample exactly at each end of the window. Default: ${DEFAULT-VALUE}.")
+    double interval;
+    @Option(names = "--namespace", defaultValue = "default", paramLabel = "NS", description = "k8s namespace. Default: ${DEFAULT-VALUE}.")
+    String namespace;
+    @Option(names = "--results-dir", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+    Path resultsDir;
+    @Option(names = "--results-subfolder-name", defaultValue = "initial_bm", paramLabel = "NAME",
+            description = "Subfolder of --results-dir for this run. Default: ${DEFAULT-VALUE}.")
+    String resultsSubfolder;
+    @Option(names = "--cpu-limit", paramLabel = "CORES", description = "CPU limit in cores (decimals), e.g. 0.5. Default: none.")
+    Double cpuLimit;
+    @Option(names = "--memory-limit", paramLabel = "QUANTITY", description = "Memory limit, bytes or Ki/Mi/Gi/K/M/G, e.g. 512Mi. Default: none.")
+    String memoryLimit;
+    @Option(names = "--resume", description = "Keep the existing file and run only the missing (or interrupted) trials.")
+    boolean resume;
+    @Option(names = "--overwrite", description = "Replace an existing results file.")
+    boolean overwrite;
+    @Option(names = "--dry-run", description = "Print the plan (command or pod manifest, trials) and run nothing.")
+    boolean dryRun;
+    @Option(names = "--timeout-margin", defaultValue = "60", paramLabel = "SECONDS",
+            description = "A trial fails when BENCH_END has not arrived within warmup + duration + this margin after the workload runs. Default: ${DEFAULT-VALUE}.")
+    double timeoutMargin;
+    @Option(names = "--run-id", paramLabel = "ID", description = "Label of this run (k8s pod labels, local cgroup names). Default: generated.")
+    String runId;
+    @Option(names = "--artifact", paramLabel = "PATH", description = "local: run this file instead of the build matching --image.")
+    Path artifact;
+    @Option(names = "--build-dir", paramLabel = "DIR", description = "local: where `make build` put the builds. Default: build/ next to this script.")
+    Path buildDir;
+    @Option(names = "--sampler", defaultValue = "auto", paramLabel = "auto|cgroup|procfs",
+            description = "local: cgroup (a fresh cgroup per trial, needs root), procfs (process tree, no limits), auto. Default: ${DEFAULT-VALUE}.")
+    String sampler;
+    @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR",
+            description = "Where the cgroup file systems are mounted. Default: ${DEFAULT-VALUE}.")
+    Path cgroupRoot;
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "k8s: passed to every kubectl call.")
+    String kubeconfig;
+    @Option(names = "--context", paramLabel = "NAME", description = "k8s: passed to every kubectl call.")
+    String context;
+    @Option(names = "--node", paramLabel = "NAME", description = "k8s: pin pods to this node (it must be this machine for sampling).")
+    String node;
+    @Option(names = "--image-pull-policy", defaultValue = "IfNotPresent", paramLabel = "POLICY",
+            description = "k8s: Always, IfNotPresent or Never. Default: ${DEFAULT-VALUE} (an imported :latest image fails with Always).")
+    String imagePullPolicy;
+    @Option(names = "--startup-timeout", defaultValue = "180", paramLabel = "SECONDS",
+            description = "k8s: a pod not running within this time fails its trial. Default: ${DEFAULT-VALUE}.")
+    double startupTimeout;
+    @Option(names = "--keep-pods", description = "k8s: do not delete pods after their trial (debugging).")
+    boolean keepPods;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status (tests call this). */
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new single_env_bench());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("single_env_bench: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try 'single_env_bench --help' for the options.");
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof SetupException s) {
+                c.getErr().println("single_env_bench: " + s.getMessage());
+                return s.exitCode;
+            }
+            c.getErr().println("single_env_bench: internal error: " + ex);
+            return EXIT_SETUP;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        Plan plan = Plan.of(this);
+        try (Backend be = Backend.create(this)) {
+            ResultStore store = ResultStore.open(this, be);
+            List<TrialKey> todo = plan.missingFrom(store);
+            if (dryRun) {
+                System.out.println(Json.pretty(store.environment()));
+                System.out.printf("Plan: %d trial(s) to run (%d planned, %d already in %s).%n",
+                        todo.size(), plan.all().size(), plan.all().size() - todo.size(), store.file());
+                todo.forEach(k -> System.out.println("  " + k));
+                return EXIT_OK;
+            }
+            be.preflight();
+            return new TrialRunner(this, be, store).runAll(todo);
+        }
+    }
+
+    /** Value checks picocli cannot express; each names the flag. */
+    void validate() {
+        CommandLine cl = spec.commandLine();
+        List<Integer> parsedSizes = new ArrayList<>();
+        for (String s : sizes) {
+            try {
+                int n = Integer.parseInt(s.trim());
+                if (n < 1 || n > 8192) throw new NumberFormatException();
+                parsedSizes.add(n);
+            } catch (NumberFormatException e) {
+                throw new ParameterException(cl, "--sizes: '" + s + "' is not an integer from 1 to 8192 (e.g. --sizes 256,512)");
+            }
+        }
+        this.sizeValues = parsedSizes;
+        if (trials < 1 || trials > 10000) throw new ParameterException(cl, "--trials: must be from 1 to 10000, got " + trials);
+        if (!(duration > 0) || duration > 86400) throw new ParameterException(cl, "--duration: must be > 0 seconds (at most 86400), got " + duration);
+        if (!(warmupSeconds >= 0) || warmupSeconds > 86400) throw new ParameterException(cl, "--warmup-seconds: must be >= 0, got " + warmupSeconds);
+        if (!(interval >= 0.01) || interval > 3600) throw new ParameterException(cl, "--interval: must be at least 0.01 seconds, got " + interval);
+        if (!(timeoutMargin > 0)) throw new ParameterException(cl, "--timeout-margin: must be > 0 seconds");
+        if (!(startupTimeout > 0)) throw new ParameterException(cl, "--startup-timeout: must be > 0 seconds");
+        if (!List.of("local", "k8s").contains(backend))
+            throw new ParameterException(cl, "--backend: expected 'local' or 'k8s', got '" + backend + "'");
+        if (!List.of("auto", "cgroup", "procfs").contains(sampler))
+            throw new ParameterException(cl, "--sampler: expected auto, cgroup or procfs, got '" + sampler + "'");
+        if (!List.of("Always", "IfNotPresent", "Never").contains(imagePullPolicy))
+            throw new ParameterException(cl, "--image-pull-policy: expected Always, IfNotPresent or Never, got '" + imagePullPolicy + "'");
+        if (cpuLimit != null && !(cpuLimit >= 0.01 && cpuLimit <= 1024))
+            throw new ParameterException(cl, "--cpu-limit: cores from 0.01 to 1024 (e.g. 0.5), got " + cpuLimit);
+        if (memoryLimit != null) {
+            Long bytes = Quantity.bytes(memoryLimit);
+            if (bytes == null || bytes < 4L << 20)
+                throw new ParameterException(cl, "--memory-limit: expected a size of at least 4Mi like 512Mi, 1Gi or 268435456, got '" + memoryLimit + "'");
+        }
+        if (resume && overwrite) throw new ParameterException(cl, "--resume and --overwrite exclude each other: pick one");
+        if (!Names.IMAGE.matcher(image).matches())
+            throw new ParameterException(cl, "--image: '" + Names.printable(image) + "' is not an image reference like mmb-wasm:latest");
+        if (!Names.DNS_LABEL.matcher(runtimeClass).matches())
+            throw new ParameterException(cl, "--runtime-class: '" + Names.printable(runtimeClass) + "' is not a DNS-1123 name (lower-case letters, digits, '-')");
+        if (!Names.DNS_LABEL.matcher(namespace).matches())
+            throw new ParameterException(cl, "--namespace: '" + Names.printable(namespace) + "' is not a DNS-1123 label (lower-case letters, digits, '-', at most 63)");
+        if (!Names.FOLDER.matcher(resultsSubfolder).matches())
+            throw new ParameterException(cl, "--results-subfolder-name: '" + Names.printable(resultsSubfolder)
+                    + "' must be a plain folder name (letters, digits, '.', '_', '-'; no '/' or leading '.')");
+        if (runId == null) runId = Names.newRunId();
+        else if (!Names.DNS_LABEL.matcher(runId).matches() || runId.length() > 40)
+            throw new ParameterException(cl, "--run-id: '" + Names.printable(runId) + "' must be a DNS-1123 label of at most 40 characters");
+        if (node != null && !Names.DNS_SUBDOMAIN.matcher(node).matches())
+            throw new ParameterException(cl, "--node: '" + Names.printable(node) + "' is not a node name");
+    }
+
+    List<Integer> sizeValues;
+
+    String mode() { return warmup ? "warm" : "cold"; }
+
+    double warmupFor() { return warmup ? warmupSeconds : 0; }
+
+    /** The flags as used, recorded in the result file. */
+    Map<String, Object> flagsAsUsed() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("image", image); m.put("runtime_class", runtimeClass); m.put("backend", backend);
+        m.put("sizes", sizeValues); m.put("trials", trials); m.put("duration", duration);
+        m.put("warmup", warmup); m.put("warmup_seconds", warmupSeconds); m.put("interval", interval);
+        m.put("namespace", namespace); m.put("results_dir", resultsDir.toString());
+        m.put("results_subfolder_name", resultsSubfolder); m.put("cpu_limit", cpuLimit); m.put("memory_limit", memoryLimit);
+        m.put("timeout_margin", timeoutMargin); m.put("run_id", runId);
+        if (backend.equals("local")) {
+            m.put("sampler", sampler);
+            m.put("artifact", artifact == null ? null : artifact.toString());
+        } else {
+            m.put("node", node); m.put("image_pull_policy", imagePullPolicy); m.put("startup_timeout", startupTimeout);
+            m.put("keep_pods", keepPods); m.put("context", context);
+        }
+        return m;
+    }
+
+    /** A failure before any trial runs: printed as one message, exit status 3 or 4. */
+    static final class SetupException extends RuntimeException {
+        final int exitCode;
+        SetupException(int exitCode, String message) { super(message); this.exitCode = exitCode; }
+        SetupException(String message) { this(EXIT_SETUP, message); }
+    }
+
+    /** Name rules for everything that reaches a path, a label or a command. */
+    static final class Names {
+        static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+        static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+        static final Pattern FOLDER = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
+        static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}");
+
+        /** mmb-wasm for docker.io/library/mmb-wasm:latest or registry:5000/x/mmb-wasm@sha256:… */
+        static String imageName(String image) {
+            String s = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+            s = s.substring(s.lastIndexOf('/') + 1);
+            return s.contains(":") ? s.substring(0, s.indexOf(':')) : s;
+        }
+
+        static String newRunId() {
+            return "r" + Long.toString(System.currentTimeMillis() / 1000, 36) + "-" + Long.toString(ProcessHandle.current().pid(), 36);
+        }
+
+        static String printable(String s) {
+            return s.replaceAll("\\p{Cntrl}", "?");
+        }
+    }
+
+    /** Kubernetes-style quantities: 512Mi, 1G, 268435456. */
+    static final class Quantity {
+        static Long bytes(String q) {
+            Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|K|M|G|T)?").matcher(q.trim());
+            if (!m.matches()) return null;
+            double v = Double.parseDouble(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            double f = switch (unit) {
+                case "Ki" -> 1024d; case "Mi" -> 1024d * 1024; case "Gi" -> 1024d * 1024 * 1024;
+                case "Ti" -> Math.pow(1024, 4); case "k", "K" -> 1e3; case "M" -> 1e6; case "G" -> 1e9; case "T" -> 1e12;
+                default -> 1;
+            };
+            double b = v * f;
+            return b > 1L << 50 ? null : (long) b;
+        }
+    }
+
+    // ======================================================================================== 2. Plan
+    /** A trial's identity: results["<size>_<mode>"][trial-1]. */
+    record TrialKey(int size, String mode, int trial) {
+        String entry() { return size + "_" + mode; }
+        @Override public String toString() { return "size " + size + " (" + mode + ") trial " + trial; }
+    }
+
+    /** Every trial of the run, in the order they run: for each size, for each trial. */
+    record Plan(List<TrialKey> all) {
+        static Plan of(single_env_bench o) {
+            List<TrialKey> keys = new ArrayList<>();
+            for (int size : o.sizeValues)
+                for (int t = 1; t <= o.trials; t++) keys.add(new TrialKey(size, o.mode(), t));
+            return new Plan(keys);
+        }
+
+        /** Trials not yet in the file; an interrupted trial counts as missing. */
+        List<TrialKey> missingFrom(ResultStore store) {
+            return all.stream().filter(k -> !store.hasCompleted(k)).collect(Collectors.toList());
+        }
+    }
+
+    // ======================================================================================== 3. Trial runner
+    /** Runs the planned trials one after another and saves the file after each. */
+    static final class TrialRunner {
+        final single_env_bench o;
+        final Backend backend;
+        final ResultStore store;
+        final AtomicBoolean interrupted = new AtomicBoolean();
+        volatile Workload current;
+
+        TrialRunner(single_env_bench o, Backend backend, ResultStore store) {
+            this.o = o; this.backend = backend; this.store = store;
+        }
+
+        int runAll(List<TrialKey> todo) {
+            Interrupts.install(this::interrupt);
+            int done = 0, bad = 0;
+            for (TrialKey key : todo) {
+                if (interrupted.get()) break;
+                System.out.printf("[%s] %s ...%n", Instant.now(), key);
+                long t0 = System.nanoTime();
+                TrialRecord rec = runOne(key);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                store.save(key, rec);
+                done++;
+                if (!"ok".equals(rec.status)) bad++;
+                System.out.printf("mmb-trial size=%d mode=%s trial=%d trials=%d status=%s wall_s=%.3f throughput_mflops=%s%n",
+                        key.size(), key.mode(), key.trial(), o.trials, rec.status, wall,
+                        rec.throughput_mflops == null ? "-" : String.format(Locale.ROOT, "%.1f", rec.throughput_mflops));
+                System.out.println("  " + rec.oneLine());
+            }
+            Interrupts.uninstall();
+            if (interrupted.get()) {
+                System.err.println("single_env_bench: interrupted; completed trials are in " + store.file());
+                return EXIT_INTERRUPTED;
+            }
+            System.out.printf("Done: %d trial(s), %d not ok. Results: %s%n", done, bad, store.file());
+            return bad == 0 ? EXIT_OK : EXIT_TRIAL_FAILED;
+        }
+
+        void interrupt() {
+            interrupted.set(true);
+            Workload w = current;
+            if (w != null) w.stop();
+        }
+
+        /** One trial: launch, follow, sample, derive; never throws. */
+        TrialRecord runOne(TrialKey key) {
+            TrialRecord rec = new TrialRecord(key.trial());
+            ProtocolParser protocol = new ProtocolParser();
+            Sampler sampler = new Sampler(o.interval);
+            TrialEvents events = new TrialEvents(rec, protocol, sampler);
+            rec.start = Clock.now();
+            Workload w = null;
+            try {
+                w = backend.launch(new TrialSpec(key.size(), o.duration, o.warmupFor(), o.cpuLimit, o.memoryLimit, key), events);
+                current = w;
+                sampler.attach(w);
+                if (!interrupted.get()) w.start();
+                double budget = o.warmupFor() + o.duration + o.timeoutMargin;
+                WorkloadExit exit = w.await(budget, () -> rec.running_time);
+                rec.exit_code = exit.code();
+                rec.details = w.details();
+                finish(rec, protocol, sampler, exit);
+            } catch (SetupException e) {
+                throw e;
+            } catch (Exception e) {
+                rec.status = "failed";
+                rec.error = "harness error: " + e;
+            } finally {
+                sampler.stop();
+                current = null;
+                if (w != null) {
+                    try { w.cleanup(); } catch (Exception e) { System.err.println("warning: cleanup failed: " + e.getMessage()); }
+                }
+                if (rec.end == null) rec.end = Clock.now();
+            }
+            return rec;
+        }
+
+        void finish(TrialRecord rec, ProtocolParser p, Sampler sampler, WorkloadExit exit) {
+            rec.app_start = p.appStart;
+            rec.bench_start = p.benchStart;
+            rec.end = p.benchEnd;
+            rec.iterations = p.iterations;
+            rec.throughput_mflops = p.throughput;
+            rec.elapsed_s = p.elapsed;
+            rec.valid = p.valid;
+            rec.program = p.ready;
+            rec.samples = sampler.samples();
+            Metrics.derive(rec, sampler);
+            String problem = null;
+            if (interrupted.get() && !p.complete()) {
+                rec.status = "interrupted";
+                rec.error = "interrupted by signal before the trial completed";
+                return;
+            }
+            if (exit.reason() != null) problem = exit.reason();
+            else if (p.benchStart == null) problem = "no BENCH_START in the output";
+            else if (p.benchEnd == null) problem = "no BENCH_END in the output";
+            else if (!p.problems.isEmpty()) problem = String.join("; ", p.problems);
+            else if (!p.complete()) problem = "output ended before all result lines (missing: " + p.missing() + ")";
+            if (problem == null && p.valid == Boolean.FALSE) {
+                rec.status = "invalid";
+                rec.error = "the program's validity check failed (valid=false)";
+            } else if (problem == null && exit.code() != null && exit.code() != 0) {
+                rec.status = "failed";
+                rec.error = "exit status " + exit.code();
+            } else if (problem != null) {
+                rec.status = "failed";
+                rec.error = problem + (exit.code() != null && exit.code() != 0 ? " (exit status " + exit.code() + ")" : "");
+            } else {
+                rec.status = "ok";
+            }
+            if (rec.error != null && !exit.stderrTail().isBlank()) rec.error += "; stderr: " + exit.stderrTail().strip();
+        }
+    }
+
+    /** What the trial runner hands the backend: the program's arguments and limits. */
+    record TrialSpec(int size, double duration, double warmup, Double cpuLimit, String memoryLimit, TrialKey key) {
+        List<String> programArgs() {
+            return List.of(String.valueOf(size), Num.plain(duration), Num.plain(warmup));
+        }
+    }
+
+    /** How the workload ended: its exit status (null if unknown) and, for failures, the reason. */
+    record WorkloadExit(Integer code, String reason, String stderrTail) {}
+
+    /** Lifecycle and output events from a backend, timestamped as they arrive. */
+    static final class TrialEvents {
+        final TrialRecord rec;
+        final ProtocolParser protocol;
+        final Sampler sampler;
+
+        TrialEvents(TrialRecord rec, ProtocolParser protocol, Sampler sampler) {
+            this.rec = rec; this.protocol = protocol; this.sampler = sampler;
+        }
+
+        /** The workload runs (inside its cgroup). */
+        void running(double at) {
+            if (rec.running_time == null) rec.running_time = at;
+        }
+
+        /** One line of the program's stdout, with the time it reached us. */
+        void line(String line, double arrival) {
+            ProtocolParser.Event e = protocol.accept(line, arrival);
+            if (e == ProtocolParser.Event.BENCH_START) sampler.openWindow();
+            else if (e == ProtocolParser.Event.BENCH_END) sampler.closeWindow();
+        }
+    }
+
+    /** SIGINT/SIGTERM: stop the current workload, let the runner record and save, exit 130. */
+    static final class Interrupts {
+        /** sun.misc.Signal through reflection: the one JDK way to handle SIGINT/SIGTERM, without compile warnings. */
+        static void install(Runnable onSignal) {
+            for (String name : List.of("INT", "TERM")) {
+                try {
+                    Class<?> signal = Class.forName("sun.misc.Signal"), handler = Class.forName("sun.misc.SignalHandler");
+                    Object h = java.lang.reflect.Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[]{handler}, (proxy, m, a) -> {
+                        if (m.getName().equals("handle")) {
+                            System.err.println("single_env_bench: SIG" + name + " received, stopping the current trial …");
+                            onSignal.run();
+                        }
+                        return null;
+                    });
+                    signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance(name), h);
+                } catch (ReflectiveOperationException | RuntimeException ignored) { /* not available: the JVM's default applies */ }
+            }
+        }
+
+        static void uninstall() { /* handlers stay: a second signal during the final save is harmless */ }
+    }
+
+    // ======================================================================================== 4. Backends
+    /** Where a trial's workload runs. One per run; preflight once, then launch per trial. */
+    interface Backend extends AutoCloseable {
+        static Backend create(single_env_bench o) {
+            return o.backend.equals("local") ? new LocalBackend(o) : K8sBackend.create(o);
+        }
+
+        /** What the result file records about the environment (command or pod spec, runtime version, sampler). */
+        Map<String, Object> describe();
+
+        /** Checks once per run that trials can start (tools, cluster, cgroups). */
+        void preflight();
+
+        /** Starts one trial's workload; events arrive on the given listener. */
+        Workload launch(TrialSpec spec, TrialEvents events) throws Exception;
+
+        @Override default void close() {}
+    }
+
+    /** One running trial's workload. */
+    interface Workload {
+        /** Starts it; called once the sampler is attached, so no output can be missed. */
+        void start() throws Exception;
+
+        /** The cgroup to sample, or null if none (yet); asked when the sampling window opens. */
+        CgroupFiles cgroup();
+
+        /** Procfs fallback: the process to sample when there is no cgroup. */
+        default ProcessHandle process() { return null; }
+
+        /** Waits for the workload to end; fails it when BENCH_END is late. runningAt gives when it started running. */
+        WorkloadExit await(double budgetSeconds, java.util.function.Supplier<Double> runningAt) throws InterruptedException;
+
+        /** Stops the workload (signal, timeout). Safe from any thread, more than once. */
+        void stop();
+
+        /** Removes what the trial created (process leftovers, cgroup, pod). */
+        void cleanup();
+
+        /** Backend-specific facts for the trial record (e.g. the API server's times). */
+        default Map<String, Object> details() { return null; }
+    }
+
+    // ---------------------------------------------------------------------------------- 4a. Local
+    /** Runs the local builds as processes, each trial in a fresh cgroup it joins before exec. */
+    static final class LocalBackend implements Backend {
+        final single_env_bench o;
+        final Path program;
+        final List<String> runtimeCommand;
+        final CgroupLayout layout;
+        final boolean useCgroups;
+        final String runtimeVersion;
+
+        LocalBackend(single_env_bench o) {
+            this.o = o;
+            this.program = resolveArtifact(o);
+            this.runtimeCommand = LocalRuntimes.command(o.runtimeClass, program);
+            this.layout = CgroupLayout.detect(o.cgroupRoot);
+            this.useCgroups = decideSampler(o, layout);
+            this.runtimeVersion = LocalRuntimes.version(o.runtimeClass, runtimeCommand);
+            LocalCgroups.reapLeftovers(layout);
+        }
+
+        static Path resolveArtifact(single_env_bench o) {
+            Path p;
+            if (o.artifact != null) {
+                p = o.artifact;
+            } else {
+                String name = Names.imageName(o.image);
+                String file = switch (name) {
+                    case "mmb-debian" -> "mmb-debian";
+                    case "mmb-static" -> "mmb-static";
+                    case "mmb-wasm" -> "mmb.wasm";
+                    default -> throw new SetupException("--image " + o.image + ": the local backend knows mmb-debian, mmb-static and mmb-wasm; "
+                            + "pass --artifact PATH to run another build");
+                };
+                Path dir = o.buildDir != null ? o.buildDir : ScriptHome.dir().resolve("build");
+                p = dir.resolve(file);
+            }
+            if (!Files.isRegularFile(p))
+                throw new SetupException("the build " + p + " does not exist: run `make build` first"
+                        + (o.artifact != null ? " (or fix --artifact)" : ""));
+            return p.toAbsolutePath().normalize();
+        }
+
+        static boolean decideSampler(single_env_bench o, CgroupLayout layout) {
+            if (o.sampler.equals("procfs")) {
+                if (o.cpuLimit != null || o.memoryLimit != null)
+                    throw new SetupException("--cpu-limit/--memory-limit need cgroups; they cannot be applied with --sampler procfs");
+                return false;
+            }
+            String why = LocalCgroups.unusableBecause(layout);
+            if (why == null) return true;
+            if (o.sampler.equals("cgroup") || o.cpuLimit != null || o.memoryLimit != null)
+                throw new SetupException("cannot create a cgroup for the trials: " + why
+                        + ". Run as root (sudo), or use --sampler procfs without limits");
+            System.err.println("note: " + why + "; sampling the process from /proc instead (no limits, less accurate memory)");
+            return false;
+        }
+
+        @Override public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            List<String> cmd = new ArrayList<>(runtimeCommand);
+            cmd.addAll(List.of("SIZE", "DURATION", "WARMUP"));
+            m.put("command", cmd);
+            m.put("pod_spec", null);
+            m.put("runtime_version", runtimeVersion);
+            m.put("sampler", useCgroups ? "cgroup-" + layout.version() : "procfs");
+            m.put("artifact_sha256", Files2.sha256(program));
+            return m;
+        }
+
+        @Override public void preflight() {}
+
+        @Override public Workload launch(TrialSpec spec, TrialEvents events) throws Exception {
+            List<String> cmd = new ArrayList<>();
+            LocalCgroups.Cgroup cg = null;
+            if (useCgroups) {
+                cg = LocalCgroups.create(layout, o.runId + "-" + spec.key().size() + "-" + spec.key().trial());
+                cg.applyLimits(spec.cpuLimit(), spec.memoryLimit() == null ? null : Quantity.bytes(spec.memoryLimit()));
+                cmd.addAll(cg.joinThenExec());
+            } else {
+                cmd.addAll(LocalCgroups.announceThenExec());
+            }
+            cmd.addAll(runtimeCommand);
+            cmd.addAll(spec.programArgs());
+            return new LocalWorkload(cmd, cg, events);
+        }
+    }
+
+    /** A local trial: the process, its output pumps and its cgroup. */
+    static final class LocalWorkload implements Workload {
+        static final String RUNNING_MARKER = "@mmb-running";
+        final List<String> command;
+        final LocalCgroups.Cgroup cgroup;
+        final LineSplitter stdout, stderr;
+        volatile Process process;
+        StartedProcess started;
+        final AtomicBoolean stopped = new AtomicBoolean();
+        volatile String stopReason;
+
+        LocalWorkload(List<String> cmd, LocalCgroups.Cgroup cgroup, TrialEvents events) throws IOException {
+            this.cgroup = cgroup;
+            this.stdout = new LineSplitter(line -> {
+                double at = Clock.now();
+                if (line.equals(RUNNING_MARKER)) events.running(at);
+                else events.line(line, at);
+            });
+            this.stderr = new LineSplitter(null);
+            this.command = cmd;
+        }
+
+        @Override public void start() throws IOException {
+            started = new ProcessExecutor().command(command).redirectOutput(stdout).redirectError(stderr)
+                    .redirectInput(InputStream.nullInputStream()).destroyOnExit().start();
+            process = started.getProcess();
+            if (stopped.get()) process.destroyForcibly();
+        }
+
+        @Override public CgroupFiles cgroup() { return cgroup == null ? null : cgroup.files(); }
+
+        @Override public ProcessHandle process() { return process == null ? null : process.toHandle(); }
+
+        @Override public WorkloadExit await(double budget, java.util.function.Supplier<Double> runningAt) throws InterruptedException {
+            if (process == null) return new WorkloadExit(null, "not started (interrupted)", "");
+            long deadline = System.nanoTime() + (long) ((budget + 30) * 1e9);   // +30 s: the process may be slow to start
+            while (!process.waitFor(50, TimeUnit.MILLISECONDS)) {
+                Double ran = runningAt.get();
+                boolean late = ran != null ? Clock.now() > ran + budget : System.nanoTime() > deadline;
+                if (late && stopReason == null) {
+                    stopReason = String.format(Locale.ROOT, "timeout: no exit within %.1f s of starting (warmup + duration + --timeout-margin)", budget);
+                    stop();
+                }
+            }
+            try { started.getFuture().get(5, TimeUnit.SECONDS); } catch (Exception ignored) { /* pumps drained or gone */ }
+            stdout.flushRest();
+            int code = process.exitValue();
+            String reason = stopReason;
+            if (reason == null && code > 128 && code < 160) reason = "killed by signal " + (code - 128) + describeKill(code - 128);
+            if (reason == null && code >= 125 && code <= 127 && stdout.lines == 0)
+                reason = "could not start the program (exit " + code + ")";
+            return new WorkloadExit(code, reason, stderr.tail());
+        }
+
+        String describeKill(int sig) {
+            if (cgroup != null && sig == 9 && cgroup.oomKilled()) return " (OOM: --memory-limit reached)";
+            return sig == 9 ? " (SIGKILL)" : sig == 15 ? " (SIGTERM)" : "";
+        }
+
+        @Override public void stop() {
+            if (!stopped.compareAndSet(false, true)) return;
+            if (stopReason == null) stopReason = "stopped";
+            Process p = process;
+            if (p != null) p.destroyForcibly();
+            if (cgroup != null) cgroup.killAll();
+        }
+
+        @Override public void cleanup() {
+            Process p = process;
+            if (p != null) {
+                if (p.isAlive()) p.destroyForcibly();
+                try { p.waitFor(5, TimeUnit.SECONDS); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); }
+            }
+            if (cgroup != null) cgroup.remove();
+        }
+    }
+
+    /** The local commands of each runtime class; each runtime found on PATH or through its variable. */
+    static final class LocalRuntimes {
+        /** runtime class → executable, its environment variable, Debian/upstream hint, argument layout. */
+        record Runtime(String executable, String envVar, String install, List<String> before, List<String> between) {}
+
+        static final Map<String, Runtime> WASM = Map.of(
+                "wasmtime", new Runtime("wasmtime", "MMB_WASMTIME", "https://wasmtime.dev", List.of("run"), List.of()),
+                "wasmedge", new Runtime("wasmedge", "MMB_WASMEDGE", "https://wasmedge.org", List.of(), List.of()),
+                "wasmer", new Runtime("wasmer", "MMB_WASMER", "https://wasmer.io", List.of("run"), List.of("--")),
+                "wamr", new Runtime("iwasm", "MMB_IWASM", "WAMR's iwasm (https://github.com/bytecodealliance/wasm-micro-runtime)", List.of(), List.of()),
+                "node", new Runtime("node", "MMB_NODE", "apt-get install nodejs", List.of("--no-warnings", "--input-type=module", "-e", NodeWasi.SCRIPT, "--"), List.of()));
+
+        static List<String> command(String runtimeClass, Path program) {
+            boolean wasm = program.getFileName().toString().endsWith(".wasm");
+            if (runtimeClass.equals("default")) {
+                if (wasm) throw new SetupException("--runtime-class default runs a native build, but " + program
+                        + " is a Wasm module: pick a Wasm runtime class (wasmtime, wasmedge, wasmer, wamr, node)");
+                return List.of(program.toString());
+            }
+            Runtime rt = WASM.get(runtimeClass);
+            if (rt == null) throw new SetupException(EXIT_USAGE, "--runtime-class " + runtimeClass
+                    + ": the local backend knows default, wasmtime, wasmedge, wasmer, wamr and node");
+            if (!wasm) throw new SetupException("--runtime-class " + runtimeClass + " runs a Wasm module, but " + program
+                    + " is not one: use --image mmb-wasm:latest");
+            String exe = find(rt);
+            if (exe == null) throw new SetupException(EXIT_RUNTIME_MISSING, "runtime '" + rt.executable() + "' for --runtime-class "
+                    + runtimeClass + " is not installed: put it on PATH or set " + rt.envVar() + "=/path/to/" + rt.executable()
+                    + " (" + rt.install() + ")");
+            List<String> cmd = new ArrayList<>();
+            cmd.add(exe);
+            cmd.addAll(rt.before());
+            cmd.add(program.toString());
+            cmd.addAll(rt.between());
+            return cmd;
+        }
+
+        static String find(Runtime rt) {
+            String env = System.getenv(rt.envVar());
+            if (env != null && !env.isBlank()) return Files.isExecutable(Path.of(env)) ? env : null;
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+                if (dir.isEmpty()) continue;
+                Path p = Path.of(dir, rt.executable());
+                if (Files.isExecutable(p) && !Files.isDirectory(p)) return p.toString();
+            }
+            return null;
+        }
+
+        static String version(String runtimeClass, List<String> command) {
+            if (runtimeClass.equals("default")) return null;
+            return Proc.firstLine(List.of(command.get(0), "--version"), 5);
+        }
+    }
+
+    /** Runs a wasm32-wasi module with Node.js's built-in WASI (preview1): how CI runs Wasm. */
+    static final class NodeWasi {
+        static final String SCRIPT = String.join("\n",
+                "import { WASI } from 'node:wasi';",
+                "import { readFileSync } from 'node:fs';",
+                "const [file, ...args] = process.argv.slice(1);",
+                "const wasi = new WASI({ version: 'preview1', args: [file, ...args], env: {}, returnOnExit: true });",
+                "const module = await WebAssembly.compile(readFileSync(file));",
+                "const instance = await WebAssembly.instantiate(module, wasi.getImportObject());",
+                "process.exitCode = wasi.start(instance);");
+    }
+
+    /** Creates, limits, joins and removes the per-trial cgroups of the local backend. */
+    static final class LocalCgroups {
+        static final String PARENT = "mmb";
+
+        /** Null when we can make cgroups here, else the reason. */
+        static String unusableBecause(CgroupLayout layout) {
+            if (layout.version().equals("none")) return "no cgroup file system is mounted";
+            for (Path dir : layout.trialParents(PARENT)) {
+                try {
+                    Files.createDirectories(dir);
+                    if (layout.version().equals("v2")) enableControllers(dir.getParent(), dir);
+                    Path probe = dir.resolve("probe-" + ProcessHandle.current().pid());
+                    Files.createDirectory(probe);
+                    Files.delete(probe);
+                } catch (IOException | SecurityException e) {
+                    return "cgroup " + dir + " is not writable (" + e.getClass().getSimpleName() + ")";
+                }
+            }
+            return null;
+        }
+
+        static void enableControllers(Path root, Path parent) {
+            // v2: controllers must be enabled top-down; the parent holds no processes itself.
+            for (Path p : List.of(root, parent)) {
+                for (String c : List.of("cpu", "memory", "pids")) {
+                    try { Files.writeString(p.resolve("cgroup.subtree_control"), "+" + c); } catch (IOException ignored) { }
+                }
+            }
+        }
+
+        static Cgroup create(CgroupLayout layout, String name) throws IOException {
+            String leaf = name + "-" + ProcessHandle.current().pid();
+            List<Path> dirs = new ArrayList<>();
+            for (Path parent : layout.trialParents(PARENT)) {
+                Path d = parent.resolve(leaf);
+                Files.createDirectories(d);
+                dirs.add(d);
+            }
+            return new Cgroup(layout, dirs);
+        }
+
+        /** After a killed run: remove our cgroups whose owner process is gone (the pid ends the name). */
+        static void reapLeftovers(CgroupLayout layout) {
+            if (layout.version().equals("none")) return;
+            for (Path parent : layout.trialParents(PARENT)) {
+                if (!Files.isDirectory(parent)) continue;
+                try (Stream<Path> s = Files.list(parent)) {
+                    for (Path d : s.filter(Files::isDirectory).collect(Collectors.toList())) {
+                        String n = d.getFileName().toString();
+                        long owner;
+                        try { owner = Long.parseLong(n.substring(n.lastIndexOf('-') + 1)); } catch (NumberFormatException e) { continue; }
+                        if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) continue;
+                        new Cgroup(layout, List.of(d)).remove();
+                        System.err.println("note: removed leftover cgroup " + d + " of an earlier run");
+                    }
+                } catch (IOException ignored) { }
+            }
+        }
+
+        /** A shell that announces it runs (for running_time) and execs the program. */
+        static List<String> announceThenExec() {
+            return List.of("/bin/sh", "-c", "echo " + LocalWorkload.RUNNING_MARKER + "; exec \"$@\"", "mmb-exec");
+        }
+
+        /** One trial's cgroup: a directory per hierarchy (v1) or one (v2). */
+        static final class Cgroup {
+            final CgroupLayout layout;
+            final List<Path> dirs;
+
+            Cgroup(CgroupLayout layout, List<Path> dirs) { this.layout = layout; this.dirs = dirs; }
+
+            CgroupFiles files() { return layout.filesFor(dirs); }
+
+            /** `sh` writes its own pid into every cgroup.procs, then execs: the program never runs outside. */
+            List<String> joinThenExec() {
+                List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c",
+                        "n=$1; shift; while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\" || exit 125; shift; n=$((n-1)); done; "
+                                + "echo " + LocalWorkload.RUNNING_MARKER + "; exec \"$@\"",
+                        "mmb-cgexec", String.valueOf(dirs.size())));
+                dirs.forEach(d -> cmd.add(d.resolve("cgroup.procs").toString()));
+                return cmd;
+            }
+
+            void applyLimits(Double cores, Long memBytes) throws IOException {
+                for (Path d : dirs) {
+                    if (cores != null) {
+                        long period = 100_000, quota = Math.max(1000, Math.round(cores * period));
+                        if (Files.exists(d.resolve("cpu.max"))) Files.writeString(d.resolve("cpu.max"), quota + " " + period);
+                        if (Files.exists(d.resolve("cpu.cfs_quota_us"))) {
+                            Files.writeString(d.resolve("cpu.cfs_period_us"), String.valueOf(period));
+                            Files.writeString(d.resolve("cpu.cfs_quota_us"), String.valueOf(quota));
+                        }
+                    }
+                    if (memBytes != null) {
+                        if (Files.exists(d.resolve("memory.max"))) Files.writeString(d.resolve("memory.max"), String.valueOf(memBytes));
+                        if (Files.exists(d.resolve("memory.limit_in_bytes"))) Files.writeString(d.resolve("memory.limit_in_bytes"), String.valueOf(memBytes));
+                    }
+                }
+                if (cores != null && dirs.stream().noneMatch(d -> Files.exists(d.resolve("cpu.max")) || Files.exists(d.resolve("cpu.cfs_quota_us"))))
+                    throw new SetupException("--cpu-limit: the cpu controller is not available in " + dirs);
+                if (memBytes != null && dirs.stream().noneMatch(d -> Files.exists(d.resolve("memory.max")) || Files.exists(d.resolve("memory.limit_in_bytes"))))
+                    throw new SetupException("--memory-limit: the memory controller is not available in " + dirs);
+            }
+
+            boolean oomKilled() {
+                for (Path d : dirs) {
+                    Map<String, Long> ev = CgroupFiles.keyed(d.resolve("memory.events"));
+                    if (ev.getOrDefault("oom_kill", 0L) > 0) return true;
+                    Map<String, Long> ctl = CgroupFiles.keyed(d.resolve("memory.oom_control"));
+                    if (ctl.getOrDefault("oom_kill", 0L) > 0) return true;
+                }
+                return false;
+            }
+
+            void killAll() {
+                for (Path d : dirs) {
+                    if (Files.exists(d.resolve("cgroup.kill"))) {
+                        try { Files.writeString(d.resolve("cgroup.kill"), "1"); continue; } catch (IOException ignored) { }
+                    }
+                    for (long pid : pids(d)) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+
+            static List<Long> pids(Path d) {
+                try {
+                    return Files.readAllLines(d.resolve("cgroup.procs")).stream().filter(s -> !s.isBlank())
+                            .map(String::trim).map(Long::parseLong).collect(Collectors.toList());
+                } catch (IOException | NumberFormatException e) {
+                    return List.of();
+                }
+            }
+
+            /** Kill what is left, then rmdir (retried: the kernel frees a cgroup shortly after its last task). */
+            void remove() {
+                for (Path d : dirs) {
+                    if (!Files.isDirectory(d)) continue;
+                    for (int attempt = 0; attempt < 100; attempt++) {
+                        killAll();
+                        try { Files.delete(d); break; } catch (NoSuchFileException e) { break; } catch (IOException e) {
+                            LockSupport.parkNanos(20_000_000);
+                        }
+                    }
+                    if (Files.isDirectory(d)) System.err.println("warning: could not remove cgroup " + d);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- 4b. K8s
+    /** Trials as K3s pods driven through kubectl. */
+    static final class K8sBackend {
+        static Backend create(single_env_bench o) {
+            throw new SetupException("the k8s backend is not available in this version; use --backend local");
+        }
+    }
+
+    // ======================================================================================== 5. cgroups
+    /** The cgroup hierarchies of this machine, found from /proc/self/mountinfo (never hard-coded). */
+    record CgroupLayout(String version, Map<String, Path> v1Mounts, Path v2Mount) {
+        static final List<String> V1_CONTROLLERS = List.of("cpu", "cpuacct", "memory", "pids");
+
+        static CgroupLayout detect(Path root) {
+            return parse(Files2.readOrEmpty(Path.of("/proc/self/mountinfo")), root);
+        }
+
+        /** mountinfo fields: … mount-point … - fstype source super-options. Only mounts under root count. */
+        static CgroupLayout parse(String mountinfo, Path root) {
+            Map<String, Path> v1 = new LinkedHashMap<>();
+            Path v2 = null;
+            for (String line : mountinfo.split("\n")) {
+                int dash = line.indexOf(" - ");
+                if (dash < 0) continue;
+                String[] left = line.substring(0, dash).split(" ");
+                String[] right = line.substring(dash + 3).split(" ");
+                if (left.length < 5 || right.length < 3) continue;
+                Path mount = Path.of(unescape(left[4]));
+                if (!mount.startsWith(root)) continue;
+                if (right[0].equals("cgroup2")) v2 = mount;
+                else if (right[0].equals("cgroup")) {
+                    for (String opt : right[2].split(",")) if (V1_CONTROLLERS.contains(opt)) v1.putIfAbsent(opt, mount);
+                }
+            }
+            // Hybrid hosts (v1 controllers + an empty v2 mount) are v1 for our purposes.
+            if (!v1.isEmpty()) return new CgroupLayout("v1", v1, null);
+            if (v2 != null) return new CgroupLayout("v2", Map.of(), v2);
+            return new CgroupLayout("none", Map.of(), null);
+        }
+
+        static String unescape(String s) {
+            return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+        }
+
+        /** Where per-trial cgroups go: one parent per distinct hierarchy. */
+        List<Path> trialParents(String parent) {
+            if (version.equals("v2")) return List.of(v2Mount.resolve(parent));
+            return v1Mounts.values().stream().distinct().map(m -> m.resolve(parent)).collect(Collectors.toList());
+        }
+
+        /** The readable files of a cgroup given its directory in each hierarchy. */
+        CgroupFiles filesFor(List<Path> dirs) {
+            if (version.equals("v2")) return new CgroupFiles.V2(dirs.get(0));
+            Map<String, Path> byController = new HashMap<>();
+            for (Map.Entry<String, Path> e : v1Mounts.entrySet())
+                for (Path d : dirs) if (d.startsWith(e.getValue())) byController.put(e.getKey(), d);
+            return new CgroupFiles.V1(byController.get("cpu"), byController.get("cpuacct"), byController.get("memory"));
+        }
+
+        /** For a cgroup path relative to the hierarchy roots (k8s), the directory in each hierarchy. */
+        List<Path> dirsOf(String relative) {
+            String rel = relative.startsWith("/") ? relative.substring(1) : relative;
+            if (version.equals("v2")) return List.of(v2Mount.resolve(rel));
+            return v1Mounts.values().stream().distinct().map(m -> m.resolve(rel)).collect(Collectors.toList());
+        }
+    }
+
+    /** One sample of a cgroup, in the file's units: CPU in microseconds, memory in bytes. */
+    record CgroupReading(Long usageUsec, Long userUsec, Long systemUsec, Long nrThrottled, Long memBytes, Long rssBytes, Long peakBytes) {}
+
+    /** Reads a cgroup's files; all unit conversions happen here, once. Null when the cgroup is gone. */
+    interface CgroupFiles {
+        CgroupReading read();
+
+        /** The cgroup's own memory high-water mark (v2 memory.peak, v1 memory.max_usage_in_bytes), if the kernel has it. */
+        Long peak();
+
+        /** cgroup v2: cpu.stat usec; memory.current; memory.stat anon as RSS; memory.peak (Linux ≥ 5.19). */
+        record V2(Path dir) implements CgroupFiles {
+            public CgroupReading read() {
+                Map<String, Long> cpu = keyed(dir.resolve("cpu.stat"));
+                if (cpu.isEmpty()) return null;
+                Map<String, Long> mem = keyed(dir.resolve("memory.stat"));
+                return new CgroupReading(cpu.get("usage_usec"), cpu.get("user_usec"), cpu.get("system_usec"),
+                        cpu.get("nr_throttled"), single(dir.resolve("memory.current")), mem.get("anon"), peak());
+            }
+
+            public Long peak() { return single(dir.resolve("memory.peak")); }
+        }
+
+        /**
+         * cgroup v1: cpuacct.usage ns → µs; cpuacct.usage_user/usage_sys ns → µs, or cpuacct.stat in USER_HZ
+         * ticks (100 per second) when those are missing; cpu.stat nr_throttled; memory.usage_in_bytes;
+         * memory.stat total_rss (hierarchical; rss otherwise); memory.max_usage_in_bytes.
+         */
+        record V1(Path cpu, Path cpuacct, Path memory) implements CgroupFiles {
+            static final long USER_HZ = 100;
+
+            public CgroupReading read() {
+                Long usageNs = cpuacct == null ? null : single(cpuacct.resolve("cpuacct.usage"));
+                Long memBytes = memory == null ? null : single(memory.resolve("memory.usage_in_bytes"));
+                if (usageNs == null && memBytes == null) return null;
+                Long userUs = null, sysUs = null;
+                if (cpuacct != null) {
+                    Long u = single(cpuacct.resolve("cpuacct.usage_user")), s = single(cpuacct.resolve("cpuacct.usage_sys"));
+                    if (u != null && s != null) { userUs = u / 1000; sysUs = s / 1000; }
+                    else {
+                        Map<String, Long> st = keyed(cpuacct.resolve("cpuacct.stat"));
+                        if (st.containsKey("user")) userUs = st.get("user") * 1_000_000 / USER_HZ;
+                        if (st.containsKey("system")) sysUs = st.get("system") * 1_000_000 / USER_HZ;
+                    }
+                }
+                Long throttled = cpu == null ? null : keyed(cpu.resolve("cpu.stat")).get("nr_throttled");
+                Long rss = null;
+                if (memory != null) {
+                    Map<String, Long> ms = keyed(memory.resolve("memory.stat"));
+                    rss = ms.containsKey("total_rss") ? ms.get("total_rss") : ms.get("rss");
+                }
+                return new CgroupReading(usageNs == null ? null : usageNs / 1000, userUs, sysUs, throttled, memBytes, rss, peak());
+            }
+
+            public Long peak() { return memory == null ? null : single(memory.resolve("memory.max_usage_in_bytes")); }
+        }
+
+        /** A file holding one integer; null if missing, unreadable or not a number. */
+        static Long single(Path p) {
+            try {
+                String s = Files.readString(p).trim();
+                return s.isEmpty() || s.equals("max") ? null : Long.parseLong(s);
+            } catch (IOException | NumberFormatException | UncheckedIOException e) {
+                return null;
+            }
+        }
+
+        /** A flat-keyed file ("key value" per line); empty map if missing or unreadable. */
+        static Map<String, Long> keyed(Path p) {
+            Map<String, Long> m = new HashMap<>();
+            try (BufferedReader r = Files.newBufferedReader(p)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    int sp = line.indexOf(' ');
+                    if (sp <= 0) continue;
+                    try { m.put(line.substring(0, sp), Long.parseLong(line.substring(sp + 1).trim())); } catch (NumberFormatException ignored) { }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                return Map.of();
+            }
+            return m;
+        }
+    }
+
+    /** Procfs fallback: the workload's process tree (utime/stime in USER_HZ ticks, RSS pages, VmHWM). */
+    static final class ProcfsFiles implements CgroupFiles {
+        static final long PAGE = 4096, USER_HZ = 100;
+        final ProcessHandle root;
+        long hwm;
+
+        ProcfsFiles(ProcessHandle root) { this.root = root; }
+
+        public CgroupReading read() {
+            long ticksUser = 0, ticksSys = 0, rssPages = 0;
+            boolean any = false;
+            for (ProcessHandle p : Stream.concat(Stream.of(root), root.descendants()).collect(Collectors.toList())) {
+                String stat = Files2.readOrEmpty(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+                int close = stat.lastIndexOf(')');
+                if (close < 0) continue;
+                String[] f = stat.substring(close + 2).split(" ");
+                if (f.length < 22) continue;
+                ticksUser += Long.parseLong(f[11]);
+                ticksSys += Long.parseLong(f[12]);
+                rssPages += Long.parseLong(f[21]);
+                hwm = Math.max(hwm, vmHwm(p.pid()));
+                any = true;
+            }
+            if (!any) return null;
+            long user = ticksUser * 1_000_000 / USER_HZ, sys = ticksSys * 1_000_000 / USER_HZ, rss = rssPages * PAGE;
+            hwm = Math.max(hwm, rss);
+            return new CgroupReading(user + sys, user, sys, null, rss, rss, hwm);
+        }
+
+        public Long peak() { return hwm == 0 ? null : hwm; }
+
+        static long vmHwm(long pid) {
+            for (String line : Files2.readOrEmpty(Path.of("/proc", String.valueOf(pid), "status")).split("\n"))
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            return 0;
+        }
+    }
+
+    // ======================================================================================== 6. Sampler
+    /**
+     * Samples the workload's cgroup from BENCH_START to BENCH_END: one sample at each end of the window,
+     * and one every interval in between, on absolute deadlines (no drift).
+     */
+    static final class Sampler {
+        final long intervalNanos;
+        final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
+        volatile Workload workload;
+        volatile CgroupFiles files;
+        volatile Thread thread;
+        volatile boolean closed;
+        Long peakAtEnd;
+
+        Sampler(double intervalSeconds) { this.intervalNanos = (long) (intervalSeconds * 1e9); }
+
+        void attach(Workload w) { this.workload = w; }
+
+        /** BENCH_START: first sample now, then the periodic ones. */
+        synchronized void openWindow() {
+            if (thread != null || closed || workload == null) return;
+            files = workload.cgroup();
+            if (files == null && workload.process() != null) files = new ProcfsFiles(workload.process());
+            if (files == null) return;
+            takeSample();
+            long start = System.nanoTime();
+            thread = new Thread(() -> loop(start), "mmb-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void loop(long start) {
+            for (long k = 1; ; k++) {
+                long deadline = start + k * intervalNanos;
+                long wait;
+                while ((wait = deadline - System.nanoTime()) > 0) {
+                    if (closed) return;
+                    LockSupport.parkNanos(this, wait);
+                }
+                synchronized (this) {
+                    if (closed) return;
+                    if (!takeSample()) return;   // the cgroup is gone: the workload ended
+                }
+            }
+        }
+
+        /** BENCH_END: the last sample now (the cgroup may vanish right after the program exits). */
+        synchronized void closeWindow() {
+            if (closed) return;
+            if (files != null) {
+                takeSample();
+                peakAtEnd = files.peak();
+            }
+            closed = true;
+            Thread t = thread;
+            if (t != null) LockSupport.unpark(t);
+        }
+
+        boolean takeSample() {
+            double ts = Clock.now();
+            CgroupReading r;
+            try { r = files.read(); } catch (RuntimeException e) { r = null; }
+            if (r == null) return false;
+            samples.add(new Sample(ts, r.usageUsec(), r.userUsec(), r.systemUsec(), r.nrThrottled(), r.memBytes(), r.rssBytes()));
+            return true;
+        }
+
+        void stop() {
+            synchronized (this) { closed = true; }
+            Thread t = thread;
+            if (t != null) { LockSupport.unpark(t); try { t.join(1000); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); } }
+        }
+
+        List<Sample> samples() { synchronized (samples) { return new ArrayList<>(samples); } }
+
+        String source() { return files == null ? null : files instanceof ProcfsFiles ? "procfs" : "cgroup"; }
+    }
+
+    @JsonPropertyOrder({"timestamp", "usage_usec", "user_usec", "system_usec", "nr_throttled", "mem_bytes", "rss_bytes"})
+    record Sample(double timestamp, Long usage_usec, Long user_usec, Long system_usec, Long nr_throttled, Long mem_bytes, Long rss_bytes) {}
+
+    // ======================================================================================== 7. Protocol
+    /** Parses mmb's stdout protocol (see README "Output protocol"); tolerant of garbage, strict on values. */
+    static final class ProtocolParser {
+        enum Event { NONE, READY, BENCH_START, BENCH_END, RESULT }
+
+        static final Pattern TOKEN = Pattern.compile("([a-z_]+)=(\"[^\"]*\"|\\S*)");
+        Double appStart, benchStart, benchEnd;
+        Map<String, String> ready;
+        Long iterations;
+        Double throughput, elapsed;
+        Boolean valid;
+        final List<String> problems = new ArrayList<>();
+        int otherLines;
+
+        Event accept(String line, double at) {
+            String s = line.strip();
+            if (s.startsWith("MMB_READY")) {
+                if (appStart == null) {
+                    appStart = at;
+                    ready = new LinkedHashMap<>();
+                    Matcher m = TOKEN.matcher(s.substring("MMB_READY".length()));
+                    while (m.find()) ready.put(m.group(1), m.group(2).replaceAll("^\"|\"$", ""));
+                }
+                return Event.READY;
+            }
+            switch (s) {
+                case "BENCH_START": if (benchStart == null) benchStart = at; return Event.BENCH_START;
+                case "BENCH_END": if (benchEnd == null) benchEnd = at; return Event.BENCH_END;
+                default:
+            }
+            int eq = s.indexOf('=');
+            String key = eq > 0 ? s.substring(0, eq) : "", value = eq > 0 ? s.substring(eq + 1).trim() : "";
+            try {
+                switch (key) {
+                    case "iterations" -> { iterations = Long.parseLong(value); if (iterations < 0) throw new NumberFormatException(); }
+                    case "throughput_mflops" -> { throughput = Double.parseDouble(value); if (!Double.isFinite(throughput) || throughput < 0) throw new NumberFormatException(); }
+                    case "elapsed_s" -> { elapsed = Double.parseDouble(value); if (!Double.isFinite(elapsed) || elapsed < 0) throw new NumberFormatException(); }
+                    case "valid" -> {
+                        if (!value.equals("true") && !value.equals("false")) throw new NumberFormatException();
+                        valid = value.equals("true");
+                    }
+                    default -> { otherLines++; return Event.NONE; }
+                }
+            } catch (NumberFormatException e) {
+                problems.add("malformed line '" + abbreviate(s) + "'");
+                return Event.NONE;
+            }
+            return Event.RESULT;
+        }
+
+        boolean complete() { return benchEnd != null && iterations != null && throughput != null && elapsed != null && valid != null; }
+
+        String missing() {
+            List<String> m = new ArrayList<>();
+            if (iterations == null) m.add("iterations");
+            if (throughput == null) m.add("throughput_mflops");
+            if (elapsed == null) m.add("elapsed_s");
+            if (valid == null) m.add("valid");
+            return String.join(", ", m);
+        }
+
+        static String abbreviate(String s) { return s.length() <= 80 ? s : s.substring(0, 77) + "..."; }
+    }
+
+    /** Splits a byte stream into lines; a line over MAX is cut (the rest dropped) so garbage cannot exhaust memory. */
+    static final class LineSplitter extends OutputStream {
+        static final int MAX = 64 * 1024;
+        final Consumer<String> onLine;
+        final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        final ArrayDeque<String> tail = new ArrayDeque<>();
+        boolean overflow;
+        int lines;
+
+        LineSplitter(Consumer<String> onLine) { this.onLine = onLine; }
+
+        @Override public synchronized void write(int b) {
+            if (b == '\n') { emit(); return; }
+            if (buf.size() < MAX) buf.write(b); else overflow = true;
+        }
+
+        @Override public synchronized void write(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) write(b[i]);
+        }
+
+        void emit() {
+            String line = buf.toString(StandardCharsets.UTF_8);
+            if (line.endsWith("\r")) line = line.substring(0, line.length() - 1);
+            if (overflow) line = line + "…[cut]";
+            buf.reset();
+            overflow = false;
+            lines++;
+            if (onLine != null) onLine.accept(line);
+            tail.addLast(ProtocolParser.abbreviate(line));
+            if (tail.size() > 5) tail.removeFirst();
+        }
+
+        synchronized void flushRest() { if (buf.size() > 0) emit(); }
+
+        synchronized String tail() { return String.join(" | ", tail); }
+    }
+
+    // ======================================================================================== 8. Results
+    /** One trial as stored; field names are the file format (README "Result file"). */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @JsonPropertyOrder({"trial", "status", "error", "exit_code", "start", "running_time", "app_start", "bench_start", "end",
+            "iterations", "throughput_mflops", "elapsed_s", "valid", "cold_start_time", "time_to_main", "avg_cpu_cores",
+            "peak_mem_bytes", "avg_mem_bytes", "throttled_events", "program", "samples"})
+    static final class TrialRecord {
+        public int trial;
+        public String status = "failed", error;
+        public Integer exit_code;
+        public Double start, running_time, app_start, bench_start, end;
+        public Long iterations;
+        public Double throughput_mflops, elapsed_s;
+        public Boolean valid;
+        public Double cold_start_time, time_to_main, avg_cpu_cores;
+        public Long peak_mem_bytes, avg_mem_bytes, throttled_events;
+        public Map<String, String> program;
+        public List<Sample> samples = List.of();
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public Map<String, Object> k8s;
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        Map<String, Object> details;
+
+        TrialRecord(int trial) { this.trial = trial; }
+
+        String oneLine() {
+            if (!"ok".equals(status)) return status + ": " + error;
+            return String.format(Locale.ROOT, "%.1f MFLOPS, %d iterations, cold start %s s, %s cores, peak %s MiB",
+                    throughput_mflops, iterations, Num.fmt(cold_start_time, 3), Num.fmt(avg_cpu_cores, 2),
+                    peak_mem_bytes == null ? "-" : String.format(Locale.ROOT, "%.1f", peak_mem_bytes / 1048576.0));
+        }
+    }
+
+    /** Metrics derived from the lifecycle times and the samples of the window. */
+    static final class Metrics {
+        static void derive(TrialRecord r, Sampler sampler) {
+            if (r.running_time != null && r.start != null) r.cold_start_time = Num.round(r.running_time - r.start, 6);
+            if (r.app_start != null && r.start != null) r.time_to_main = Num.round(r.app_start - r.start, 6);
+            if (r.details != null) r.k8s = r.details;
+            List<Sample> s = r.samples;
+            if (s.size() >= 2) {
+                Sample a = s.get(0), b = s.get(s.size() - 1);
+                double wall = b.timestamp() - a.timestamp();
+                if (a.usage_usec() != null && b.usage_usec() != null && wall > 0)
+                    r.avg_cpu_cores = Num.round((b.usage_usec() - a.usage_usec()) / 1e6 / wall, 4);
+                if (a.nr_throttled() != null && b.nr_throttled() != null) r.throttled_events = b.nr_throttled() - a.nr_throttled();
+                double area = 0, span = 0;
+                for (int i = 1; i < s.size(); i++) {
+                    Sample p = s.get(i - 1), q = s.get(i);
+                    if (p.mem_bytes() == null || q.mem_bytes() == null) continue;
+                    double dt = q.timestamp() - p.timestamp();
+                    area += dt * (p.mem_bytes() + q.mem_bytes()) / 2.0;   // trapezoid: time-weighted
+                    span += dt;
+                }
+                if (span > 0) r.avg_mem_bytes = Math.round(area / span);
+            } else if (s.size() == 1 && s.get(0).mem_bytes() != null) {
+                r.avg_mem_bytes = s.get(0).mem_bytes();
+            }
+            Long peak = sampler.peakAtEnd;
+            for (Sample x : s) if (x.mem_bytes() != null) peak = peak == null ? x.mem_bytes() : Math.max(peak, x.mem_bytes());
+            r.peak_mem_bytes = peak;
+        }
+    }
+
+    /** The result file: loaded for --resume, rewritten atomically (temp + fsync + rename) after every trial. */
+    static final class ResultStore {
+        static final int SCHEMA_VERSION = 1;
+        final Path file;
+        final ObjectNode root;
+
+        ResultStore(Path file, ObjectNode root) { this.file = file; this.root = root; }
+
+        static ResultStore open(single_env_bench o, Backend backend) {
+            Path dir = o.resultsDir.resolve(o.resultsSubfolder);
+            Path file = dir.resolve(Names.imageName(o.image) + "_" + o.runtimeClass + ".json");
+            ObjectNode env = Json.MAPPER.valueToTree(environment(o, backend));
+            if (Files.exists(file) && !o.overwrite) {
+                if (!o.resume && !o.dryRun)
+                    throw new SetupException(file + " already exists: pass --resume to run only its missing trials, "
+                            + "--overwrite to replace it, or another --results-subfolder-name");
+                ObjectNode old = load(file);
+                checkCompatible(file, old, o);
+                old.set("flags", Json.MAPPER.valueToTree(o.flagsAsUsed()));
+                return new ResultStore(file, old);
+            }
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            root.put("schema_version", SCHEMA_VERSION);
+            root.putObject("tool").put("name", "single_env_bench").put("version", VERSION);
+            root.set("environment", env);
+            root.set("flags", Json.MAPPER.valueToTree(o.flagsAsUsed()));
+            root.set("host", Json.MAPPER.valueToTree(HostFingerprint.collect(o.cgroupRoot)));
+            double now = Clock.now();
+            root.put("created", now);
+            root.put("updated", now);
+            root.putObject("results");
+            return new ResultStore(file, root);
+        }
+
+        static Map<String, Object> environment(single_env_bench o, Backend backend) {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("image", o.image);
+            env.put("runtime_class", o.runtimeClass);
+            env.put("backend", o.backend);
+            env.putAll(backend.describe());
+            return env;
+        }
+
+        static ObjectNode load(Path file) {
+            try {
+                JsonNode n = Json.MAPPER.readTree(file.toFile());
+                if (n instanceof ObjectNode obj && obj.path("results").isObject()) return obj;
+                throw new SetupException(file + " is not an mmb result file (no \"results\" object): move it away or pass --overwrite");
+            } catch (IOException e) {
+                throw new SetupException(file + " cannot be read as JSON (" + e.getMessage().lines().findFirst().orElse("")
+                        + "): move it away or pass --overwrite");
+            }
+        }
+
+        /** Resuming with other measurement settings would mix incomparable trials. */
+        static void checkCompatible(Path file, ObjectNode old, single_env_bench o) {
+            JsonNode f = old.path("flags");
+            Map<String, Object> now = o.flagsAsUsed();
+            List<String> diffs = new ArrayList<>();
+            for (String k : List.of("image", "runtime_class", "backend", "duration", "warmup_seconds", "interval", "cpu_limit", "memory_limit")) {
+                JsonNode was = f.path(k);
+                JsonNode is = Json.MAPPER.valueToTree(now.get(k));
+                if (k.equals("warmup_seconds") && !o.warmup) continue;
+                if (!was.isMissingNode() && !Json.sameValue(was, is)) diffs.add(k + " was " + was + ", now " + is);
+            }
+            if (!diffs.isEmpty())
+                throw new SetupException("cannot --resume " + file + " with other settings (" + String.join("; ", diffs)
+                        + "): use the same flags, --overwrite, or another --results-subfolder-name");
+        }
+
+        Path file() { return file; }
+
+        JsonNode environment() { return root.path("environment"); }
+
+        boolean hasCompleted(TrialKey k) {
+            for (JsonNode t : root.path("results").path(k.entry()))
+                if (t.path("trial").asInt() == k.trial() && !t.path("status").asText().equals("interrupted")) return true;
+            return false;
+        }
+
+        /** Adds (or replaces) the trial and rewrites the file; a failed write leaves the previous file intact. */
+        void save(TrialKey k, TrialRecord rec) {
+            ObjectNode results = (ObjectNode) root.get("results");
+            ArrayNode list = results.has(k.entry()) ? (ArrayNode) results.get(k.entry()) : results.putArray(k.entry());
+            for (int i = list.size() - 1; i >= 0; i--) if (list.get(i).path("trial").asInt() == k.trial()) list.remove(i);
+            int at = 0;
+            while (at < list.size() && list.get(at).path("trial").asInt() < k.trial()) at++;
+            list.insert(at, Json.MAPPER.valueToTree(rec));
+            root.put("updated", Clock.now());
+            write();
+        }
+
+        void write() {
+            Path dir = file.toAbsolutePath().getParent();
+            Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+            try {
+                Files2.createDirectoriesOwned(dir);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                    ch.write(java.nio.ByteBuffer.wrap(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
+                    ch.force(true);
+                }
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files2.chownToSudoUser(file);
+            } catch (IOException e) {
+                try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
+                throw new SetupException("cannot write " + file + ": " + e.getMessage() + " (the previous version, if any, is intact)");
+            }
+        }
+    }
+
+    /** What the numbers were measured on. */
+    static final class HostFingerprint {
+        static Map<String, Object> collect(Path cgroupRoot) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("hostname", Proc.hostname());
+            String cpu = Files2.readOrEmpty(Path.of("/proc/cpuinfo")).lines().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
+            m.put("cpu_model", cpu);
+            m.put("cores", Runtime.getRuntime().availableProcessors());
+            m.put("kernel", System.getProperty("os.version"));
+            m.put("os", Files2.readOrEmpty(Path.of("/etc/os-release")).lines().filter(l -> l.startsWith("PRETTY_NAME="))
+                    .map(l -> l.substring(12).replace("\"", "")).findFirst().orElse(System.getProperty("os.name")));
+            m.put("cgroup_version", CgroupLayout.detect(cgroupRoot).version());
+            m.put("java", System.getProperty("java.version"));
+            return m;
+        }
+    }
+
+    // ======================================================================================== Small utilities
+    static final class Clock {
+        /** Unix time in seconds with microsecond resolution. */
+        static double now() {
+            Instant i = Instant.now();
+            return i.getEpochSecond() + i.getNano() / 1e9;
+        }
+    }
+
+    static final class Num {
+        static String plain(double d) { return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString(); }
+
+        static double round(double d, int places) { double f = Math.pow(10, places); return Math.round(d * f) / f; }
+
+        static String fmt(Double d, int places) { return d == null ? "-" : String.format(Locale.ROOT, "%." + places + "f", d); }
+    }
+
+    static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+        static String pretty(Object o) {
+            try { return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o); } catch (IOException e) { return String.valueOf(o); }
+        }
+
+        static boolean sameValue(JsonNode a, JsonNode b) {
+            if (a.isNumber() && b.isNumber()) return a.asDouble() == b.asDouble();
+            return a.equals(b);
+        }
+    }
+
+    static final class Files2 {
+        static String readOrEmpty(Path p) {
+            try { return Files.readString(p); } catch (IOException | UncheckedIOException e) { return ""; }
+        }
+
+        static String sha256(Path p) {
+            try (InputStream in = Files.newInputStream(p)) {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[65536];
+                for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+                return HexFormat.of().formatHex(md.digest());
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        /** mkdir -p; under sudo the new folders belong to the invoking user. */
+        static void createDirectoriesOwned(Path dir) throws IOException {
+            Path missing = dir;
+            Deque<Path> created = new ArrayDeque<>();
+            while (missing != null && !Files.exists(missing)) { created.push(missing); missing = missing.getParent(); }
+            Files.createDirectories(dir);
+            for (Path p : created) chownToSudoUser(p);
+        }
+
+        static void chownToSudoUser(Path p) {
+            String user = System.getenv("SUDO_USER");
+            if (user == null || user.isBlank() || user.equals("root")) return;
+            try {
+                UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
+                Files.setOwner(p, lookup.lookupPrincipalByName(user));
+            } catch (IOException | UnsupportedOperationException ignored) { /* best effort */ }
+        }
+    }
+
+    static final class Proc {
+        /** First line of a command's output, or null; bounded by a timeout. */
+        static String firstLine(List<String> cmd, int timeoutSeconds) {
+            try {
+                String out = new ProcessExecutor().command(cmd).readOutput(true).redirectErrorStream(true)
+                        .timeout(timeoutSeconds, TimeUnit.SECONDS).destroyOnExit().execute().outputUTF8();
+                return out.lines().map(String::strip).filter(s -> !s.isEmpty()).findFirst().orElse(null);
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        static String hostname() {
+            String h = Files2.readOrEmpty(Path.of("/proc/sys/kernel/hostname")).strip();
+            return h.isEmpty() ? "unknown" : h;
+        }
+    }
+
+    /** Where this script lives (JBang sets jbang.source); the build/ folder is next to it. */
+    static final class ScriptHome {
+        static Path dir() {
+            String src = System.getProperty("jbang.source");
+            if (src != null && src.endsWith("single_env_bench.java")) {
+                Path p = Path.of(src).toAbsolutePath().getParent();
+                if (p != null) return p;
+            }
+            return Path.of("").toAbsolutePath();   // tests and other launchers run from the repository
+        }
+    }
 }
