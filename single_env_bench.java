@@ -1222,9 +1222,9 @@ public class single_env_bench implements Callable<Integer> {
             String key = eq > 0 ? s.substring(0, eq) : "", value = eq > 0 ? s.substring(eq + 1).trim() : "";
             try {
                 switch (key) {
-                    case "iterations" -> { iterations = Long.parseLong(value); if (iterations < 0) throw new NumberFormatException(); }
-                    case "throughput_mflops" -> { throughput = Double.parseDouble(value); if (!Double.isFinite(throughput) || throughput < 0) throw new NumberFormatException(); }
-                    case "elapsed_s" -> { elapsed = Double.parseDouble(value); if (!Double.isFinite(elapsed) || elapsed < 0) throw new NumberFormatException(); }
+                    case "iterations" -> iterations = nonNegative(Long.parseLong(value));
+                    case "throughput_mflops" -> throughput = nonNegative(Double.parseDouble(value));
+                    case "elapsed_s" -> elapsed = nonNegative(Double.parseDouble(value));
                     case "valid" -> {
                         if (!value.equals("true") && !value.equals("false")) throw new NumberFormatException();
                         valid = value.equals("true");
@@ -1236,6 +1236,11 @@ public class single_env_bench implements Callable<Integer> {
                 return Event.NONE;
             }
             return Event.RESULT;
+        }
+
+        static <T extends Number> T nonNegative(T v) {
+            if (!Double.isFinite(v.doubleValue()) || v.doubleValue() < 0) throw new NumberFormatException();
+            return v;
         }
 
         boolean complete() { return benchEnd != null && iterations != null && throughput != null && elapsed != null && valid != null; }

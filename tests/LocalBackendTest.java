@@ -1,0 +1,240 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.*;
+
+import java.nio.file.*;
+import java.util.*;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * single_env_bench end to end on the local backend: real builds, real processes, real cgroups (CI runs as root).
+ * Tolerances are the issue's; the machine has 2 cores, so tests run one trial at a time.
+ */
+@Tag("e2e")
+class LocalBackendTest {
+    static Path results;
+
+    @BeforeAll static void setUp() throws Exception {
+        requireRoot();
+        for (String b : List.of("mmb-static", "mmb-debian", "mmb.wasm"))
+            assertTrue(Files.exists(TestSupport.build().resolve(b)), "make build first: " + b);
+        results = Files.createTempDirectory("mmb-results");
+    }
+
+    /** Real cgroups need root; in CI a missing root is a failure, not a skip. */
+    static void requireRoot() {
+        if ("true".equals(System.getenv("CI"))) assertTrue(TestSupport.isRoot(), "CI must run the tests as root");
+        Assumptions.assumeTrue(TestSupport.isRoot(), "needs root to create cgroups");
+    }
+
+    static List<String> args(String sub, String image, String runtimeClass, String... more) {
+        List<String> a = new ArrayList<>(List.of("--backend", "local", "--image", image, "--runtime-class", runtimeClass,
+                "--results-dir", results.toString(), "--results-subfolder-name", sub));
+        if (!List.of(more).contains("--build-dir")) a.addAll(List.of("--build-dir", TestSupport.build().toString()));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    static TestSupport.Run bench(List<String> a) { return TestSupport.singleEnv(a.toArray(String[]::new)); }
+
+    static JsonNode file(String sub, String name) throws Exception { return TestSupport.readJson(results.resolve(sub).resolve(name)); }
+
+    static void assertGoodTrial(JsonNode t, int n, double interval) {
+        assertEquals("ok", t.path("status").asText(), t.toString());
+        assertTrue(t.path("valid").asBoolean());
+        double cores = t.path("avg_cpu_cores").asDouble();
+        assertTrue(cores >= 0.90 && cores <= 1.05, "avg_cpu_cores " + cores);
+        assertTrue(t.path("peak_mem_bytes").asLong() >= 3L * 8 * n * n, "peak " + t.path("peak_mem_bytes"));
+        for (JsonNode s : t.path("samples")) assertTrue(t.path("peak_mem_bytes").asLong() >= s.path("mem_bytes").asLong());
+        assertTrue(t.path("start").asDouble() < t.path("running_time").asDouble());
+        assertTrue(t.path("running_time").asDouble() <= t.path("app_start").asDouble());
+        assertTrue(t.path("app_start").asDouble() < t.path("bench_start").asDouble());
+        assertTrue(t.path("bench_start").asDouble() < t.path("end").asDouble());
+        assertEquals(t.path("end").asDouble() - t.path("bench_start").asDouble(), t.path("elapsed_s").asDouble(), 0.05,
+                "the window we saw matches the program's own elapsed_s");
+        // samples: one at each end of the window, the periodic ones `interval` apart
+        JsonNode s = t.path("samples");
+        assertEquals(t.path("bench_start").asDouble(), s.get(0).path("timestamp").asDouble(), 0.02);
+        assertEquals(t.path("end").asDouble(), s.get(s.size() - 1).path("timestamp").asDouble(), 0.02);
+        double window = t.path("end").asDouble() - t.path("bench_start").asDouble();
+        assertTrue(Math.abs(s.size() - (Math.floor(window / interval) + 2)) <= 1, s.size() + " samples over " + window + " s");
+        for (int i = 1; i < s.size() - 1; i++) {
+            double gap = s.get(i).path("timestamp").asDouble() - s.get(0).path("timestamp").asDouble();
+            assertEquals(i * interval, gap, 0.03, "sample " + i + " on its deadline");
+        }
+        for (String f : List.of("usage_usec", "user_usec", "system_usec", "nr_throttled", "mem_bytes", "rss_bytes"))
+            assertTrue(s.get(0).has(f), f);
+    }
+
+    @Test void staticBuildTwoSecondsAtN256() throws Exception {
+        var r = bench(args("static", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--warmup-seconds", "0.5", "--interval", "0.25"));
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("mmb-trial size=256 mode=warm trial=1 trials=1 status=ok"), r.out());
+        JsonNode f = file("static", "mmb-static_default.json");
+        assertEquals(1, f.path("schema_version").asInt());
+        assertEquals("local", f.path("environment").path("backend").asText());
+        assertTrue(f.path("environment").path("sampler").asText().startsWith("cgroup-v"));
+        assertTrue(f.path("environment").path("command").toString().contains("mmb-static"));
+        assertTrue(f.path("host").path("cores").asInt() >= 1);
+        assertEquals(2.0, f.path("flags").path("duration").asDouble());
+        assertGoodTrial(f.path("results").path("256_warm").get(0), 256, 0.25);
+    }
+
+    @Test void debianBuildAndColdMode() throws Exception {
+        var r = bench(args("debian", "mmb-debian:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--no-warmup", "--interval", "0.5"));
+        assertEquals(0, r.exit(), r.all());
+        JsonNode t = file("debian", "mmb-debian_default.json").path("results").path("256_cold").get(0);
+        assertGoodTrial(t, 256, 0.5);
+        assertEquals("0", t.path("program").path("warmup").asText());
+    }
+
+    @Test void wasmUnderNode() throws Exception {
+        var r = bench(args("wasm", "mmb-wasm:latest", "node", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--warmup-seconds", "0.5", "--interval", "0.25"));
+        assertEquals(0, r.exit(), r.all());
+        JsonNode f = file("wasm", "mmb-wasm_node.json");
+        assertTrue(f.path("environment").path("runtime_version").asText().startsWith("v"), "node --version recorded");
+        JsonNode t = f.path("results").path("256_warm").get(0);
+        assertGoodTrial(t, 256, 0.25);
+        assertEquals("wasm32-wasi", t.path("program").path("target").asText());
+    }
+
+    @Test void cpuLimitHalfACoreThrottles() throws Exception {
+        var r = bench(args("limit", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--warmup-seconds", "0.5", "--interval", "0.5", "--cpu-limit", "0.5"));
+        assertEquals(0, r.exit(), r.all());
+        JsonNode t = file("limit", "mmb-static_default.json").path("results").path("256_warm").get(0);
+        double cores = t.path("avg_cpu_cores").asDouble();
+        assertTrue(cores >= 0.40 && cores <= 0.60, "avg_cpu_cores " + cores);
+        assertTrue(t.path("throttled_events").asLong() > 0, t.toString());
+        assertEquals(0.5, file("limit", "mmb-static_default.json").path("flags").path("cpu_limit").asDouble());
+    }
+
+    @Test void memoryLimitBelowTheMatricesIsAnOomFailure() throws Exception {
+        var r = bench(args("oom", "mmb-static:latest", "default", "--sizes", "1024", "--trials", "1", "--duration", "1",
+                "--no-warmup", "--memory-limit", "8Mi"));
+        assertEquals(1, r.exit(), r.all());
+        JsonNode t = file("oom", "mmb-static_default.json").path("results").path("1024_cold").get(0);
+        assertEquals("failed", t.path("status").asText());
+        assertTrue(t.path("error").asText().contains("OOM"), t.path("error").asText());
+        assertEquals(137, t.path("exit_code").asInt());
+    }
+
+    @Test void procfsSamplerWithoutCgroups() throws Exception {
+        var r = bench(args("procfs", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--warmup-seconds", "0.3", "--interval", "0.25", "--sampler", "procfs"));
+        assertEquals(0, r.exit(), r.all());
+        JsonNode f = file("procfs", "mmb-static_default.json");
+        assertEquals("procfs", f.path("environment").path("sampler").asText());
+        JsonNode t = f.path("results").path("256_warm").get(0);
+        assertTrue(t.path("avg_cpu_cores").asDouble() > 0.85, t.path("avg_cpu_cores").toString());
+        assertTrue(t.path("peak_mem_bytes").asLong() >= 3L * 8 * 256 * 256);
+    }
+
+    @Test void existingFileIsNeverSilentlyOverwrittenAndResumeRunsOnlyTheMissing() throws Exception {
+        String[] common = {"--sizes", "64", "--duration", "0.3", "--no-warmup", "--interval", "0.1"};
+        var first = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1")));
+        assertEquals(0, first.exit(), first.all());
+        double firstStart = file("resume", "mmb-static_default.json").path("results").path("64_cold").get(0).path("start").asDouble();
+
+        var again = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1")));
+        assertEquals(4, again.exit());
+        assertTrue(again.err().contains("already exists") && again.err().contains("--resume") && again.err().contains("--overwrite"), again.err());
+
+        var resumed = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "3", "--resume")));
+        assertEquals(0, resumed.exit(), resumed.all());
+        assertFalse(resumed.out().contains("trial=1 "), "trial 1 not run again");
+        assertTrue(resumed.out().contains("trial=2 ") && resumed.out().contains("trial=3 "));
+        JsonNode list = file("resume", "mmb-static_default.json").path("results").path("64_cold");
+        assertEquals(3, list.size());
+        assertEquals(firstStart, list.get(0).path("start").asDouble(), "trial 1 kept as it was");
+
+        var nothing = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "3", "--resume")));
+        assertEquals(0, nothing.exit());
+        assertFalse(nothing.out().contains("mmb-trial"), "nothing left to run");
+
+        var other = bench(args("resume", "mmb-static:latest", "default", "--sizes", "64", "--duration", "0.5", "--no-warmup", "--trials", "4", "--resume"));
+        assertEquals(4, other.exit());
+        assertTrue(other.err().contains("duration was 0.3"), other.err());
+
+        var over = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1", "--overwrite")));
+        assertEquals(0, over.exit(), over.all());
+        assertEquals(1, file("resume", "mmb-static_default.json").path("results").path("64_cold").size());
+    }
+
+    @Test void missingBuildAndMissingRuntimeAreSetupErrors() throws Exception {
+        var r = bench(args("missing", "mmb-static:latest", "default", "--build-dir", "/nonexistent/build"));
+        assertEquals(4, r.exit());
+        assertTrue(r.err().contains("make build"), r.err());
+
+        var pb = TestSupport.javaMain("single_env_bench", args("missing", "mmb-wasm:latest", "wasmtime"));
+        pb.environment().put("MMB_WASMTIME", "/nonexistent/wasmtime");
+        var w = TestSupport.exec(pb.command(), Map.of("MMB_WASMTIME", "/nonexistent/wasmtime"), 60);
+        assertEquals(3, w.exit(), w.all());
+        assertTrue(w.err().contains("wasmtime") && w.err().contains("MMB_WASMTIME"), w.err());
+
+        var mismatch = bench(args("missing", "mmb-static:latest", "node"));
+        assertEquals(4, mismatch.exit());
+        assertTrue(mismatch.err().contains("not one"), mismatch.err());
+    }
+
+    @Test void sigintMidTrialKeepsCompletedTrialsAndRemovesTheCgroup() throws Exception {
+        List<String> a = args("sigint", "mmb-static:latest", "default", "--sizes", "128", "--trials", "3", "--duration", "1.5",
+                "--no-warmup", "--interval", "0.2", "--run-id", "sigint-test");
+        Path json = results.resolve("sigint/mmb-static_default.json");
+        Process p = TestSupport.javaMain("single_env_bench", a).redirectErrorStream(true)
+                .redirectOutput(results.resolve("sigint.log").toFile()).start();
+        try {
+            assertTrue(TestSupport.waitFor(() -> Files.exists(json), 30), "first trial saved");
+            Thread.sleep(500);   // inside trial 2
+            assertTrue(!trialCgroups("sigint-test").isEmpty(), "trial 2's cgroup exists while it runs");
+            TestSupport.signal(p.pid(), "INT");
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(130, p.exitValue(), Files.readString(results.resolve("sigint.log")));
+        } finally {
+            p.destroyForcibly();
+        }
+        JsonNode list = TestSupport.readJson(json).path("results").path("128_cold");
+        assertEquals("ok", list.get(0).path("status").asText());
+        assertEquals("interrupted", list.get(1).path("status").asText());
+        assertEquals(2, list.size());
+        assertEquals(List.of(), trialCgroups("sigint-test"), "no cgroup left");
+        assertTrue(ProcessHandle.allProcesses().noneMatch(h -> h.info().commandLine().orElse("").contains("mmb-static 128 1.5")),
+                "no workload left");
+
+        var resumed = bench(concat(a, "--resume"));
+        assertEquals(0, resumed.exit(), resumed.all());
+        assertTrue(resumed.out().contains("trial=2 ") && resumed.out().contains("trial=3 ") && !resumed.out().contains("trial=1 "));
+        JsonNode after = TestSupport.readJson(json).path("results").path("128_cold");
+        assertEquals(3, after.size());
+        for (JsonNode t : after) assertEquals("ok", t.path("status").asText());
+    }
+
+    /** Our cgroups of a run, in every hierarchy. */
+    static List<Path> trialCgroups(String runId) throws Exception {
+        var layout = single_env_bench.CgroupLayout.detect(Path.of("/sys/fs/cgroup"));
+        List<Path> found = new ArrayList<>();
+        for (Path parent : layout.trialParents("mmb")) {
+            if (!Files.isDirectory(parent)) continue;
+            try (Stream<Path> s = Files.list(parent)) {
+                s.filter(d -> d.getFileName().toString().startsWith(runId)).forEach(found::add);
+            }
+        }
+        return found;
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    static List<String> concat(List<String> a, String... b) {
+        List<String> r = new ArrayList<>(a);
+        r.addAll(List.of(b));
+        return r;
+    }
+}
