@@ -6,7 +6,8 @@ SHELL := /bin/bash
 
 # ---- tools (override on the command line, e.g. make image-build CTR="ctr -n k8s.io") ----
 DOCKER      ?= docker
-CTR         ?= sudo k3s ctr images import -
+# CTR is the ctr command of the containerd to import into; `images import -` / `images rm` are appended.
+CTR         ?= sudo k3s ctr
 DOCKER_BUILD_FLAGS ?=
 CC_NATIVE   ?= gcc
 CC_WASM     ?= clang
@@ -26,7 +27,7 @@ jbang: ## Install JBang from Maven Central if it is not on PATH (prints its path
 # JBang on PATH, or the one scripts/install-jbang.sh installs (from Maven Central).
 jbang_path = $(if $(JBANG),echo $(JBANG),scripts/install-jbang.sh)
 
-test: ## Run every test; ends with one line "N passed, N failed"
+test: build ## Run every test; ends with one line "N passed, N failed"
 	@jbang=$$($(call jbang_path)) && "$$jbang" --quiet tests/TestRunner.java $(TEST_ARGS)
 
 test-unit: ## Run the tests that need neither Docker nor long runs
@@ -34,3 +35,30 @@ test-unit: ## Run the tests that need neither Docker nor long runs
 
 clean: ## Remove build/ and local results of the tests
 	rm -rf build
+
+# ---- the benchmark program: local builds and images (flags and compile rules in build.mk) ----
+BASE_IMAGE  ?= debian:bookworm-slim
+MMB_IMAGES  := mmb-debian mmb-static mmb-wasm
+# what `docker save | ctr images import` names them in containerd
+MMB_CTR_REFS = $(foreach i,$(MMB_IMAGES),docker.io/library/$(i):latest)
+
+build: $(MMB_BUILDS) ## Compile build/mmb-debian, build/mmb-static, build/mmb.wasm (flags from build.mk)
+
+image-build: ## Build mmb-debian, mmb-static, mmb-wasm images and import them with CTR (default: K3s)
+	@command -v $(firstword $(DOCKER)) >/dev/null 2>&1 || { echo "$(firstword $(DOCKER)) not found: apt-get install docker.io" >&2; exit 1; }
+	@if [ -z "$${DOCKER_BUILDKIT+set}" ] && ! $(DOCKER) buildx version >/dev/null 2>&1; then \
+	  echo "(no docker buildx here: using the legacy builder, DOCKER_BUILDKIT=0)"; export DOCKER_BUILDKIT=0; fi; \
+	for t in debian static wasm; do \
+	  echo "== $(DOCKER) build --target $$t -t mmb-$$t:latest (BASE_IMAGE=$(BASE_IMAGE))"; \
+	  $(DOCKER) build $(DOCKER_BUILD_FLAGS) --build-arg BASE_IMAGE=$(BASE_IMAGE) --target $$t -t mmb-$$t:latest . || exit 1; \
+	done
+	@echo "== $(DOCKER) save $(MMB_IMAGES:%=%:latest) | $(CTR) images import -"
+	@set -o pipefail; $(DOCKER) save $(MMB_IMAGES:%=%:latest) | $(CTR) images import -
+
+reset: ## Remove the three mmb images from Docker and from K3s (CTR)
+	-$(DOCKER) rmi -f $(MMB_IMAGES:%=%:latest)
+	-$(CTR) images rm $(MMB_CTR_REFS)
+
+hard-reset: reset ## reset, and prune Docker's builder cache (BuildKit's, and the legacy builder's mmb stages)
+	-$(DOCKER) builder prune -a -f
+	-$(DOCKER) image prune -f --filter label=mmb.build-stage
