@@ -665,7 +665,8 @@ public class single_env_bench implements Callable<Integer> {
         @Override public WorkloadExit await(double budget, java.util.function.Supplier<Double> runningAt) throws InterruptedException {
             if (process == null) return new WorkloadExit(null, "not started (interrupted)", "");
             long deadline = System.nanoTime() + (long) ((budget + 30) * 1e9);   // +30 s: the process may be slow to start
-            while (!process.waitFor(50, TimeUnit.MILLISECONDS)) {
+            // Wake at most once a second: the harness must not compete with what it measures.
+            while (!process.waitFor(1000, TimeUnit.MILLISECONDS)) {
                 Double ran = runningAt.get();
                 boolean late = ran != null ? Clock.now() > ran + budget : System.nanoTime() > deadline;
                 if (late && stopReason == null) {
@@ -1120,6 +1121,8 @@ public class single_env_bench implements Callable<Integer> {
         volatile Thread thread;
         volatile boolean closed;
         Long peakAtEnd;
+        long harnessCpuAtOpen, nanoAtOpen;
+        Double harnessCpuCores;
 
         Sampler(double intervalSeconds) { this.intervalNanos = (long) (intervalSeconds * 1e9); }
 
@@ -1131,8 +1134,10 @@ public class single_env_bench implements Callable<Integer> {
             files = workload.cgroup();
             if (files == null && workload.process() != null) files = new ProcfsFiles(workload.process());
             if (files == null) return;
+            harnessCpuAtOpen = HarnessCpu.nanos();
             takeSample();
             long start = System.nanoTime();
+            nanoAtOpen = start;
             thread = new Thread(() -> loop(start), "mmb-sampler");
             thread.setDaemon(true);
             thread.start();
@@ -1159,6 +1164,8 @@ public class single_env_bench implements Callable<Integer> {
             if (files != null) {
                 takeSample();
                 peakAtEnd = files.peak();
+                long wall = System.nanoTime() - nanoAtOpen;
+                if (harnessCpuAtOpen >= 0 && wall > 0) harnessCpuCores = (HarnessCpu.nanos() - harnessCpuAtOpen) / (double) wall;
             }
             closed = true;
             Thread t = thread;
@@ -1183,6 +1190,14 @@ public class single_env_bench implements Callable<Integer> {
         List<Sample> samples() { synchronized (samples) { return new ArrayList<>(samples); } }
 
         String source() { return files == null ? null : files instanceof ProcfsFiles ? "procfs" : "cgroup"; }
+    }
+
+    /** This JVM's own CPU time (ns), to report what the harness itself costs during the measured window. */
+    static final class HarnessCpu {
+        static long nanos() {
+            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+        }
     }
 
     @JsonPropertyOrder({"timestamp", "usage_usec", "user_usec", "system_usec", "nr_throttled", "mem_bytes", "rss_bytes"})
@@ -1299,7 +1314,7 @@ public class single_env_bench implements Callable<Integer> {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"trial", "status", "error", "exit_code", "start", "running_time", "app_start", "bench_start", "end",
             "iterations", "throughput_mflops", "elapsed_s", "valid", "cold_start_time", "time_to_main", "avg_cpu_cores",
-            "peak_mem_bytes", "avg_mem_bytes", "throttled_events", "program", "samples"})
+            "peak_mem_bytes", "avg_mem_bytes", "throttled_events", "harness_cpu_cores", "program", "samples"})
     static final class TrialRecord {
         public int trial;
         public String status = "failed", error;
@@ -1310,6 +1325,7 @@ public class single_env_bench implements Callable<Integer> {
         public Boolean valid;
         public Double cold_start_time, time_to_main, avg_cpu_cores;
         public Long peak_mem_bytes, avg_mem_bytes, throttled_events;
+        public Double harness_cpu_cores;
         public Map<String, String> program;
         public List<Sample> samples = List.of();
         @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -1355,6 +1371,7 @@ public class single_env_bench implements Callable<Integer> {
             Long peak = sampler.peakAtEnd;
             for (Sample x : s) if (x.mem_bytes() != null) peak = peak == null ? x.mem_bytes() : Math.max(peak, x.mem_bytes());
             r.peak_mem_bytes = peak;
+            if (sampler.harnessCpuCores != null) r.harness_cpu_cores = Num.round(sampler.harnessCpuCores, 5);
         }
     }
 
