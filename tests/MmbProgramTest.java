@@ -52,7 +52,8 @@ class MmbProgramTest {
             "const [file, ...args] = process.argv.slice(1);",
             "const wasi = new WASI({ version: 'preview1', args: ['mmb', ...args], env: {}, returnOnExit: true });",
             "const module = new WebAssembly.Module(fs.readFileSync(file));",
-            "const instance = new WebAssembly.Instance(module, wasi.getImportObject());",
+            "const imports = wasi.getImportObject ? wasi.getImportObject() : { wasi_snapshot_preview1: wasi.wasiImport };",
+            "const instance = new WebAssembly.Instance(module, imports);",
             "process.exitCode = wasi.start(instance);");
 
     static Variant wasmUnderNode(Path module) {
@@ -293,9 +294,9 @@ class MmbProgramTest {
 
     /**
      * The debian (dynamic) and static builds run the same loop at the same speed (within 5%): build.mk's
-     * -falign-loops=64 takes code layout out of the result. bench/build-parity.sh, interleaved runs and
-     * medians; up to three attempts absorb a noisy neighbour on this 2-core machine, a real 1.7x gap fails
-     * every one.
+     * -falign-loops=64 takes code layout out of the result. bench/build-parity.sh runs them interleaved and
+     * here judges by the best run of each (PARITY_STAT=best: other processes only ever slow a run down); up to
+     * three attempts absorb a noisy neighbour on this 2-core machine, a real 1.7x gap fails every one.
      */
     @Test @Tag("slow") void debianAndStaticBuildsRunAtTheSameSpeed() throws Exception {
         Run r = null;
@@ -303,6 +304,7 @@ class MmbProgramTest {
             ProcessBuilder pb = new ProcessBuilder("bench/build-parity.sh", "256", "1", "5", "0.3").directory(TestSupport.repo().toFile());
             pb.environment().put("SKIP_BUILD", "1");
             pb.environment().put("MAX_RATIO_DIFF", "0.05");
+            pb.environment().put("PARITY_STAT", "best");
             pb.redirectErrorStream(true);
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
