@@ -41,6 +41,7 @@ import java.time.Instant;
 import java.util.*;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -169,6 +170,7 @@ public class single_env_bench implements Callable<Integer> {
         validate();
         Plan plan = Plan.of(this);
         try (Backend be = Backend.create(this)) {
+            if (!dryRun) be.preflight();
             ResultStore store = ResultStore.open(this, be);
             List<TrialKey> todo = plan.missingFrom(store);
             if (dryRun) {
@@ -178,7 +180,6 @@ public class single_env_bench implements Callable<Integer> {
                 todo.forEach(k -> System.out.println("  " + k));
                 return EXIT_OK;
             }
-            be.preflight();
             return new TrialRunner(this, be, store).runAll(todo);
         }
     }
@@ -415,6 +416,9 @@ public class single_env_bench implements Callable<Integer> {
             rec.elapsed_s = p.elapsed;
             rec.valid = p.valid;
             rec.program = p.ready;
+            // k8s: the log stream connects only once the container runs, so MMB_READY reaches us late; the container
+            // runtime's own timestamp of that line is the truth for time-to-main.
+            if (rec.details != null && rec.details.get("app_start_runtime") instanceof Double runtimeReady) rec.app_start = runtimeReady;
             rec.samples = sampler.samples();
             Metrics.derive(rec, sampler);
             String problem = null;
@@ -921,10 +925,603 @@ public class single_env_bench implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------------------------- 4b. K8s
-    /** Trials as K3s pods driven through kubectl. */
-    static final class K8sBackend {
-        static Backend create(single_env_bench o) {
-            throw new SetupException("the k8s backend is not available in this version; use --backend local");
+    /**
+     * Trials as K3s pods driven through kubectl (an argument vector, never a shell). Lifecycle from a watch
+     * (one JSON event per line, timestamped on arrival: the API's own times are whole seconds), output from
+     * `kubectl logs -f --timestamps`, samples from the container's cgroup on this node.
+     */
+    static final class K8sBackend implements Backend {
+        final single_env_bench o;
+        final Kubectl kubectl;
+        final CgroupLayout layout;
+        String serverVersion;
+
+        K8sBackend(single_env_bench o) {
+            this.o = o;
+            this.kubectl = new Kubectl(o);
+            this.layout = CgroupLayout.detect(o.cgroupRoot);
+        }
+
+        static Backend create(single_env_bench o) { return new K8sBackend(o); }
+
+        @Override public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("command", null);
+            m.put("pod_spec", PodManifest.build(o, List.of("SIZE", Num.plain(o.duration), Num.plain(o.warmupFor())), "SIZE", "TRIAL", "POD-NAME"));
+            m.put("runtime_version", serverVersion);
+            m.put("sampler", "cgroup-" + layout.version());
+            m.put("kubectl", kubectl.executable);
+            return m;
+        }
+
+        /** kubectl present, cluster reachable, namespace and RuntimeClass exist; removes pods earlier runs left. */
+        @Override public void preflight() {
+            Kubectl.Result v = kubectl.read(List.of("version", "-o", "json"), 30);
+            if (!v.ok()) throw new SetupException("cannot reach the cluster through kubectl (" + v.firstErrorLine().replaceAll("[.?]+$", "")
+                    + "): is K3s running (`systemctl status k3s`), and is this kubectl's config the cluster's? "
+                    + "Pass --kubeconfig /etc/rancher/k3s/k3s.yaml (or --context) if not");
+            try {
+                serverVersion = Json.MAPPER.readTree(v.out()).path("serverVersion").path("gitVersion").asText(null);
+            } catch (IOException e) { serverVersion = null; }
+            Kubectl.Result ns = kubectl.read(List.of("get", "namespace", o.namespace, "-o", "name"), 30);
+            if (!ns.ok()) throw new SetupException(ns.notFound() ? "namespace \"" + o.namespace + "\" does not exist: create it with "
+                    + "`kubectl create namespace " + o.namespace + "` or pass --namespace" : "cannot read namespace " + o.namespace + ": " + ns.firstErrorLine());
+            if (!o.runtimeClass.equals("default")) {
+                Kubectl.Result rc = kubectl.read(List.of("get", "runtimeclass", o.runtimeClass, "-o", "name"), 30);
+                if (!rc.ok()) throw new SetupException(rc.notFound() ? RuntimeClassHint.missing(o.runtimeClass)
+                        : "cannot read RuntimeClass " + o.runtimeClass + ": " + rc.firstErrorLine());
+            }
+            if (layout.version().equals("none"))
+                throw new SetupException("no cgroup file system under " + o.cgroupRoot + ": run on the K3s node (or fix --cgroup-root)");
+            removeLeftovers();
+        }
+
+        /** Pods of this environment that an earlier, killed run left behind. */
+        void removeLeftovers() {
+            String selector = PodManifest.LABEL_ENV + "=" + PodManifest.envLabel(o) + "," + PodManifest.LABEL_RUN + "!=" + o.runId;
+            Kubectl.Result r = kubectl.read(List.of("get", "pods", "-l", selector, "-o", "name"), 30);
+            if (!r.ok() || r.out().isBlank()) return;
+            System.err.println("note: removing pods an earlier run left: " + r.out().strip().replace('\n', ' '));
+            kubectl.call(List.of("delete", "pods", "-l", selector, "--ignore-not-found", "--wait=true", "--timeout=120s"), null, 150);
+        }
+
+        @Override public Workload launch(TrialSpec spec, TrialEvents events) {
+            return new PodWorkload(this, spec, events);
+        }
+    }
+
+    /** How to get a RuntimeClass that does not exist (README "K3s"). */
+    static final class RuntimeClassHint {
+        static String missing(String rc) {
+            String how = switch (rc) {
+                case "wasmtime", "wasmedge", "wasmer" -> "K3s creates it when containerd-shim-" + rc + "-v1 is installed "
+                        + "(e.g. in /opt/kwasm/bin or /usr/local/bin) and K3s is restarted";
+                case "wamr" -> "install containerd-shim-wamr-v1, add a containerd runtime entry 'wamr' "
+                        + "(runtime_type io.containerd.wamr.v1, SystemdCgroup as kubelet) and create a RuntimeClass wamr with handler wamr";
+                default -> "create a RuntimeClass named " + rc + " whose handler is a containerd runtime of this node";
+            };
+            return "RuntimeClass \"" + rc + "\" not found: " + how + " (README: \"Runtime classes\")";
+        }
+    }
+
+    /** The pod of one trial, built as data and serialised (never a string template). */
+    static final class PodManifest {
+        static final String LABEL_RUN = "mmb.dev/run", LABEL_ENV = "mmb.dev/environment", LABEL_POD = "mmb.dev/pod", CONTAINER = "mmb";
+
+        static String envLabel(single_env_bench o) {
+            String s = (Names.imageName(o.image) + "_" + o.runtimeClass).replaceAll("[^A-Za-z0-9._-]", "-");
+            s = s.length() > 63 ? s.substring(0, 63) : s;
+            return s.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+        }
+
+        /** DNS-1123: mmb-<image>-<runtime class>-<size>-t<trial>-<random>, at most 63 characters. */
+        static String podName(single_env_bench o, TrialKey k) {
+            String base = ("mmb-" + Names.imageName(o.image) + "-" + o.runtimeClass).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+            String tail = "-" + k.size() + "-t" + k.trial() + "-" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+            if (base.length() + tail.length() > 63) base = base.substring(0, 63 - tail.length());
+            return (base + tail).replaceAll("-+", "-");
+        }
+
+        static Map<String, Object> build(single_env_bench o, TrialSpec spec, String name) {
+            return build(o, spec.programArgs(), String.valueOf(spec.size()), String.valueOf(spec.key().trial()), name);
+        }
+
+        static Map<String, Object> build(single_env_bench o, List<String> args, String size, String trial, String name) {
+            Map<String, Object> labels = new LinkedHashMap<>();
+            labels.put("app.kubernetes.io/name", "mmb");
+            labels.put("app.kubernetes.io/managed-by", "single_env_bench");
+            labels.put(LABEL_RUN, o.runId);
+            labels.put(LABEL_ENV, envLabel(o));
+            labels.put("mmb.dev/size", size);
+            labels.put("mmb.dev/trial", trial);
+            labels.put(LABEL_POD, name);
+            Map<String, Object> container = new LinkedHashMap<>();
+            container.put("name", CONTAINER);
+            container.put("image", o.image);
+            container.put("imagePullPolicy", o.imagePullPolicy);
+            container.put("args", args);
+            Map<String, Object> limits = new LinkedHashMap<>();
+            if (o.cpuLimit != null) limits.put("cpu", Math.round(o.cpuLimit * 1000) + "m");
+            if (o.memoryLimit != null) limits.put("memory", o.memoryLimit);
+            if (!limits.isEmpty()) container.put("resources", Map.of("limits", limits, "requests", limits));   // requests = limits
+            Map<String, Object> podSpec = new LinkedHashMap<>();
+            podSpec.put("restartPolicy", "Never");
+            if (!o.runtimeClass.equals("default")) podSpec.put("runtimeClassName", o.runtimeClass);
+            if (o.node != null) podSpec.put("nodeSelector", Map.of("kubernetes.io/hostname", o.node));
+            podSpec.put("terminationGracePeriodSeconds", 5);
+            podSpec.put("enableServiceLinks", false);               // no service variables in the environment
+            podSpec.put("automountServiceAccountToken", false);
+            podSpec.put("containers", List.of(container));
+            Map<String, Object> pod = new LinkedHashMap<>();
+            pod.put("apiVersion", "v1");
+            pod.put("kind", "Pod");
+            pod.put("metadata", Map.of("name", name, "namespace", o.namespace, "labels", labels));
+            pod.put("spec", podSpec);
+            return pod;
+        }
+    }
+
+    /**
+     * One trial's pod: created, watched (lifecycle), its log followed (output), its container cgroup found on this
+     * node, deleted afterwards. Threads: the watch and the log follower; the runner waits in await().
+     */
+    static final class PodWorkload implements Workload {
+        static final Set<String> IMAGE_ERRORS = Set.of("ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName");
+        static final Set<String> CONTAINER_ERRORS = Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError",
+                "CrashLoopBackOff", "StartError");
+        final K8sBackend be;
+        final single_env_bench o;
+        final TrialSpec spec;
+        final TrialEvents events;
+        final String name;
+        final Map<String, Object> manifest;
+        final Map<String, Object> k8s = new LinkedHashMap<>();
+        final List<Map<String, Object>> observed = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch terminated = new CountDownLatch(1);
+        final AtomicBoolean stopped = new AtomicBoolean();
+        volatile JsonNode lastPod;
+        volatile String containerId, failure, lastState = "";
+        volatile Double runningAt;
+        volatile boolean logsDone, created;
+        volatile Integer exitCode;
+        volatile Thread watchThread, logThread;
+        volatile Kubectl.Stream watchStream, logStream;
+        volatile CgroupFiles cgroupFiles;
+
+        PodWorkload(K8sBackend be, TrialSpec spec, TrialEvents events) {
+            this.be = be; this.o = be.o; this.spec = spec; this.events = events;
+            this.name = PodManifest.podName(o, spec.key());
+            this.manifest = PodManifest.build(o, spec, name);
+        }
+
+        @Override public void start() {
+            k8s.put("pod", name);
+            k8s.put("namespace", o.namespace);
+            // Watch by label before creating, so the pod's first transitions are seen as they happen.
+            watchThread = daemon("mmb-watch", this::watch);
+            Kubectl.Result r = be.kubectl.call(List.of("create", "-f", "-", "-o", "name"), Json.pretty(manifest), 60);   // never retried
+            if (!r.ok()) {
+                failure = "kubectl create failed: " + r.firstErrorLine();
+                if (r.err().contains("RuntimeClass")) failure += " — " + RuntimeClassHint.missing(o.runtimeClass);
+                terminated.countDown();
+                logsDone = true;
+                return;
+            }
+            created = true;
+        }
+
+        /** Follows the pod's status; restarts the watch if the server closes it. */
+        void watch() {
+            int restarts = 0;
+            while (!stopped.get() && terminated.getCount() > 0) {
+                Kubectl.Stream s = be.kubectl.stream(List.of("get", "pods", "-l", PodManifest.LABEL_POD + "=" + name, "-w",
+                        "--output-watch-events", "-o", "json"), line -> {
+                    double at = Clock.now();
+                    try {
+                        JsonNode ev = Json.MAPPER.readTree(line);
+                        if (ev.path("type").asText().equals("DELETED")) { onGone(); return; }
+                        onPod(ev.has("object") ? ev.get("object") : ev, at);
+                    } catch (IOException e) { /* not JSON (a warning line): ignore */ }
+                });
+                watchStream = s;
+                Kubectl.Result end = s.await();
+                if (stopped.get() || terminated.getCount() == 0) return;
+                if (!created) { LockSupport.parkNanos(50_000_000L); continue; }
+                // The watch ended (server closed it, or a transient failure): read the state once, then watch again.
+                if (++restarts > 50) { fail("lost the pod's watch: " + end.firstErrorLine()); return; }
+                Kubectl.Result now = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), 20);
+                if (now.ok()) try { onPod(Json.MAPPER.readTree(now.out()), Clock.now()); } catch (IOException ignored) { }
+                else if (now.notFound()) { onGone(); return; }
+                LockSupport.parkNanos(Math.min(5_000_000_000L, 200_000_000L * restarts));
+            }
+        }
+
+        void onGone() {
+            if (terminated.getCount() > 0) fail("the pod was deleted before it finished");
+        }
+
+        /** One observed pod state: record transitions, detect running, failures and the end. */
+        void onPod(JsonNode pod, double at) {
+            lastPod = pod;
+            JsonNode status = pod.path("status"), cs = status.path("containerStatuses").path(0), state = cs.path("state");
+            String phase = status.path("phase").asText("");
+            String reason = state.has("waiting") ? state.path("waiting").path("reason").asText("")
+                    : state.has("running") ? "Running" : state.has("terminated") ? state.path("terminated").path("reason").asText("") : "";
+            String summary = phase + "/" + reason;
+            if (!summary.equals(lastState)) {
+                lastState = summary;
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("at", at);
+                t.put("phase", phase);
+                if (!reason.isEmpty()) t.put("reason", reason);
+                observed.add(t);
+            }
+            if (cs.hasNonNull("containerID")) containerId = cs.path("containerID").asText();
+            if ((state.has("running") || state.has("terminated")) && runningAt == null) {
+                runningAt = at;
+                events.running(at);
+                if (logThread == null) logThread = daemon("mmb-logs", this::followLogs);
+            }
+            if (state.has("waiting")) {
+                String msg = state.path("waiting").path("message").asText("");
+                if (IMAGE_ERRORS.contains(reason))
+                    fail("image " + o.image + " cannot be used (" + reason + (msg.isEmpty() ? "" : ": " + msg) + "): run `make image-build` "
+                            + "on the node so K3s's containerd has it" + (o.imagePullPolicy.equals("Always") ? ", and use --image-pull-policy IfNotPresent" : ""));
+                else if (CONTAINER_ERRORS.contains(reason)) fail("container error " + reason + (msg.isEmpty() ? "" : ": " + msg));
+            }
+            if (state.has("terminated")) {
+                JsonNode term = state.path("terminated");
+                exitCode = term.path("exitCode").isInt() ? term.path("exitCode").asInt() : null;
+                if (term.path("reason").asText().equals("OOMKilled"))
+                    failure = "OOMKilled (exit " + exitCode + "): the container reached its memory limit; raise --memory-limit";
+                if (logThread == null) logThread = daemon("mmb-logs", this::followLogs);
+                terminated.countDown();
+            } else if (phase.equals("Failed") || phase.equals("Succeeded")) {
+                if (phase.equals("Failed") && failure == null) failure = "pod failed: " + status.path("reason").asText("") + " " + status.path("message").asText("");
+                terminated.countDown();
+            }
+        }
+
+        /** `kubectl logs -f --timestamps`, retried while the container is "waiting to start" or the stream breaks. */
+        void followLogs() {
+            double lastRuntimeTs = -1;
+            try {
+                for (int attempt = 0; !stopped.get() && attempt < 200; attempt++) {
+                    final double[] seen = {lastRuntimeTs};
+                    Kubectl.Stream s = be.kubectl.stream(List.of("logs", name, "-c", PodManifest.CONTAINER, "-f", "--timestamps"), raw -> {
+                        double arrival = Clock.now();
+                        int sp = raw.indexOf(' ');
+                        Double runtimeTs = sp > 0 ? Rfc3339.parse(raw.substring(0, sp)) : null;
+                        String line = runtimeTs != null ? raw.substring(sp + 1) : raw;
+                        if (runtimeTs != null && runtimeTs <= seen[0]) return;   // already seen before a reconnect
+                        if (runtimeTs != null) seen[0] = runtimeTs;
+                        recordRuntimeTime(line, runtimeTs);
+                        events.line(line, arrival);
+                    });
+                    logStream = s;
+                    Kubectl.Result r = s.await();
+                    lastRuntimeTs = seen[0];
+                    if (r.ok() && terminated.getCount() == 0) return;                       // the whole log, container done
+                    if (r.ok()) {                                                            // stream ended early: wait for the end
+                        if (terminated.await(1, TimeUnit.SECONDS)) continue;
+                        continue;
+                    }
+                    if (r.notFound() || stopped.get()) return;
+                    LockSupport.parkNanos(r.err().contains("is waiting to start") ? 100_000_000L : 500_000_000L);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                logsDone = true;
+            }
+        }
+
+        /** The container runtime's own (nanosecond) time of the protocol markers, next to our arrival times. */
+        void recordRuntimeTime(String line, Double runtimeTs) {
+            if (runtimeTs == null) return;
+            String key = line.startsWith("MMB_READY") ? "app_start_runtime" : line.equals("BENCH_START") ? "bench_start_runtime"
+                    : line.equals("BENCH_END") ? "end_runtime" : null;
+            if (key != null) k8s.putIfAbsent(key, runtimeTs);
+        }
+
+        void fail(String why) {
+            if (failure == null) failure = why;
+            terminated.countDown();
+        }
+
+        /** Found once per trial, when the sampling window opens (the container runs by then). */
+        @Override public CgroupFiles cgroup() {
+            if (cgroupFiles != null) return cgroupFiles;
+            String id = containerId;
+            JsonNode pod = lastPod;
+            if (id == null || pod == null) {
+                Kubectl.Result r = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), 10);
+                if (!r.ok()) return null;
+                try { pod = Json.MAPPER.readTree(r.out()); } catch (IOException e) { return null; }
+                id = pod.path("status").path("containerStatuses").path(0).path("containerID").asText(null);
+                if (id == null) return null;
+            }
+            String hex = id.substring(id.indexOf("://") + 3);
+            String uid = pod.path("metadata").path("uid").asText("");
+            String qos = pod.path("status").path("qosClass").asText("");
+            Optional<String> rel = ContainerCgroupFinder.find(be.layout, hex, uid, qos);
+            if (rel.isEmpty()) {
+                String node = pod.path("spec").path("nodeName").asText("?");
+                String here = Proc.hostname();
+                k8s.put("cgroup", null);
+                throw new SetupException(node.equals(here)
+                        ? "cannot find the cgroup of container " + hex.substring(0, Math.min(12, hex.length())) + " under " + o.cgroupRoot
+                          + " on this node (" + here + "): is this the K3s node, and does --cgroup-root point at its cgroup mount?"
+                        : "pod " + name + " ran on node " + node + ", but this is " + here + ": run single_env_bench on that node, "
+                          + "or pin the pods to this one with --node " + here);
+            }
+            k8s.put("cgroup", rel.get());
+            CgroupFiles container = be.layout.filesFor(be.layout.dirsOf(rel.get()));
+            String parent = Path.of(rel.get()).getParent() == null ? null : Path.of(rel.get()).getParent().toString();
+            cgroupFiles = parent == null ? container : new PodScopedFiles(container, be.layout.filesFor(be.layout.dirsOf(parent)));
+            return cgroupFiles;
+        }
+
+        @Override public WorkloadExit await(double budget, java.util.function.Supplier<Double> runningTime) throws InterruptedException {
+            double created = Clock.now();
+            while (!terminated.await(200, TimeUnit.MILLISECONDS)) {
+                if (stopped.get()) break;
+                Double ran = runningAt;
+                if (ran == null && Clock.now() > created + o.startupTimeout) {
+                    fail(String.format(Locale.ROOT, "pod not running within --startup-timeout %.0f s (last status: %s)", o.startupTimeout,
+                            lastState.isEmpty() ? "none" : lastState));
+                } else if (ran != null && Clock.now() > ran + budget) {
+                    fail(String.format(Locale.ROOT, "timeout: no end within %.1f s of running (warmup + duration + --timeout-margin)", budget));
+                }
+            }
+            // The log may still carry the last lines after the container ended.
+            long until = System.nanoTime() + 15_000_000_000L;
+            while (failure == null && !stopped.get() && !logsDone && System.nanoTime() < until) Thread.sleep(20);
+            String reason = stopped.get() && failure == null ? "stopped" : failure;
+            return new WorkloadExit(exitCode, reason, "");
+        }
+
+        @Override public void stop() {
+            if (!stopped.compareAndSet(false, true)) return;
+            terminated.countDown();
+        }
+
+        @Override public void cleanup() {
+            stopped.set(true);
+            for (Kubectl.Stream s : new Kubectl.Stream[]{watchStream, logStream}) if (s != null) s.kill();
+            if (!created || o.keepPods) return;
+            Kubectl.Result r = be.kubectl.call(List.of("delete", "pod", name, "--ignore-not-found", "--wait=true", "--timeout=120s"), null, 150);
+            if (!r.ok()) System.err.println("warning: could not delete pod " + name + ": " + r.firstErrorLine()
+                    + " (remove it with `kubectl delete pod " + name + " -n " + o.namespace + "`)");
+        }
+
+        @Override public Map<String, Object> details() {
+            Map<String, Object> m = new LinkedHashMap<>(k8s);
+            JsonNode pod = lastPod;
+            if (pod != null) {
+                JsonNode st = pod.path("status"), cs = st.path("containerStatuses").path(0);
+                m.put("uid", pod.path("metadata").path("uid").asText(null));
+                m.put("node", pod.path("spec").path("nodeName").asText(null));
+                m.put("qos_class", st.path("qosClass").asText(null));
+                m.put("container_id", cs.path("containerID").asText(null));
+                Map<String, Object> server = new LinkedHashMap<>();
+                server.put("creation", Rfc3339.parse(pod.path("metadata").path("creationTimestamp").asText(null)));
+                server.put("pod_start", Rfc3339.parse(st.path("startTime").asText(null)));
+                JsonNode term = cs.path("state").path("terminated");
+                server.put("container_started", Rfc3339.parse(term.path("startedAt").asText(cs.path("state").path("running").path("startedAt").asText(null))));
+                server.put("container_finished", Rfc3339.parse(term.path("finishedAt").asText(null)));
+                server.put("exit_code", term.path("exitCode").isInt() ? term.path("exitCode").asInt() : null);
+                server.put("reason", term.path("reason").asText(null));
+                m.put("server_times", server);
+            }
+            m.put("observed", new ArrayList<>(observed));
+            return m;
+        }
+
+        static Thread daemon(String name, Runnable r) {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+    }
+
+    /**
+     * The container's cgroup, plus its pod's for the moment after the container is gone: the pod's CPU counters are
+     * hierarchical and keep the exited container's time, so (pod now − the pod/container offset seen at the first
+     * reading) is the container's final CPU. Memory is not derivable that way and stays empty in that sample.
+     */
+    static final class PodScopedFiles implements CgroupFiles {
+        final CgroupFiles container, pod;
+        CgroupReading offset;
+
+        PodScopedFiles(CgroupFiles container, CgroupFiles pod) { this.container = container; this.pod = pod; }
+
+        public CgroupReading read() {
+            CgroupReading c = container.read();
+            if (c != null && offset == null) {
+                CgroupReading p = pod.read();
+                if (p != null) offset = new CgroupReading(minus(p.usageUsec(), c.usageUsec()), minus(p.userUsec(), c.userUsec()),
+                        minus(p.systemUsec(), c.systemUsec()), minus(p.nrThrottled(), c.nrThrottled()), null, null, null);
+            }
+            return c;
+        }
+
+        public Long peak() { return container.peak(); }
+
+        public CgroupReading readAfterExit() {
+            CgroupReading p = pod.read();
+            if (p == null || offset == null) return null;
+            return new CgroupReading(minus(p.usageUsec(), offset.usageUsec()), minus(p.userUsec(), offset.userUsec()),
+                    minus(p.systemUsec(), offset.systemUsec()), minus(p.nrThrottled(), offset.nrThrottled()), null, null, null);
+        }
+
+        static Long minus(Long a, Long b) { return a == null || b == null ? null : a - b; }
+    }
+
+    /**
+     * Finds the container's cgroup on this node: first the paths K3s would use (cgroupfs and systemd drivers, three
+     * QoS classes, runwasi's mis-placement when the drivers disagree), then a bounded search for a directory whose
+     * name holds the container id. Returns the path relative to the hierarchy roots.
+     */
+    static final class ContainerCgroupFinder {
+        static final int MAX_DEPTH = 6, MAX_DIRS = 20_000;
+
+        static Optional<String> find(CgroupLayout layout, String id, String podUid, String qos) {
+            Path root = layout.version().equals("v2") ? layout.v2Mount()
+                    : layout.v1Mounts().getOrDefault("cpuacct", layout.v1Mounts().values().iterator().next());
+            for (String rel : candidates(id, podUid, qos)) if (Files.isDirectory(root.resolve(rel))) return Optional.of(rel);
+            return search(root, id);
+        }
+
+        static List<String> candidates(String id, String uid, String qos) {
+            String u = uid.replace('-', '_');
+            String q = qos.toLowerCase(Locale.ROOT);
+            boolean guaranteed = q.equals("guaranteed");
+            List<String> c = new ArrayList<>();
+            c.add(guaranteed ? "kubepods/pod" + uid + "/" + id : "kubepods/" + q + "/pod" + uid + "/" + id);
+            c.add(guaranteed ? "kubepods.slice/kubepods-pod" + u + ".slice/cri-containerd-" + id + ".scope"
+                    : "kubepods.slice/kubepods-" + q + ".slice/kubepods-" + q + "-pod" + u + ".slice/cri-containerd-" + id + ".scope");
+            c.add((guaranteed ? "kubepods-pod" + u : "kubepods-" + q + "-pod" + u) + ".slice:cri-containerd:" + id);   // runwasi, drivers disagree
+            return c;
+        }
+
+        static Optional<String> search(Path root, String id) {
+            Deque<Path> queue = new ArrayDeque<>(List.of(root));
+            Map<Path, Integer> depth = new HashMap<>(Map.of(root, 0));
+            int seen = 0;
+            while (!queue.isEmpty() && seen++ < MAX_DIRS) {
+                Path d = queue.poll();
+                if (d.getFileName() != null && d.getFileName().toString().contains(id)) return Optional.of(root.relativize(d).toString());
+                if (depth.get(d) >= MAX_DEPTH) continue;
+                try (Stream<Path> s = Files.list(d)) {
+                    s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> { depth.put(p, depth.get(d) + 1); queue.add(p); });
+                } catch (IOException | UncheckedIOException ignored) { }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** kubectl with the run's --kubeconfig/--context/--namespace, bounded by timeouts; reads retried, writes never. */
+    static final class Kubectl {
+        final String executable;
+        final List<String> global = new ArrayList<>();
+
+        Kubectl(single_env_bench o) {
+            String exe = LocalRuntimes.find(new LocalRuntimes.Runtime("kubectl", "MMB_KUBECTL", "", List.of(), List.of()));
+            if (exe == null && System.getenv("MMB_KUBECTL") != null)
+                throw new SetupException("MMB_KUBECTL=" + System.getenv("MMB_KUBECTL") + " is not an executable file");
+            if (exe == null) throw new SetupException("kubectl not found on PATH: install it, or on a K3s node use the one K3s ships "
+                    + "(`k3s kubectl`; /usr/local/bin/kubectl links to k3s), or set MMB_KUBECTL=/path/to/kubectl");
+            this.executable = exe;
+            if (o.kubeconfig != null) global.addAll(List.of("--kubeconfig", o.kubeconfig));
+            if (o.context != null) global.addAll(List.of("--context", o.context));
+            global.addAll(List.of("--namespace", o.namespace));
+        }
+
+        record Result(int exit, String out, String err) {
+            boolean ok() { return exit == 0; }
+
+            boolean notFound() { return err.contains("(NotFound)"); }
+
+            /** Connection trouble worth a retry (reads only). */
+            boolean transientFailure() {
+                return exit != 0 && (err.contains("Unable to connect") || err.contains("connection refused") || err.contains("was refused")
+                        || err.contains("i/o timeout") || err.contains("TLS handshake timeout") || err.contains("ServiceUnavailable")
+                        || err.contains("timed out") || err.contains("etcdserver"));
+            }
+
+            String firstErrorLine() {
+                return (err.isBlank() ? out : err).lines().map(String::strip).filter(s -> !s.isEmpty()).findFirst().orElse("exit status " + exit);
+            }
+        }
+
+        List<String> command(List<String> args) {
+            List<String> c = new ArrayList<>();
+            c.add(executable);
+            c.addAll(args);
+            c.addAll(global);
+            return c;
+        }
+
+        /** One call, bounded; stdin optional. Never retried (creates and deletes go here). */
+        Result call(List<String> args, String stdin, int timeoutSeconds) {
+            try {
+                ProcessExecutor pe = new ProcessExecutor().command(command(args)).readOutput(true)
+                        .redirectError(new ByteArrayOutputStream()).timeout(timeoutSeconds, TimeUnit.SECONDS).destroyOnExit();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                pe.redirectError(err);
+                pe.redirectInput(stdin == null ? InputStream.nullInputStream() : new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+                var r = pe.execute();
+                return new Result(r.getExitValue(), r.outputUTF8(), err.toString(StandardCharsets.UTF_8));
+            } catch (TimeoutException e) {
+                return new Result(124, "", "kubectl " + String.join(" ", args) + " did not answer within " + timeoutSeconds + " s (timed out)");
+            } catch (IOException e) {
+                return new Result(127, "", "cannot run " + executable + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Result(130, "", "interrupted");
+            }
+        }
+
+        /** A read: retried with backoff (0.5, 1, 2, 4 s) on connection trouble. */
+        Result read(List<String> args, int timeoutSeconds) {
+            Result r = call(args, null, timeoutSeconds);
+            for (int attempt = 0; attempt < 4 && r.transientFailure(); attempt++) {
+                LockSupport.parkNanos((long) (500_000_000L * Math.pow(2, attempt)));
+                r = call(args, null, timeoutSeconds);
+            }
+            return r;
+        }
+
+        /** A long-running command whose stdout lines go to onLine (watch, logs -f). */
+        Stream stream(List<String> args, Consumer<String> onLine) {
+            return new Stream(command(args), onLine);
+        }
+
+        static final class Stream {
+            final LineSplitter out;
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            StartedProcess started;
+            String startError;
+
+            Stream(List<String> cmd, Consumer<String> onLine) {
+                out = new LineSplitter(onLine);
+                try {
+                    started = new ProcessExecutor().command(cmd).redirectOutput(out).redirectError(err)
+                            .redirectInput(InputStream.nullInputStream()).destroyOnExit().start();
+                } catch (IOException e) {
+                    startError = e.getMessage();
+                }
+            }
+
+            Result await() {
+                if (started == null) return new Result(127, "", String.valueOf(startError));
+                try {
+                    int code = started.getFuture().get().getExitValue();
+                    out.flushRest();
+                    return new Result(code, "", err.toString(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    return new Result(1, "", "stream ended: " + e.getMessage());
+                }
+            }
+
+            void kill() {
+                if (started != null) started.getProcess().destroyForcibly();
+            }
+        }
+    }
+
+    /** RFC 3339 times as kubectl prints them (API seconds; log lines with nanoseconds) → Unix seconds. */
+    static final class Rfc3339 {
+        static Double parse(String s) {
+            if (s == null || s.isEmpty() || !Character.isDigit(s.charAt(0))) return null;
+            try {
+                Instant i = java.time.OffsetDateTime.parse(s).toInstant();
+                return i.getEpochSecond() + i.getNano() / 1e9;
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
         }
     }
 
@@ -996,6 +1593,9 @@ public class single_env_bench implements Callable<Integer> {
 
         /** The cgroup's own memory high-water mark (v2 memory.peak, v1 memory.max_usage_in_bytes), if the kernel has it. */
         Long peak();
+
+        /** A CPU reading for the moment the cgroup is already gone, if the backend has one (k8s: the pod cgroup). */
+        default CgroupReading readAfterExit() { return null; }
 
         /** cgroup v2: cpu.stat usec; memory.current; memory.stat anon as RSS; memory.peak (Linux ≥ 5.19). */
         record V2(Path dir) implements CgroupFiles {
@@ -1120,7 +1720,8 @@ public class single_env_bench implements Callable<Integer> {
         volatile CgroupFiles files;
         volatile Thread thread;
         volatile boolean closed;
-        Long peakAtEnd;
+        Long peak;                 // the cgroup's own high-water mark, as last read
+        boolean endMissed;         // no reading at BENCH_END (the cgroup was already gone)
         long harnessCpuAtOpen, nanoAtOpen;
         Double harnessCpuCores;
 
@@ -1158,12 +1759,19 @@ public class single_env_bench implements Callable<Integer> {
             }
         }
 
-        /** BENCH_END: the last sample now (the cgroup may vanish right after the program exits). */
+        /**
+         * BENCH_END: the last sample now. A container's cgroup can vanish between BENCH_END and our reading of it (the
+         * program exits right after its last lines); then the backend's after-exit reading (k8s: the pod cgroup's
+         * counters, offset to the container's) closes the window.
+         */
         synchronized void closeWindow() {
             if (closed) return;
             if (files != null) {
-                takeSample();
-                peakAtEnd = files.peak();
+                if (!takeSample()) {
+                    CgroupReading r = files.readAfterExit();
+                    if (r != null) add(Clock.now(), r);
+                    else endMissed = true;
+                }
                 long wall = System.nanoTime() - nanoAtOpen;
                 if (harnessCpuAtOpen >= 0 && wall > 0) harnessCpuCores = (HarnessCpu.nanos() - harnessCpuAtOpen) / (double) wall;
             }
@@ -1177,8 +1785,13 @@ public class single_env_bench implements Callable<Integer> {
             CgroupReading r;
             try { r = files.read(); } catch (RuntimeException e) { r = null; }
             if (r == null) return false;
-            samples.add(new Sample(ts, r.usageUsec(), r.userUsec(), r.systemUsec(), r.nrThrottled(), r.memBytes(), r.rssBytes()));
+            add(ts, r);
             return true;
+        }
+
+        void add(double ts, CgroupReading r) {
+            if (r.peakBytes() != null) peak = peak == null ? r.peakBytes() : Math.max(peak, r.peakBytes());
+            samples.add(new Sample(ts, r.usageUsec(), r.userUsec(), r.systemUsec(), r.nrThrottled(), r.memBytes(), r.rssBytes()));
         }
 
         void stop() {
@@ -1326,6 +1939,8 @@ public class single_env_bench implements Callable<Integer> {
         public Double cold_start_time, time_to_main, avg_cpu_cores;
         public Long peak_mem_bytes, avg_mem_bytes, throttled_events;
         public Double harness_cpu_cores;
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public Boolean window_end_sampled;
         public Map<String, String> program;
         public List<Sample> samples = List.of();
         @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -1368,9 +1983,10 @@ public class single_env_bench implements Callable<Integer> {
             } else if (s.size() == 1 && s.get(0).mem_bytes() != null) {
                 r.avg_mem_bytes = s.get(0).mem_bytes();
             }
-            Long peak = sampler.peakAtEnd;
+            Long peak = sampler.peak;
             for (Sample x : s) if (x.mem_bytes() != null) peak = peak == null ? x.mem_bytes() : Math.max(peak, x.mem_bytes());
             r.peak_mem_bytes = peak;
+            if (sampler.endMissed) r.window_end_sampled = false;
             if (sampler.harnessCpuCores != null) r.harness_cpu_cores = Num.round(sampler.harnessCpuCores, 5);
         }
     }

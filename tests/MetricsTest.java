@@ -15,7 +15,7 @@ class MetricsTest {
         r.start = 10.0; r.running_time = 10.25; r.app_start = 10.5;
         r.samples = List.of(s(20, 1_000_000, 3, 1000), s(21, 1_500_000, 5, 3000), s(23, 2_500_000, 9, 1000));
         var sampler = new single_env_bench.Sampler(1.0);
-        sampler.peakAtEnd = 2500L;
+        sampler.peak = 2500L;
         single_env_bench.Metrics.derive(r, sampler);
         assertEquals(0.25, r.cold_start_time, 1e-9);
         assertEquals(0.5, r.time_to_main, 1e-9);
@@ -30,7 +30,7 @@ class MetricsTest {
         var r = new single_env_bench.TrialRecord(1);
         r.samples = List.of(s(0, 0, 0, 1000), s(1, 1_000_000, 0, 1000));
         var sampler = new single_env_bench.Sampler(1.0);
-        sampler.peakAtEnd = 50_000L;
+        sampler.peak = 50_000L;
         single_env_bench.Metrics.derive(r, sampler);
         assertEquals(50_000L, r.peak_mem_bytes);
         assertEquals(1.0, r.avg_cpu_cores, 1e-9);
