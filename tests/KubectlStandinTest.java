@@ -469,6 +469,34 @@ class KubectlStandinTest {
     }
 
     @Test
+    void cgroupV2PathOnTheUnifiedHierarchy() throws Exception {
+        Path unified = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] halves = line.split(" - ", 2);
+            if (halves[1].startsWith("cgroup2 ")) { unified = Path.of(halves[0].split(" ")[4]); break; }
+        }
+        Assumptions.assumeTrue(unified != null, "no cgroup2 mount");
+        env.put("MMB_STANDIN_CGROUP_VERSION", "v2");
+        env.put("MMB_STANDIN_CGROUP_DRIVER", "systemd");
+        create(podJson("v2", "mmb-static", null, "{\"limits\":{\"cpu\":\"500m\",\"memory\":\"256Mi\"},\"requests\":{\"cpu\":\"100m\"}}", "64", "1", "0"));
+        String running = awaitRunning("v2");
+        Path dir = unified.resolve(expectedContainerCgroup("systemd", "Burstable", field(running, "uid"), containerId(running), false));
+        List<String> pids = Files.readAllLines(dir.resolve("cgroup.procs"));
+        assertFalse(pids.isEmpty(), dir.toString());
+        assertTrue(cmdline(pids.get(0)).contains("mmb-static"));
+        assertTrue(Files.readAllLines(Path.of("/proc", pids.get(0), "cgroup")).contains("0::/" + unified.relativize(dir)));
+        if (Files.exists(dir.resolve("cpu.max"))) assertEquals("50000 100000", Files.readString(dir.resolve("cpu.max")).strip());
+        if (Files.exists(dir.resolve("memory.max"))) assertEquals(String.valueOf(256L << 20), Files.readString(dir.resolve("memory.max")).strip());
+        awaitDone("v2");
+        assertFalse(Files.exists(dir));
+        assertEquals(0, kubectl("delete", "pod", "v2").code());
+        Path podDir = dir.getParent();
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(podDir) && System.nanoTime() < end) Thread.sleep(20);
+        assertFalse(Files.exists(podDir));
+    }
+
+    @Test
     void cpuLimitOfHalfACoreThrottles() throws Exception {
         create(podJson("th", "mmb-static", null, "{\"limits\":{\"cpu\":\"0.5\"}}", "64", "1.5", "0"));
         String running = awaitRunning("th");
