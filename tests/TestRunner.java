@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // Runs mmb's JUnit 5 tests (the code under test is included with //SOURCES) and ends with
-// one line "N passed, N failed". Usage: jbang tests/TestRunner.java [--include-tag T] [--exclude-tag T] [--class NAME]
+// one line "N passed, N failed". Usage: jbang tests/TestRunner.java [--include-tag T] [--exclude-tag T] [--class NAME] [--method CLASS#METHOD]
 //JAVA 17+
 //DEPS org.junit.jupiter:junit-jupiter:5.11.4
 //DEPS org.junit.platform:junit-platform-launcher:1.11.4
@@ -28,6 +28,7 @@ public class TestRunner {
                 case "--include-tag" -> include.add(args[++i]);
                 case "--exclude-tag" -> exclude.add(args[++i]);
                 case "--class" -> classes.add(args[++i]);
+                case "--method" -> classes.add(args[++i]);   // Class#method
                 default -> { System.err.println("TestRunner: unknown argument " + args[i]); System.exit(2); }
             }
         }
@@ -36,7 +37,7 @@ public class TestRunner {
             request.selectors(DiscoverySelectors.selectClasspathRoots(classpathRootsOfTests()));
             request.filters(org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns(".*Test"));
         } else {
-            classes.forEach(c -> request.selectors(DiscoverySelectors.selectClass(c)));
+            classes.forEach(c -> request.selectors(c.contains("#") ? DiscoverySelectors.selectMethod(c) : DiscoverySelectors.selectClass(c)));
         }
         if (!include.isEmpty()) request.filters(TagFilter.includeTags(include));
         if (!exclude.isEmpty()) request.filters(TagFilter.excludeTags(exclude));

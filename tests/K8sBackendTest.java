@@ -1,0 +1,241 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.*;
+
+import java.nio.file.*;
+import java.util.*;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The k8s backend through the kubectl stand-in (tests/kubectl/kubectl): real workloads in real cgroups laid out as
+ * K3s does, real kubectl texts and exit codes. single_env_bench runs as a subprocess with the stand-in first on PATH.
+ */
+@Tag("e2e")
+class K8sBackendTest {
+    static Path work;
+
+    @BeforeAll static void setUp() throws Exception {
+        LocalBackendTest.requireRoot();
+        work = Files.createTempDirectory("mmb-k8s");
+    }
+
+    /** Runs single_env_bench --backend k8s with the stand-in; each call gets its own cluster state. */
+    static final class Cluster {
+        final Path state;
+        final Map<String, String> env = new HashMap<>();
+        final String sub;
+
+        Cluster(String name, String... standinEnv) throws Exception {
+            state = Files.createDirectories(work.resolve("state-" + name));
+            sub = name;
+            env.put("PATH", TestSupport.repo().resolve("tests/kubectl") + ":" + System.getenv("PATH"));
+            env.put("MMB_STANDIN_STATE", state.toString());
+            for (int i = 0; i < standinEnv.length; i += 2) env.put(standinEnv[i], standinEnv[i + 1]);
+        }
+
+        TestSupport.Run bench(String... args) throws Exception {
+            List<String> a = new ArrayList<>(List.of("--backend", "k8s", "--results-dir", work.toString(), "--results-subfolder-name", sub));
+            a.addAll(List.of(args));
+            return TestSupport.exec(TestSupport.javaMain("single_env_bench", a).command(), env, 240);
+        }
+
+        JsonNode file(String name) throws Exception { return TestSupport.readJson(work.resolve(sub).resolve(name)); }
+
+        /** Pods the stand-in still has (kubectl get pods -o name). */
+        String pods() throws Exception {
+            var r = TestSupport.exec(List.of(TestSupport.repo().resolve("tests/kubectl/kubectl").toString(), "get", "pods", "-o", "name"), env, 30);
+            return r.out().strip();
+        }
+    }
+
+    static void assertSameFieldsAsLocal(JsonNode t) {
+        for (String f : List.of("trial", "status", "exit_code", "start", "running_time", "app_start", "bench_start", "end", "iterations",
+                "throughput_mflops", "elapsed_s", "valid", "cold_start_time", "time_to_main", "avg_cpu_cores", "peak_mem_bytes",
+                "avg_mem_bytes", "throttled_events", "samples"))
+            assertTrue(t.has(f), "field " + f);
+    }
+
+    @Test void staticImageEndToEnd() throws Exception {
+        Cluster c = new Cluster("static");
+        var r = c.bench("--image", "mmb-static:latest", "--runtime-class", "default", "--sizes", "128", "--trials", "2",
+                "--duration", "2", "--warmup-seconds", "1", "--interval", "0.2");
+        assertEquals(0, r.exit(), r.all());
+        JsonNode f = c.file("mmb-static_default.json");
+        assertEquals("k8s", f.path("environment").path("backend").asText());
+        assertTrue(f.path("environment").path("runtime_version").asText().contains("k3s"), "server version recorded");
+        assertEquals("Never", f.path("environment").path("pod_spec").path("spec").path("restartPolicy").asText());
+        for (JsonNode t : f.path("results").path("128_warm")) {
+            assertSameFieldsAsLocal(t);
+            assertEquals("ok", t.path("status").asText(), t.toString());
+            double cores = t.path("avg_cpu_cores").asDouble();
+            assertTrue(cores > 0.85 && cores < 1.05, "avg_cpu_cores " + cores);
+            assertTrue(t.path("peak_mem_bytes").asLong() >= 3L * 8 * 128 * 128);
+            JsonNode k = t.path("k8s");
+            assertTrue(k.path("cgroup").asText().startsWith("kubepods/besteffort/pod"), k.toString());
+            assertEquals("BestEffort", k.path("qos_class").asText());
+            assertTrue(k.path("container_id").asText().startsWith("containerd://"));
+            assertEquals(0, k.path("server_times").path("exit_code").asInt());
+            double created = k.path("server_times").path("creation").asDouble();
+            assertEquals(Math.floor(created), created, "API times are whole seconds");
+            assertTrue(k.path("bench_start_runtime").asDouble() > 0 && k.path("end_runtime").asDouble() > k.path("bench_start_runtime").asDouble());
+            assertEquals(t.path("bench_start").asDouble(), k.path("bench_start_runtime").asDouble(), 0.5, "runtime time next to ours");
+            assertTrue(t.path("cold_start_time").asDouble() > 0 && t.path("cold_start_time").asDouble() < 10);
+            assertTrue(k.path("observed").size() >= 2, "phases observed");
+        }
+        assertEquals("", c.pods(), "every pod deleted after its trial");
+    }
+
+    @Test void wasmRuntimeClassAndDebianImage() throws Exception {
+        Cluster c = new Cluster("wasm");
+        var w = c.bench("--image", "mmb-wasm:latest", "--runtime-class", "wasmtime", "--sizes", "64", "--trials", "1",
+                "--duration", "1", "--no-warmup", "--interval", "0.2");
+        assertEquals(0, w.exit(), w.all());
+        JsonNode t = c.file("mmb-wasm_wasmtime.json").path("results").path("64_cold").get(0);
+        assertEquals("wasm32-wasi", t.path("program").path("target").asText());
+        assertEquals("wasmtime", c.file("mmb-wasm_wasmtime.json").path("environment").path("pod_spec").path("spec").path("runtimeClassName").asText());
+        var d = c.bench("--image", "mmb-debian:latest", "--sizes", "64", "--trials", "1", "--duration", "1", "--no-warmup", "--interval", "0.2");
+        assertEquals(0, d.exit(), d.all());
+        assertFalse(c.file("mmb-debian_default.json").path("environment").path("pod_spec").path("spec").has("runtimeClassName"));
+    }
+
+    @Test void systemdDriverGuaranteedPodWithLimits() throws Exception {
+        Cluster c = new Cluster("systemd", "MMB_STANDIN_CGROUP_DRIVER", "systemd");
+        var r = c.bench("--image", "mmb-static:latest", "--sizes", "128", "--trials", "1", "--duration", "2", "--no-warmup",
+                "--interval", "0.25", "--cpu-limit", "0.5", "--memory-limit", "64Mi");
+        assertEquals(0, r.exit(), r.all());
+        JsonNode f = c.file("mmb-static_default.json");
+        JsonNode res = f.path("environment").path("pod_spec").path("spec").path("containers").get(0).path("resources");
+        assertEquals("500m", res.path("limits").path("cpu").asText());
+        assertEquals(res.path("limits"), res.path("requests"), "requests = limits");
+        JsonNode t = f.path("results").path("128_cold").get(0);
+        assertTrue(t.path("k8s").path("cgroup").asText().startsWith("kubepods.slice/kubepods-pod"), t.path("k8s").toString());
+        assertTrue(t.path("k8s").path("cgroup").asText().endsWith(".scope"));
+        assertEquals("Guaranteed", t.path("k8s").path("qos_class").asText());
+        double cores = t.path("avg_cpu_cores").asDouble();
+        assertTrue(cores >= 0.40 && cores <= 0.60, "avg_cpu_cores " + cores);
+        assertTrue(t.path("throttled_events").asLong() > 0);
+    }
+
+    @Test void runwasiMisplacedCgroupIsFound() throws Exception {
+        Cluster c = new Cluster("runwasi", "MMB_STANDIN_FAULTS", "runwasi-misplaced");
+        var r = c.bench("--image", "mmb-wasm:latest", "--runtime-class", "wasmedge", "--sizes", "64", "--trials", "1",
+                "--duration", "1", "--no-warmup", "--interval", "0.2");
+        assertEquals(0, r.exit(), r.all());
+        String cg = c.file("mmb-wasm_wasmedge.json").path("results").path("64_cold").get(0).path("k8s").path("cgroup").asText();
+        assertTrue(cg.matches("kubepods-besteffort-pod[0-9a-f_]+\\.slice:cri-containerd:[0-9a-f]{64}"), cg);
+    }
+
+    @Test void setupFailuresStopBeforeAnyTrial() throws Exception {
+        Cluster c = new Cluster("setup");
+        var noKubectl = new Cluster("nokubectl", "MMB_KUBECTL", "/nonexistent/kubectl").bench("--image", "mmb-static:latest");
+        assertEquals(4, noKubectl.exit(), noKubectl.all());
+        assertTrue(noKubectl.err().contains("MMB_KUBECTL"), noKubectl.err());
+
+        var down = new Cluster("down", "MMB_STANDIN_FAULTS", "unreachable").bench("--image", "mmb-static:latest");
+        assertEquals(4, down.exit());
+        assertTrue(down.err().contains("cannot reach the cluster") && down.err().contains("refused"), down.err());
+
+        var ns = c.bench("--image", "mmb-static:latest", "--namespace", "bench");
+        assertEquals(4, ns.exit());
+        assertTrue(ns.err().contains("namespace \"bench\" does not exist") && ns.err().contains("kubectl create namespace bench"), ns.err());
+
+        var rc = c.bench("--image", "mmb-wasm:latest", "--runtime-class", "wamr");
+        assertEquals(4, rc.exit());
+        assertTrue(rc.err().contains("RuntimeClass \"wamr\" not found") && rc.err().contains("containerd-shim-wamr-v1"), rc.err());
+        assertFalse(Files.exists(work.resolve("setup")), "no result file for a run that never started");
+    }
+
+    @Test void missingImageFailsEachTrialAtOnceWithTheHint() throws Exception {
+        Cluster c = new Cluster("noimage", "MMB_STANDIN_IMAGES", "mmb-debian");
+        long t0 = System.nanoTime();
+        var r = c.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "2", "--duration", "1", "--no-warmup",
+                "--image-pull-policy", "Never");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "fails fast");
+        assertEquals(1, r.exit(), r.all());
+        JsonNode list = c.file("mmb-static_default.json").path("results").path("64_cold");
+        assertEquals(2, list.size(), "the run goes on after a failed trial");
+        for (JsonNode t : list) {
+            assertEquals("failed", t.path("status").asText());
+            assertTrue(t.path("error").asText().contains("ErrImageNeverPull") && t.path("error").asText().contains("make image-build"), t.path("error").asText());
+        }
+        assertEquals("", c.pods());
+    }
+
+    @Test void containerFailuresAreRecorded() throws Exception {
+        var exit3 = new Cluster("exit3", "MMB_STANDIN_FAULTS", "exit=3");
+        var r = exit3.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "1", "--duration", "0.5", "--no-warmup");
+        assertEquals(1, r.exit(), r.all());
+        JsonNode t = exit3.file("mmb-static_default.json").path("results").path("64_cold").get(0);
+        assertEquals("failed", t.path("status").asText());
+        assertEquals(3, t.path("exit_code").asInt());
+
+        var oom = new Cluster("oom", "MMB_STANDIN_FAULTS", "oom");
+        r = oom.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "1", "--duration", "0.5", "--no-warmup");
+        t = oom.file("mmb-static_default.json").path("results").path("64_cold").get(0);
+        assertEquals("failed", t.path("status").asText());
+        assertTrue(t.path("error").asText().contains("OOMKilled"), t.path("error").asText());
+        assertEquals(137, t.path("exit_code").asInt());
+
+        var never = new Cluster("never", "MMB_STANDIN_FAULTS", "never-start");
+        r = never.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "1", "--duration", "0.5", "--no-warmup", "--startup-timeout", "2");
+        t = never.file("mmb-static_default.json").path("results").path("64_cold").get(0);
+        assertTrue(t.path("error").asText().contains("--startup-timeout") && t.path("error").asText().contains("ContainerCreating"), t.path("error").asText());
+        assertEquals("", never.pods());
+    }
+
+    @Test void slowStartShowsInColdStart() throws Exception {
+        var fast = new Cluster("fast", "MMB_STANDIN_FAULTS", "slow-start=0.2");
+        var slow = new Cluster("slow", "MMB_STANDIN_FAULTS", "slow-start=1.7");
+        var rf = fast.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "2", "--duration", "0.3", "--no-warmup");
+        assertEquals(0, rf.exit(), rf.all());
+        var rs = slow.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "2", "--duration", "0.3", "--no-warmup");
+        assertEquals(0, rs.exit(), rs.all());
+        double f = fast.file("mmb-static_default.json").path("results").path("32_cold").get(1).path("cold_start_time").asDouble();
+        double s = slow.file("mmb-static_default.json").path("results").path("32_cold").get(1).path("cold_start_time").asDouble();
+        assertEquals(1.5, s - f, 0.25, "injected 1.5 s more ContainerCreating: fast " + f + ", slow " + s);
+    }
+
+    @Test void transientReadFailuresAreRetried() throws Exception {
+        var c = new Cluster("flaky", "MMB_STANDIN_FAULTS", "flaky=3");
+        var r = c.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "1", "--duration", "0.3", "--no-warmup");
+        assertEquals(0, r.exit(), r.all());
+    }
+
+    @Test void sigintDeletesThePodAndAKilledRunsPodsAreRemovedNextTime() throws Exception {
+        Cluster c = new Cluster("sigint");
+        List<String> a = List.of("--backend", "k8s", "--results-dir", work.toString(), "--results-subfolder-name", "sigint",
+                "--image", "mmb-static:latest", "--sizes", "64", "--trials", "3", "--duration", "3", "--no-warmup", "--interval", "0.5");
+        ProcessBuilder pb = TestSupport.javaMain("single_env_bench", a).redirectErrorStream(true).redirectOutput(work.resolve("sigint.log").toFile());
+        pb.environment().putAll(c.env);
+        Process p = pb.start();
+        Path json = work.resolve("sigint/mmb-static_default.json");
+        try {
+            assertTrue(TestSupport.waitFor(() -> Files.exists(json), 60), "first trial saved");
+            assertTrue(TestSupport.waitFor(() -> { try { return !c.pods().isEmpty(); } catch (Exception e) { return false; } }, 30));
+            Thread.sleep(800);
+            TestSupport.signal(p.pid(), "INT");
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(130, p.exitValue(), Files.readString(work.resolve("sigint.log")));
+        } finally { p.destroyForcibly(); }
+        assertEquals("", c.pods(), "the current pod deleted on SIGINT");
+        assertEquals("interrupted", TestSupport.readJson(json).path("results").path("64_cold").get(1).path("status").asText());
+
+        // SIGKILL leaves the pod; the next run of this environment removes it.
+        List<String> resume = new ArrayList<>(a);
+        resume.add("--resume");
+        ProcessBuilder pbk = TestSupport.javaMain("single_env_bench", resume).redirectErrorStream(true).redirectOutput(work.resolve("sigkill.log").toFile());
+        pbk.environment().putAll(c.env);
+        Process k = pbk.start();
+        try {
+            assertTrue(TestSupport.waitFor(() -> { try { return !c.pods().isEmpty(); } catch (Exception e) { return false; } }, 60));
+            TestSupport.signal(k.pid(), "KILL");
+            k.waitFor();
+        } finally { k.destroyForcibly(); }
+        String left = c.pods();
+        assertFalse(left.isEmpty(), "a killed run leaves its pod");
+        var again = c.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "3", "--duration", "0.5", "--no-warmup", "--resume",
+                "--interval", "0.5");
+        assertTrue(again.err().contains("earlier run left"), again.all());
+        assertEquals("", c.pods());
+    }
+}
