@@ -125,6 +125,21 @@ class K8sBackendTest {
         assertTrue(cg.matches("kubepods-besteffort-pod[0-9a-f_]+\\.slice:cri-containerd:[0-9a-f]{64}"), cg);
     }
 
+    @Test void cgroupV2LayoutOnTheUnifiedHierarchy() throws Exception {
+        Path v2 = Path.of("/sys/fs/cgroup/unified");
+        Assumptions.assumeTrue(Files.exists(v2.resolve("cgroup.procs")), "hybrid host with a separate v2 mount (pure v2 hosts run everything on v2)");
+        Cluster c = new Cluster("v2", "MMB_STANDIN_CGROUP_VERSION", "v2", "MMB_STANDIN_CGROUP_DRIVER", "systemd");
+        var r = c.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "1", "--duration", "1", "--no-warmup",
+                "--interval", "0.2", "--cgroup-root", v2.toString());
+        assertEquals(0, r.exit(), r.all());
+        JsonNode f = c.file("mmb-static_default.json");
+        assertEquals("cgroup-v2", f.path("environment").path("sampler").asText());
+        JsonNode t = f.path("results").path("64_cold").get(0);
+        assertTrue(t.path("k8s").path("cgroup").asText().startsWith("kubepods.slice/kubepods-besteffort.slice/"), t.path("k8s").toString());
+        double cores = t.path("avg_cpu_cores").asDouble();
+        assertTrue(cores > 0.85 && cores < 1.05, "avg_cpu_cores " + cores);
+    }
+
     @Test void setupFailuresStopBeforeAnyTrial() throws Exception {
         Cluster c = new Cluster("setup");
         var noKubectl = new Cluster("nokubectl", "MMB_KUBECTL", "/nonexistent/kubectl").bench("--image", "mmb-static:latest");
