@@ -93,8 +93,11 @@ class K8sBackendTest {
         JsonNode t = c.file("mmb-wasm_wasmtime.json").path("results").path("64_cold").get(0);
         assertEquals("wasm32-wasi", t.path("program").path("target").asText());
         assertEquals("wasmtime", c.file("mmb-wasm_wasmtime.json").path("environment").path("pod_spec").path("spec").path("runtimeClassName").asText());
-        var d = c.bench("--image", "mmb-debian:latest", "--sizes", "64", "--trials", "1", "--duration", "1", "--no-warmup", "--interval", "0.2");
+        assertEquals("", c.pods());
+        var d = c.bench("--image", "mmb-debian:latest", "--sizes", "64", "--trials", "1", "--duration", "1", "--no-warmup", "--interval", "0.2",
+                "--keep-pods");
         assertEquals(0, d.exit(), d.all());
+        assertTrue(c.pods().startsWith("pod/mmb-mmb-debian-default-64-t1-"), "--keep-pods keeps it: " + c.pods());
         assertFalse(c.file("mmb-debian_default.json").path("environment").path("pod_spec").path("spec").has("runtimeClassName"));
     }
 

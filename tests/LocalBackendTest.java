@@ -134,6 +134,17 @@ class LocalBackendTest {
         assertTrue(t.path("peak_mem_bytes").asLong() >= 3L * 8 * 256 * 256);
     }
 
+    @Test void withoutUsableCgroupsAutoFallsBackToProcfsAndSaysSo() throws Exception {
+        var r = bench(args("fallback", "mmb-static:latest", "default", "--sizes", "64", "--trials", "1", "--duration", "0.5",
+                "--no-warmup", "--interval", "0.1", "--cgroup-root", "/nonexistent/cgroup"));
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.err().contains("sampling the process from /proc"), r.err());
+        assertEquals("procfs", file("fallback", "mmb-static_default.json").path("environment").path("sampler").asText());
+        var limited = bench(args("fallback2", "mmb-static:latest", "default", "--cpu-limit", "0.5", "--cgroup-root", "/nonexistent/cgroup"));
+        assertEquals(4, limited.exit());
+        assertTrue(limited.err().contains("cannot create a cgroup"), limited.err());
+    }
+
     @Test void existingFileIsNeverSilentlyOverwrittenAndResumeRunsOnlyTheMissing() throws Exception {
         String[] common = {"--sizes", "64", "--duration", "0.3", "--no-warmup", "--interval", "0.1"};
         var first = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1")));
