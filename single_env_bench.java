@@ -373,7 +373,7 @@ public class single_env_bench implements Callable<Integer> {
             if (w != null) w.stop();
         }
 
-        /** One trial: launch, follow, sample, derive; never throws. */
+        /** One trial: launch, follow, sample, derive. Throws only SetupException, which ends the run (exit 4). */
         TrialRecord runOne(TrialKey key) {
             TrialRecord rec = new TrialRecord(key.trial());
             ProtocolParser protocol = new ProtocolParser();
@@ -388,6 +388,7 @@ public class single_env_bench implements Callable<Integer> {
                 if (!interrupted.get()) w.start();
                 double budget = o.warmupFor() + o.duration + o.timeoutMargin;
                 WorkloadExit exit = w.await(budget, () -> rec.running_time);
+                if (sampler.fatal != null) throw sampler.fatal;
                 rec.exit_code = exit.code();
                 rec.details = w.details();
                 finish(rec, protocol, sampler, exit);
@@ -1100,6 +1101,9 @@ public class single_env_bench implements Callable<Integer> {
             // Watch by label before creating, so the pod's first transitions are seen as they happen.
             watchThread = daemon("mmb-watch", this::watch);
             Kubectl.Result r = be.kubectl.call(List.of("create", "-f", "-", "-o", "name"), Json.pretty(manifest), 60);   // never retried
+            if (r.transientFailure() || r.exit() == 124)   // the cluster is gone: every further trial would fail the same way
+                throw new SetupException("lost the cluster while creating pod " + name + ": " + r.firstErrorLine()
+                        + "; completed trials are saved, continue later with --resume");
             if (!r.ok()) {
                 failure = "kubectl create failed: " + r.firstErrorLine();
                 if (r.err().contains("RuntimeClass")) failure += " — " + RuntimeClassHint.missing(o.runtimeClass);
@@ -1428,7 +1432,7 @@ public class single_env_bench implements Callable<Integer> {
             boolean transientFailure() {
                 return exit != 0 && (err.contains("Unable to connect") || err.contains("connection refused") || err.contains("was refused")
                         || err.contains("i/o timeout") || err.contains("TLS handshake timeout") || err.contains("ServiceUnavailable")
-                        || err.contains("timed out") || err.contains("etcdserver"));
+                        || err.contains("etcdserver"));
             }
 
             String firstErrorLine() {
@@ -1455,7 +1459,8 @@ public class single_env_bench implements Callable<Integer> {
                 var r = pe.execute();
                 return new Result(r.getExitValue(), r.outputUTF8(), err.toString(StandardCharsets.UTF_8));
             } catch (TimeoutException e) {
-                return new Result(124, "", "kubectl " + String.join(" ", args) + " did not answer within " + timeoutSeconds + " s (timed out)");
+                // Not retried: a hung call would only hang again (a hung API server, a stuck kubectl).
+                return new Result(124, "", "kubectl " + String.join(" ", args) + " did not answer within " + timeoutSeconds + " s");
             } catch (IOException e) {
                 return new Result(127, "", "cannot run " + executable + ": " + e.getMessage());
             } catch (InterruptedException e) {
@@ -1722,6 +1727,7 @@ public class single_env_bench implements Callable<Integer> {
         volatile boolean closed;
         Long peak;                 // the cgroup's own high-water mark, as last read
         boolean endMissed;         // no reading at BENCH_END (the cgroup was already gone)
+        volatile SetupException fatal;
         long harnessCpuAtOpen, nanoAtOpen;
         Double harnessCpuCores;
 
@@ -1732,7 +1738,13 @@ public class single_env_bench implements Callable<Integer> {
         /** BENCH_START: first sample now, then the periodic ones. */
         synchronized void openWindow() {
             if (thread != null || closed || workload == null) return;
-            files = workload.cgroup();
+            try {
+                files = workload.cgroup();
+            } catch (SetupException e) {   // e.g. the pod ran on another node: no trial of this run can be measured
+                fatal = e;
+                workload.stop();
+                return;
+            }
             if (files == null && workload.process() != null) files = new ProcfsFiles(workload.process());
             if (files == null) return;
             harnessCpuAtOpen = HarnessCpu.nanos();

@@ -143,6 +143,18 @@ class K8sBackendTest {
         assertTrue(cores > 0.85 && cores < 1.05, "avg_cpu_cores " + cores);
     }
 
+    @Test void aPodOnAnotherNodeStopsTheRunWithTheFix() throws Exception {
+        Path v2 = Path.of("/sys/fs/cgroup/unified");
+        Assumptions.assumeTrue(Files.exists(v2.resolve("cgroup.procs")), "needs a cgroup hierarchy the stand-in does not use");
+        // The stand-in's node is node-b and it lays cgroups out in the v1 hierarchies; we look in the (empty) v2 one.
+        Cluster c = new Cluster("othernode", "MMB_STANDIN_NODE", "node-b");
+        var r = c.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "2", "--duration", "1", "--no-warmup",
+                "--cgroup-root", v2.toString());
+        assertEquals(4, r.exit(), r.all());
+        assertTrue(r.err().contains("ran on node node-b") && r.err().contains("--node"), r.err());
+        assertEquals("", c.pods(), "its pod deleted");
+    }
+
     @Test void setupFailuresStopBeforeAnyTrial() throws Exception {
         Cluster c = new Cluster("setup");
         var noKubectl = new Cluster("nokubectl", "MMB_KUBECTL", "/nonexistent/kubectl").bench("--image", "mmb-static:latest");
