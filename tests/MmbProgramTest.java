@@ -301,7 +301,7 @@ class MmbProgramTest {
     @Test @Tag("slow") void debianAndStaticBuildsRunAtTheSameSpeed() throws Exception {
         Run r = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            ProcessBuilder pb = new ProcessBuilder("bench/build-parity.sh", "256", "1", "5", "0.3").directory(TestSupport.repo().toFile());
+            ProcessBuilder pb = new ProcessBuilder("bench/build-parity.sh", "256", "0.5", "9", "0.2").directory(TestSupport.repo().toFile());
             pb.environment().put("SKIP_BUILD", "1");
             pb.environment().put("MAX_RATIO_DIFF", "0.05");
             pb.environment().put("PARITY_STAT", "best");
