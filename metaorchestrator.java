@@ -81,6 +81,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -355,7 +356,7 @@ public class metaorchestrator {
 
     /** One environment: an image run under a runtime class. `where` is its place in the config file. */
     record EnvironmentSpec(String name, String image, String runtimeClass, String artifact, String where,
-                           String runtimeClassWhere) {
+                           String runtimeClassWhere, String configKey) {
         /** The result file single_env_bench writes: image name without registry and tag, runtime class. */
         String resultFileName() { return Names.imageName(image) + "_" + runtimeClass + ".json"; }
 
@@ -505,8 +506,21 @@ public class metaorchestrator {
         static SuiteConfig load(Path file, CliOverrides overrides) throws ConfigException {
             ConfigLoader loader = new ConfigLoader(file);
             SuiteConfig config = loader.read(file, overrides);
-            if (!loader.problems.isEmpty()) throw new ConfigException(loader.shown, loader.problems);
+            if (!loader.problems.isEmpty()) throw new ConfigException(loader.shown, loader.inFileOrder());
             return config;
+        }
+
+        /** Problems sorted by line and column; those of the command line last. */
+        private List<Problem> inFileOrder() {
+            Pattern pos = Pattern.compile(":(\\d+):(\\d+)$");
+            Comparator<Problem> byPosition = Comparator.comparingLong(p -> {
+                Matcher m = pos.matcher(p.location());
+                if (!p.location().startsWith(shown)) return Long.MAX_VALUE;
+                return m.find() ? Long.parseLong(m.group(1)) * 100_000 + Long.parseLong(m.group(2)) : 0;
+            });
+            List<Problem> sorted = new ArrayList<>(problems);
+            sorted.sort(byPosition);
+            return sorted;
         }
 
         // ---- reading the file ----
@@ -606,9 +620,38 @@ public class metaorchestrator {
                         + "keep one";
                 problems.add(new Problem(where, "", "YAML syntax error: " + what));
             } catch (YAMLException e) {
-                problems.add(new Problem(shown, "", limitMessage(e.getMessage())));
+                problems.add(new Problem(limitLocation(text, e.getMessage()), "", limitMessage(e.getMessage())));
             }
             return null;
+        }
+
+        /**
+         * SnakeYAML's limit errors carry no position; replaying the parser's events (which neither expand
+         * aliases nor build nodes) finds where the limit was crossed.
+         */
+        private String limitLocation(String text, String snake) {
+            boolean aliases = Objects.toString(snake, "").startsWith("Number of aliases");
+            boolean nesting = Objects.toString(snake, "").startsWith("Nesting Depth");
+            if (!aliases && !nesting) return shown;
+            try {
+                Set<String> collectionAnchors = new HashSet<>();
+                int depth = 0, aliasCount = 0;
+                for (org.yaml.snakeyaml.events.Event ev : new Yaml(new LoaderOptions()).parse(new StringReader(text))) {
+                    Mark m = ev.getStartMark();
+                    String at = shown + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+                    if (ev instanceof org.yaml.snakeyaml.events.CollectionStartEvent c) {
+                        if (c.getAnchor() != null) collectionAnchors.add(c.getAnchor());
+                        if (nesting && ++depth > MAX_NESTING) return at;
+                    } else if (ev instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+                        depth--;
+                    } else if (ev instanceof org.yaml.snakeyaml.events.AliasEvent a) {
+                        if (aliases && collectionAnchors.contains(a.getAnchor()) && ++aliasCount > MAX_ALIASES) return at;
+                    }
+                }
+            } catch (RuntimeException ignored) {
+                // the file as a whole is named
+            }
+            return shown;
         }
 
         private static String limitMessage(String snake) {
@@ -629,7 +672,7 @@ public class metaorchestrator {
         // ---- walking the nodes ----
 
         private SuiteConfig walk(MappingNode top, CliOverrides cli) {
-            Map<String, NodeTuple> keys = keysOf(top, "", TOP_KEYS, SHARED_KEYS, "shared_args");
+            Map<String, NodeTuple> keys = keysOf(top, "", TOP_KEYS, SHARED_KEYS, "under shared_args");
             SharedArgs shared = new SharedArgs();
             if (keys.containsKey("shared_args")) readShared(keys.get("shared_args").getValueNode(), shared);
             List<EnvironmentSpec> envs = keys.containsKey("environments")
@@ -679,7 +722,7 @@ public class metaorchestrator {
             if (shared.backend == Backend.local) {
                 for (EnvironmentSpec e : envs) {
                     if (!LOCAL_RUNTIME_CLASSES.contains(e.runtimeClass())) {
-                        problems.add(new Problem(e.runtimeClassWhere(), "runtime_class", "'" + e.runtimeClass()
+                        problems.add(new Problem(e.runtimeClassWhere(), e.configKey() + ".runtime_class", "'" + e.runtimeClass()
                                 + "' is not a runtime class of the local backend; expected one of "
                                 + String.join(", ", LOCAL_RUNTIME_CLASSES) + Names.didYouMean(e.runtimeClass(),
                                 LOCAL_RUNTIME_CLASSES)));
@@ -724,9 +767,7 @@ public class metaorchestrator {
                 if (!known.contains(key)) {
                     String hint;
                     if (elsewhere != null && elsewhere.contains(key)) {
-                        hint = "; this key belongs under " + elsewhereName;
-                    } else if (prefix.equals("shared_args") && TOP_KEYS.contains(key)) {
-                        hint = "; this key belongs at the top level, not under shared_args";
+                        hint = "; this key belongs " + elsewhereName;
                     } else {
                         hint = Names.didYouMean(key, known) + " (known keys: " + String.join(", ", known) + ")";
                     }
@@ -776,10 +817,10 @@ public class metaorchestrator {
                         key + ".artifact", false);
                 if (image == null || runtimeClass == null || (keys.containsKey("name") && name == null)) continue;
                 if (name == null) name = Names.defaultName(image, runtimeClass);
-                EnvironmentSpec spec = new EnvironmentSpec(name, image, runtimeClass, artifact, where(m), rcWhere);
+                EnvironmentSpec spec = new EnvironmentSpec(name, image, runtimeClass, artifact, where(m), rcWhere, key);
                 if (byName.containsKey(name)) {
                     add(m, key, "duplicate environment name '" + name + "' (also at line "
-                            + line(byName.get(name)) + "); give one a different name:");
+                            + line(byName.get(name)) + "); give one of them another name (name: …)");
                     continue;
                 }
                 if (byFile.containsKey(spec.resultFileName())) {
@@ -801,7 +842,7 @@ public class metaorchestrator {
                 add(node, "shared_args", "expected a mapping (trials: 3, duration: 30, …), got " + describe(node));
                 return;
             }
-            Map<String, NodeTuple> keys = keysOf(m, "shared_args", SHARED_KEYS, TOP_KEYS, "the top level");
+            Map<String, NodeTuple> keys = keysOf(m, "shared_args", SHARED_KEYS, TOP_KEYS, "at the top level");
             for (Map.Entry<String, NodeTuple> e : keys.entrySet()) {
                 Node v = e.getValue().getValueNode();
                 String k = "shared_args." + e.getKey();
@@ -1174,8 +1215,13 @@ public class metaorchestrator {
                 int d = levenshtein(g, k.toLowerCase(Locale.ROOT).replace('-', '_'));
                 if (d < bestDistance) { bestDistance = d; best = k; }
             }
-            if (best == null || bestDistance > Math.max(2, best.length() / 3)) return "";
-            return "; did you mean '" + best + "'?";
+            if (best != null && bestDistance <= Math.max(2, best.length() / 3)) return "; did you mean '" + best + "'?";
+            for (String k : known) {   // a shortened name: "mmb-debian" for "mmb-debian-default"
+                if (g.length() >= 3 && k.toLowerCase(Locale.ROOT).replace('-', '_').startsWith(g)) {
+                    return "; did you mean '" + k + "'?";
+                }
+            }
+            return "";
         }
 
         static int levenshtein(String a, String b) {
@@ -1626,14 +1672,13 @@ public class metaorchestrator {
                             : "not started: --fail-fast stopped the suite";
                     continue;
                 }
-                if (env.outcome == Outcome.COMPLETED || env.outcome == Outcome.FAILED) {
+                boolean ranItsTrials = env.invocations.stream().allMatch(i -> i.exitCode() == 0 || i.exitCode() == 1);
+                if (ranItsTrials && (env.outcome == Outcome.COMPLETED || env.outcome == Outcome.FAILED)) {
                     TrialLedger.FileCheck check = TrialLedger.check(folder.resolve(env.spec.resultFileName()),
                             plan.shared().sizes, plan.shared().mode(), plan.shared().trials);
-                    if (check.allValid()) {
-                        if (env.outcome == Outcome.FAILED && env.invocations.stream().allMatch(i -> i.exitCode() <= 1)) {
-                            env.outcome = Outcome.COMPLETED;
-                            env.detail = "";
-                        }
+                    if (check.allValid()) {   // e.g. a failed trial of round 1 that --resume could not redo
+                        env.outcome = Outcome.COMPLETED;
+                        env.detail = "";
                     } else {
                         env.outcome = Outcome.FAILED;
                         env.detail = check.describe();
@@ -2490,16 +2535,18 @@ public class metaorchestrator {
             return h;
         }
 
-        /** ln Γ(x), Lanczos approximation (g = 7, 9 terms), x > 0. */
+        /** ln Γ(x) for x > 0: Lanczos' series with γ = 671/128 and 14 terms (Numerical Recipes, 3rd ed., §6.1). */
         static double logGamma(double x) {
-            final double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-                    -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-                    1.5056327351493116e-7};
-            if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-            x -= 1;
-            double a = c[0], t = x + 7.5;
-            for (int i = 1; i < 9; i++) a += c[i] / (x + i);
-            return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+            final double[] c = {57.1562356658629235, -59.5979603554754912, 14.1360979747417471, -0.491913816097620199,
+                    .339946499848118887e-4, .465236289270485756e-4, -.983744753048795646e-4, .158088703224912494e-3,
+                    -.210264441724104883e-3, .217439618115212643e-3, -.164318106536763890e-3, .844182239838527433e-4,
+                    -.261908384015814087e-4, .368991826595316234e-5};
+            if (x <= 0) throw new IllegalArgumentException("logGamma needs x > 0: " + x);
+            double t = x + 671.0 / 128;
+            t = (x + 0.5) * Math.log(t) - t;
+            double series = 0.999999999999997092, y = x;
+            for (double ci : c) series += ci / ++y;
+            return t + Math.log(2.5066282746310005 * series / x);
         }
     }
 
