@@ -138,6 +138,9 @@ public class single_env_bench implements Callable<Integer> {
     double startupTimeout;
     @Option(names = "--keep-pods", description = "k8s: do not delete pods after their trial (debugging).")
     boolean keepPods;
+    @Option(names = "--kubectl-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "k8s: a kubectl call that has not answered by then fails (deletes get twice as long). Default: ${DEFAULT-VALUE}.")
+    int kubectlTimeout;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -203,6 +206,7 @@ public class single_env_bench implements Callable<Integer> {
         if (!(warmupSeconds >= 0) || warmupSeconds > 86400) throw new ParameterException(cl, "--warmup-seconds: must be >= 0, got " + warmupSeconds);
         if (!(interval >= 0.01) || interval > 3600) throw new ParameterException(cl, "--interval: must be at least 0.01 seconds, got " + interval);
         if (!(timeoutMargin > 0)) throw new ParameterException(cl, "--timeout-margin: must be > 0 seconds");
+        if (kubectlTimeout < 1 || kubectlTimeout > 3600) throw new ParameterException(cl, "--kubectl-timeout: seconds from 1 to 3600, got " + kubectlTimeout);
         if (!(startupTimeout > 0)) throw new ParameterException(cl, "--startup-timeout: must be > 0 seconds");
         if (!List.of("local", "k8s").contains(backend))
             throw new ParameterException(cl, "--backend: expected 'local' or 'k8s', got '" + backend + "'");
@@ -254,7 +258,7 @@ public class single_env_bench implements Callable<Integer> {
             m.put("artifact", artifact == null ? null : artifact.toString());
         } else {
             m.put("node", node); m.put("image_pull_policy", imagePullPolicy); m.put("startup_timeout", startupTimeout);
-            m.put("keep_pods", keepPods); m.put("context", context);
+            m.put("keep_pods", keepPods); m.put("context", context); m.put("kubectl_timeout", kubectlTimeout);
         }
         return m;
     }
@@ -957,18 +961,18 @@ public class single_env_bench implements Callable<Integer> {
 
         /** kubectl present, cluster reachable, namespace and RuntimeClass exist; removes pods earlier runs left. */
         @Override public void preflight() {
-            Kubectl.Result v = kubectl.read(List.of("version", "-o", "json"), 30);
+            Kubectl.Result v = kubectl.read(List.of("version", "-o", "json"), kubectl.timeout);
             if (!v.ok()) throw new SetupException("cannot reach the cluster through kubectl (" + v.firstErrorLine().replaceAll("[.?]+$", "")
                     + "): is K3s running (`systemctl status k3s`), and is this kubectl's config the cluster's? "
                     + "Pass --kubeconfig /etc/rancher/k3s/k3s.yaml (or --context) if not");
             try {
                 serverVersion = Json.MAPPER.readTree(v.out()).path("serverVersion").path("gitVersion").asText(null);
             } catch (IOException e) { serverVersion = null; }
-            Kubectl.Result ns = kubectl.read(List.of("get", "namespace", o.namespace, "-o", "name"), 30);
+            Kubectl.Result ns = kubectl.read(List.of("get", "namespace", o.namespace, "-o", "name"), kubectl.timeout);
             if (!ns.ok()) throw new SetupException(ns.notFound() ? "namespace \"" + o.namespace + "\" does not exist: create it with "
                     + "`kubectl create namespace " + o.namespace + "` or pass --namespace" : "cannot read namespace " + o.namespace + ": " + ns.firstErrorLine());
             if (!o.runtimeClass.equals("default")) {
-                Kubectl.Result rc = kubectl.read(List.of("get", "runtimeclass", o.runtimeClass, "-o", "name"), 30);
+                Kubectl.Result rc = kubectl.read(List.of("get", "runtimeclass", o.runtimeClass, "-o", "name"), kubectl.timeout);
                 if (!rc.ok()) throw new SetupException(rc.notFound() ? RuntimeClassHint.missing(o.runtimeClass)
                         : "cannot read RuntimeClass " + o.runtimeClass + ": " + rc.firstErrorLine());
             }
@@ -980,10 +984,10 @@ public class single_env_bench implements Callable<Integer> {
         /** Pods of this environment that an earlier, killed run left behind. */
         void removeLeftovers() {
             String selector = PodManifest.LABEL_ENV + "=" + PodManifest.envLabel(o) + "," + PodManifest.LABEL_RUN + "!=" + o.runId;
-            Kubectl.Result r = kubectl.read(List.of("get", "pods", "-l", selector, "-o", "name"), 30);
+            Kubectl.Result r = kubectl.read(List.of("get", "pods", "-l", selector, "-o", "name"), kubectl.timeout);
             if (!r.ok() || r.out().isBlank()) return;
             System.err.println("note: removing pods an earlier run left: " + r.out().strip().replace('\n', ' '));
-            kubectl.call(List.of("delete", "pods", "-l", selector, "--ignore-not-found", "--wait=true", "--timeout=120s"), null, 150);
+            kubectl.call(List.of("delete", "pods", "-l", selector, "--ignore-not-found", "--wait=true", "--timeout=" + 2 * kubectl.timeout + "s"), null, 2 * kubectl.timeout + 10);
         }
 
         @Override public Workload launch(TrialSpec spec, TrialEvents events) {
@@ -1100,7 +1104,7 @@ public class single_env_bench implements Callable<Integer> {
             k8s.put("namespace", o.namespace);
             // Watch by label before creating, so the pod's first transitions are seen as they happen.
             watchThread = daemon("mmb-watch", this::watch);
-            Kubectl.Result r = be.kubectl.call(List.of("create", "-f", "-", "-o", "name"), Json.pretty(manifest), 60);   // never retried
+            Kubectl.Result r = be.kubectl.call(List.of("create", "-f", "-", "-o", "name"), Json.pretty(manifest), be.kubectl.timeout);   // never retried
             if (r.transientFailure() || r.exit() == 124)   // the cluster is gone: every further trial would fail the same way
                 throw new SetupException("lost the cluster while creating pod " + name + ": " + r.firstErrorLine()
                         + "; completed trials are saved, continue later with --resume");
@@ -1133,7 +1137,7 @@ public class single_env_bench implements Callable<Integer> {
                 if (!created) { LockSupport.parkNanos(50_000_000L); continue; }
                 // The watch ended (server closed it, or a transient failure): read the state once, then watch again.
                 if (++restarts > 50) { fail("lost the pod's watch: " + end.firstErrorLine()); return; }
-                Kubectl.Result now = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), 20);
+                Kubectl.Result now = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), be.kubectl.timeout);
                 if (now.ok()) try { onPod(Json.MAPPER.readTree(now.out()), Clock.now()); } catch (IOException ignored) { }
                 else if (now.notFound()) { onGone(); return; }
                 LockSupport.parkNanos(Math.min(5_000_000_000L, 200_000_000L * restarts));
@@ -1164,6 +1168,7 @@ public class single_env_bench implements Callable<Integer> {
             if ((state.has("running") || state.has("terminated")) && runningAt == null) {
                 runningAt = at;
                 events.running(at);
+                if (state.has("running")) locateCgroup(pod);
                 if (logThread == null) logThread = daemon("mmb-logs", this::followLogs);
             }
             if (state.has("waiting")) {
@@ -1233,37 +1238,52 @@ public class single_env_bench implements Callable<Integer> {
             terminated.countDown();
         }
 
-        /** Found once per trial, when the sampling window opens (the container runs by then). */
+        /**
+         * The container's cgroup: looked up as soon as the watch shows the container running (a short trial may
+         * exit before its BENCH_START line reaches us), else when the sampling window opens. Not found: fatal if the
+         * pod is on another node or still running; a container that already exited just has no samples.
+         */
         @Override public CgroupFiles cgroup() {
             if (cgroupFiles != null) return cgroupFiles;
-            String id = containerId;
             JsonNode pod = lastPod;
-            if (id == null || pod == null) {
-                Kubectl.Result r = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), 10);
+            if (pod == null || containerId == null) {
+                Kubectl.Result r = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), be.kubectl.timeout);
                 if (!r.ok()) return null;
                 try { pod = Json.MAPPER.readTree(r.out()); } catch (IOException e) { return null; }
-                id = pod.path("status").path("containerStatuses").path(0).path("containerID").asText(null);
-                if (id == null) return null;
             }
+            String problem = locateCgroup(pod);
+            if (problem == null) return cgroupFiles;
+            boolean here = pod.path("spec").path("nodeName").asText("").equals(Proc.hostname());
+            if (here && terminated.getCount() == 0) {
+                k8s.put("cgroup", null);
+                k8s.put("note", "no samples: the container exited before its cgroup could be read");
+                return null;
+            }
+            throw new SetupException(problem);
+        }
+
+        /** Finds and keeps the container's cgroup files; returns null when found, else what is wrong. */
+        synchronized String locateCgroup(JsonNode pod) {
+            if (cgroupFiles != null) return null;
+            String id = pod.path("status").path("containerStatuses").path(0).path("containerID").asText(null);
+            if (id == null) return "pod " + name + " has no container id yet";
             String hex = id.substring(id.indexOf("://") + 3);
             String uid = pod.path("metadata").path("uid").asText("");
             String qos = pod.path("status").path("qosClass").asText("");
             Optional<String> rel = ContainerCgroupFinder.find(be.layout, hex, uid, qos);
             if (rel.isEmpty()) {
-                String node = pod.path("spec").path("nodeName").asText("?");
-                String here = Proc.hostname();
-                k8s.put("cgroup", null);
-                throw new SetupException(node.equals(here)
+                String node = pod.path("spec").path("nodeName").asText("?"), here = Proc.hostname();
+                return node.equals(here)
                         ? "cannot find the cgroup of container " + hex.substring(0, Math.min(12, hex.length())) + " under " + o.cgroupRoot
                           + " on this node (" + here + "): is this the K3s node, and does --cgroup-root point at its cgroup mount?"
                         : "pod " + name + " ran on node " + node + ", but this is " + here + ": run single_env_bench on that node, "
-                          + "or pin the pods to this one with --node " + here);
+                          + "or pin the pods to this one with --node " + here;
             }
             k8s.put("cgroup", rel.get());
             CgroupFiles container = be.layout.filesFor(be.layout.dirsOf(rel.get()));
             String parent = Path.of(rel.get()).getParent() == null ? null : Path.of(rel.get()).getParent().toString();
             cgroupFiles = parent == null ? container : new PodScopedFiles(container, be.layout.filesFor(be.layout.dirsOf(parent)));
-            return cgroupFiles;
+            return null;
         }
 
         @Override public WorkloadExit await(double budget, java.util.function.Supplier<Double> runningTime) throws InterruptedException {
@@ -1294,7 +1314,8 @@ public class single_env_bench implements Callable<Integer> {
             stopped.set(true);
             for (Kubectl.Stream s : new Kubectl.Stream[]{watchStream, logStream}) if (s != null) s.kill();
             if (!created || o.keepPods) return;
-            Kubectl.Result r = be.kubectl.call(List.of("delete", "pod", name, "--ignore-not-found", "--wait=true", "--timeout=120s"), null, 150);
+            Kubectl.Result r = be.kubectl.call(List.of("delete", "pod", name, "--ignore-not-found", "--wait=true",
+                    "--timeout=" + 2 * be.kubectl.timeout + "s"), null, 2 * be.kubectl.timeout + 10);
             if (!r.ok()) System.err.println("warning: could not delete pod " + name + ": " + r.firstErrorLine()
                     + " (remove it with `kubectl delete pod " + name + " -n " + o.namespace + "`)");
         }
@@ -1409,6 +1430,7 @@ public class single_env_bench implements Callable<Integer> {
     /** kubectl with the run's --kubeconfig/--context/--namespace, bounded by timeouts; reads retried, writes never. */
     static final class Kubectl {
         final String executable;
+        final int timeout;
         final List<String> global = new ArrayList<>();
 
         Kubectl(single_env_bench o) {
@@ -1418,6 +1440,7 @@ public class single_env_bench implements Callable<Integer> {
             if (exe == null) throw new SetupException("kubectl not found on PATH: install it, or on a K3s node use the one K3s ships "
                     + "(`k3s kubectl`; /usr/local/bin/kubectl links to k3s), or set MMB_KUBECTL=/path/to/kubectl");
             this.executable = exe;
+            this.timeout = o.kubectlTimeout;
             if (o.kubeconfig != null) global.addAll(List.of("--kubeconfig", o.kubeconfig));
             if (o.context != null) global.addAll(List.of("--context", o.context));
             global.addAll(List.of("--namespace", o.namespace));
