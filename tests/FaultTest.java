@@ -17,6 +17,8 @@ class FaultTest {
         work = Files.createTempDirectory("mmb-faults");
     }
 
+    @AfterAll static void tearDown() throws Exception { K8sBackendTest.Cluster.resetAll(); }
+
     static List<String> local(String sub, String... more) {
         List<String> a = new ArrayList<>(List.of("--backend", "local", "--image", "mmb-static:latest", "--build-dir", TestSupport.build().toString(),
                 "--results-dir", work.toString(), "--results-subfolder-name", sub));

@@ -19,8 +19,12 @@ class K8sBackendTest {
         work = Files.createTempDirectory("mmb-k8s");
     }
 
+    @AfterAll static void tearDown() throws Exception { Cluster.resetAll(); }
+
     /** Runs single_env_bench --backend k8s with the stand-in; each call gets its own cluster state. */
     static final class Cluster {
+        static final List<Cluster> made = Collections.synchronizedList(new ArrayList<>());
+
         final Path state;
         final Map<String, String> env = new HashMap<>();
         final String sub;
@@ -31,6 +35,17 @@ class K8sBackendTest {
             env.put("PATH", TestSupport.repo().resolve("tests/kubectl") + ":" + System.getenv("PATH"));
             env.put("MMB_STANDIN_STATE", state.toString());
             for (int i = 0; i < standinEnv.length; i += 2) env.put(standinEnv[i], standinEnv[i + 1]);
+            made.add(this);
+        }
+
+        /** Ends every stand-in pod, workload and cgroup the tests' clusters left (some tests leave them on purpose). */
+        static void resetAll() throws Exception {
+            for (Cluster c : new ArrayList<>(made)) {
+                Map<String, String> env = new HashMap<>(c.env);
+                env.remove("MMB_STANDIN_FAULTS");
+                TestSupport.exec(List.of(TestSupport.repo().resolve("tests/kubectl/kubectl").toString(), "__standin-reset"), env, 60);
+            }
+            made.clear();
         }
 
         TestSupport.Run bench(String... args) throws Exception {

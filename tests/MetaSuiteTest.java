@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -133,5 +134,35 @@ class MetaSuiteTest {
         List<Double> after = starts(result, "64_warm");
         assertEquals(3, after.size());
         assertEquals(before, after.subList(0, 2), "the first two trials are kept as they were");
+    }
+
+    /** Ctrl-C reaches the suite alone (kill -INT): the real child is stopped, its finished trial kept, exit 130. */
+    @Test void sigintStopsTheRealChildAndKeepsItsFinishedTrials() throws Exception {
+        Path c = config("sequential", """
+                  - image: mmb-static:latest
+                    runtime_class: default
+                  - image: mmb-debian:latest
+                    runtime_class: default
+                """);
+        Files.writeString(c, Files.readString(c).replace("trials: 2", "trials: 3").replace("duration: 0.5", "duration: 3"));
+        Path output = c.resolveSibling("meta.out");
+        Process meta = MetaKit.start(List.of("--config", c.toString(), "--jbang", MetaKit.jbang()), output);
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!Files.readString(output).contains("[suite] 1/") && meta.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(Files.readString(output).contains("[suite] 1/"), Files.readString(output));
+        new ProcessBuilder("kill", "-INT", String.valueOf(meta.pid())).start().waitFor();
+        assertTrue(meta.waitFor(150, TimeUnit.SECONDS), "the suite stops");
+        String out = Files.readString(output);
+        assertEquals(130, meta.exitValue(), out);
+        JsonNode run = read(folder(c).resolve("run.json"));
+        assertEquals("interrupted", run.path("status").asText(), out);
+        assertEquals(130, run.at("/environments/0/invocations/0/exit_code").asInt(), "the child itself exited 130");
+        assertEquals(0, run.at("/environments/1/invocations").size(), "the second environment never started");
+        JsonNode trials = read(folder(c).resolve("mmb-static_default.json")).at("/results/64_warm");
+        assertEquals("ok", trials.get(0).path("status").asText(), "the finished trial is kept: " + trials);
+        assertTrue(trials.size() < 3 || !trials.get(2).path("status").asText().equals("ok"), trials.toString());
+        assertTrue(out.contains("Summary of " + folder(c)), out);
     }
 }

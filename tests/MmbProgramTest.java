@@ -269,7 +269,8 @@ class MmbProgramTest {
             List.of(), List.of("64"), List.of("0", "1"), List.of("8193", "1"), List.of("abc", "1"), List.of("64x", "1"),
             List.of("-5", "1"), List.of("1.5", "1"), List.of("64", "0"), List.of("64", "-1"), List.of("64", "abc"),
             List.of("64", "nan"), List.of("64", "inf"), List.of("64", "1", "-1"), List.of("64", "1", "x"),
-            List.of("64", "1", "0", "extra"), List.of("", "1"));
+            List.of("64", "1", "0", "extra"), List.of("", "1"), List.of(" 64", "1"), List.of("+64", "1"),
+            List.of("0x40", "1"), List.of("64", "0x1p-2"), List.of("64", " 1"), List.of("64", "1s"));
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"debian", "static", "wasm"})
