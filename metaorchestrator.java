@@ -108,7 +108,7 @@ public class metaorchestrator {
     public static void main(String[] args) {
         Io io = Io.utf8Console();
         Interrupts interrupts = new Interrupts(io);
-        interrupts.installSignalHandlers();
+        interrupts.handleSignalsWhenRunning();
         System.exit(Cli.run(args, io, interrupts));
     }
 
@@ -278,19 +278,20 @@ public class metaorchestrator {
                 return Exit.USAGE;
             }
             Plan plan = Plan.of(config, resumeMode(), failFast, RunId.now());
+            interrupts.installSignalHandlers();
             ChildLauncher launcher;
             try {
                 launcher = ChildLauncher.locate(singleEnvBench, jbang, config.file(), io);
             } catch (SetupException e) {
                 if (dryRun) {
-                    new DryRun(plan, null, io).print();
+                    new DryRun(plan, null, io, interrupts).print();
                     io.error(e.getMessage());
                     return Exit.SETUP;
                 }
                 io.error(e.getMessage());
                 return Exit.SETUP;
             }
-            if (dryRun) return new DryRun(plan, launcher, io).print();
+            if (dryRun) return new DryRun(plan, launcher, io, interrupts).print();
             return new SuiteRunner(plan, launcher, io, interrupts).run();
         }
     }
@@ -1438,8 +1439,14 @@ public class metaorchestrator {
         private final Plan plan;
         private final ChildLauncher launcher;
         private final Io io;
+        private final Interrupts interrupts;
 
-        DryRun(Plan plan, ChildLauncher launcher, Io io) { this.plan = plan; this.launcher = launcher; this.io = io; }
+        DryRun(Plan plan, ChildLauncher launcher, Io io, Interrupts interrupts) {
+            this.plan = plan;
+            this.launcher = launcher;
+            this.io = io;
+            this.interrupts = interrupts;
+        }
 
         int print() {
             SharedArgs s = plan.shared();
@@ -1465,6 +1472,7 @@ public class metaorchestrator {
             io.sayf("Environments (%d)", plan.environments().size());
             int i = 0, worst = Exit.OK;
             for (EnvironmentSpec env : plan.environments()) {
+                if (interrupts.stopRequested()) return Exit.INTERRUPTED;
                 io.sayf("  %d. %s  image %s  runtime class %s  → %s  %d trials  ~%s", ++i, env.name(), env.image(),
                         env.runtimeClass(), plan.resultsFolder().resolve(env.resultFileName()),
                         plan.trialsPerEnvironment(), Display.duration(Estimate.perEnvironment(plan)));
@@ -1475,7 +1483,7 @@ public class metaorchestrator {
                 if (launcher == null) continue;
                 List<String> dry = new ArrayList<>(launcher.command(args));
                 dry.add("--dry-run");
-                ChildRun.Result r = ChildRun.run(dry, "     [" + env.name() + "] ", io, t -> { }, null);
+                ChildRun.Result r = ChildRun.run(dry, "     [" + env.name() + "] ", io, t -> { }, interrupts);
                 if (r.exitCode() == 3) io.say("     (would be skipped: its runtime is not installed)");
                 else if (r.exitCode() != 0) {
                     io.sayf("     (single_env_bench --dry-run exited %d%s)", r.exitCode(),
@@ -1483,7 +1491,7 @@ public class metaorchestrator {
                     worst = Exit.SETUP;
                 }
             }
-            return worst;
+            return interrupts.stopRequested() ? Exit.INTERRUPTED : worst;
         }
 
         private static List<String> prepend(List<String> head, List<String> tail) {
@@ -1873,9 +1881,9 @@ public class metaorchestrator {
                     JsonNode t = byTrial.get(i);
                     if (t == null) continue;
                     String status = t.path("status").asText();
-                    if (status.equals("ok") && !t.path("valid").isBoolean() || status.equals("ok")
-                            && t.path("valid").asBoolean()) ok++;
-                    else if (status.equals("invalid") || (status.equals("ok") && !t.path("valid").asBoolean())) invalid++;
+                    boolean markedInvalid = t.path("valid").isBoolean() && !t.path("valid").asBoolean();
+                    if (status.equals("ok") && !markedInvalid) ok++;
+                    else if (status.equals("ok") || status.equals("invalid")) invalid++;
                     else failed++;
                 }
             }
@@ -1951,11 +1959,21 @@ public class metaorchestrator {
         private volatile boolean stopRequested;
         private volatile Process running;
         private int signals;
+        private boolean handleSignals;
+        private boolean installed;
 
         Interrupts(Io io) { this.io = io; }
 
-        /** sun.misc.Signal through reflection: the supported API has no signal handling, and this avoids javac's warning. */
-        void installSignalHandlers() {
+        /** Only the real program takes over SIGINT/SIGTERM (not the tests, which call Cli.run in their own JVM). */
+        void handleSignalsWhenRunning() { handleSignals = true; }
+
+        /**
+         * Before a dry run or a suite (not for --help or report, which Ctrl-C simply ends). sun.misc.Signal,
+         * through reflection: the supported API has no signal handling, and this avoids javac's warning.
+         */
+        synchronized void installSignalHandlers() {
+            if (!handleSignals || installed) return;
+            installed = true;
             try {
                 Class<?> signalClass = Class.forName("sun.misc.Signal");
                 Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -2592,8 +2610,9 @@ public class metaorchestrator {
     record Describe(int n, double median, double mean, double stddev, double min, double max, double cvPercent) {
         static Describe of(double[] x) {
             if (x.length == 0) return null;
-            return new Describe(x.length, Stats.median(x), Stats.mean(x), Stats.stddev(x), Stats.min(x), Stats.max(x),
-                    x.length < 2 ? Double.NaN : Stats.cvPercent(x));
+            boolean spread = x.length >= 2;   // one trial has no standard deviation
+            return new Describe(x.length, Stats.median(x), Stats.mean(x), spread ? Stats.stddev(x) : Double.NaN,
+                    Stats.min(x), Stats.max(x), spread ? Stats.cvPercent(x) : Double.NaN);
         }
     }
 
@@ -2664,7 +2683,7 @@ public class metaorchestrator {
                 if (y.length > 0 && Stats.mean(y) > 0) {
                     double my = Stats.mean(y);
                     double ratio = d.mean() / my;
-                    double unc = Stats.ratioUncertainty(d.mean(), d.stddev(), my, Stats.stddev(y));
+                    double unc = Stats.ratioUncertainty(d.mean(), d.n() < 2 ? 0 : d.stddev(), my, Stats.stddev(y));
                     Welch w = Welch.test(x, y, alpha);
                     cmp = w == null ? new Comparison(ratio, unc, Double.NaN, Double.NaN, null, Verdict.NOT_ENOUGH_DATA)
                             : new Comparison(ratio, unc, ratio - w.halfWidth() / my, ratio + w.halfWidth() / my, w,
@@ -2695,10 +2714,12 @@ public class metaorchestrator {
                 }
             }
             if (valid.size() < trials.size()) {
-                long failed = trials.stream().filter(t -> !"ok".equals(t.status()) && !"invalid".equals(t.status())).count();
-                long invalid = trials.size() - valid.size() - failed;
-                rowNotes.add((invalid > 0 ? invalid + " invalid" : "") + (invalid > 0 && failed > 0 ? ", " : "")
-                        + (failed > 0 ? failed + " failed" : "") + " trial(s) left out of the statistics");
+                Map<String, Long> left = new TreeMap<>();
+                for (TrialRecord t : trials) {
+                    if (!t.isValid()) left.merge("ok".equals(t.status()) ? "invalid" : t.status(), 1L, Long::sum);
+                }
+                rowNotes.add(left.entrySet().stream().map(en -> en.getValue() + " " + en.getKey())
+                        .collect(Collectors.joining(", ")) + " trial(s) left out of the statistics");
             }
             for (String n : rowNotes) notes.add(label + ": " + n + ".");
 
@@ -2814,7 +2835,8 @@ public class metaorchestrator {
                 String size = r.size() + (r.mode().equals("warm") ? "" : " " + r.mode());
                 a.add(List.of(r.environment(), size, r.trialsValid() + "/" + r.trialsTotal(),
                         d == null ? "–" : Display.mflops(d.median()),
-                        d == null ? "–" : Display.mflops(d.mean()) + " ± " + Display.mflops(d.stddev()),
+                        d == null ? "–" : Double.isNaN(d.stddev()) ? Display.mflops(d.mean())
+                                : Display.mflops(d.mean()) + " ± " + Display.mflops(d.stddev()),
                         d == null ? "–" : Display.mflops(d.min()) + "–" + Display.mflops(d.max()),
                         d == null || Double.isNaN(d.cvPercent()) ? "–" : Display.oneDecimal(d.cvPercent()),
                         c == null ? "–" : c.verdict() == Verdict.BASELINE ? "1 (baseline)"
