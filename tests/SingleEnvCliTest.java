@@ -45,6 +45,34 @@ class SingleEnvCliTest {
         assertTrue(r.err().lines().count() <= 3, "short: " + r.err());
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> hostileValues() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("--image", "mmb-static\nlatest"),
+                org.junit.jupiter.params.provider.Arguments.of("--image", "mmb-static:latest\"; rm -rf /"),
+                org.junit.jupiter.params.provider.Arguments.of("--image", "../../etc/passwd"),
+                org.junit.jupiter.params.provider.Arguments.of("--namespace", "default\nkube-system"),
+                org.junit.jupiter.params.provider.Arguments.of("--namespace", "a\"b"),
+                org.junit.jupiter.params.provider.Arguments.of("--runtime-class", "../wasmtime"),
+                org.junit.jupiter.params.provider.Arguments.of("--runtime-class", "wasmtime\n"),
+                org.junit.jupiter.params.provider.Arguments.of("--results-subfolder-name", "a/b"),
+                org.junit.jupiter.params.provider.Arguments.of("--results-subfolder-name", ".."),
+                org.junit.jupiter.params.provider.Arguments.of("--results-subfolder-name", "x;y"),
+                org.junit.jupiter.params.provider.Arguments.of("--results-subfolder-name", "$(id)"),
+                org.junit.jupiter.params.provider.Arguments.of("--node", "node;reboot"),
+                org.junit.jupiter.params.provider.Arguments.of("--run-id", "run\u00e9"));
+    }
+
+    @ParameterizedTest(name = "{0} hostile value")
+    @org.junit.jupiter.params.provider.MethodSource("hostileValues")
+    void hostileValuesAreRejectedBeforeAnythingRuns(String flag, String value) {
+        String[] args = flag.equals("--image") ? new String[]{"--image", value, "--dry-run"}
+                : new String[]{"--image", "mmb-static:latest", "--dry-run", flag, value};
+        var r = TestSupport.singleEnv(args);
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains(flag), r.err());
+        assertFalse(r.err().contains("\n" + "latest"), "control characters are not echoed raw");
+    }
+
     @Test void missingImageIsNamed() {
         var r = TestSupport.singleEnv("--backend", "local");
         assertEquals(2, r.exit());
