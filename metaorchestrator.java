@@ -7,13 +7,17 @@
 //   jbang metaorchestrator.java report RESULTS_FOLDER
 //
 // Read it top-down, like a table of contents:
-//   1. CLI            Exit, Cli, ReportCommand, Io
-//   2. Config         SuiteConfig, SharedArgs, EnvironmentSpec, ConfigLoader, Problem, Names
-//   3. Plan           Plan, ChildArgs, ChildLauncher, Estimate, DryRun
-//   4. Suite runner   SuiteRunner, ChildRun, TrialLine, TrialLedger, Progress, Interrupts,
-//                     RunRecord, HostInfo, ToolVersions, SudoOwnership
-//   5. Summary        ResultsFolder, Stats, StudentT, Welch, Summary, Report
-//   6. Output formats Table, TextFormat, MarkdownFormat, CsvFormat, JsonFormat
+//   1. CLI            Exit, Io, Cli (the options), ReportCommand (`report FOLDER`)
+//   2. Config         the model (SharedArgs, EnvironmentSpec, SuiteConfig), ConfigLoader (walks the YAML
+//                     nodes, applies overrides), YamlFile (safe reading), NodeValues (typed values),
+//                     Problems (file:line:column messages), Names (DNS-1123, images, "did you mean")
+//   3. Plan           Plan, ChildArgs (the child's command line), ChildLauncher (which script, which JBang),
+//                     Estimate, DryRun
+//   4. Suite runner   SuiteRunner (order, exit statuses), ChildRun (one child, prefixed output), TrialLine,
+//                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
+//                     HostInfo, ToolVersions, SudoOwnership
+//   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch, Summary (the rows), Report
+//   6. Output formats SummaryTables, TextFormat, MarkdownFormat, CsvFormat, JsonFormat; Json, Display
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
 // (docs/results.schema.json). The README documents the config keys, the summary and its statistics.
 //JAVA 17+
@@ -368,7 +372,7 @@ public class metaorchestrator {
      * The shared arguments: every key is a flag of single_env_bench.java (key_name → --key-name). The field
      * initialisers are the defaults, which reproduce the seed's behaviour.
      */
-    static final class SharedArgs implements Cloneable {
+    static final class SharedArgs {
         Backend backend = Backend.k8s;
         List<Integer> sizes = List.of(256, 512);
         int trials = 3;
@@ -390,10 +394,6 @@ public class metaorchestrator {
         String buildDir;
 
         String mode() { return warmup ? "warm" : "cold"; }
-
-        @Override public SharedArgs clone() {
-            try { return (SharedArgs) super.clone(); } catch (CloneNotSupportedException e) { throw new AssertionError(e); }
-        }
 
         Map<String, Object> asMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -478,14 +478,8 @@ public class metaorchestrator {
         }
     }
 
-    /**
-     * Reads and validates the config file. YAML is composed into nodes (not objects) so that every problem
-     * can point at its line and column; SnakeYAML's own limits guard against alias bombs and deep nesting.
-     */
+    /** Walks the config's nodes into a SuiteConfig, applies the command-line overrides, cross-checks. */
     static final class ConfigLoader {
-        static final int MAX_BYTES = 1 << 20;
-        static final int MAX_ALIASES = 20;
-        static final int MAX_NESTING = 20;
         static final int MAX_SIZE = 8192;   // mmb.c's limit
 
         static final List<String> TOP_KEYS = List.of("environments", "shared_args", "baseline", "order",
@@ -499,178 +493,28 @@ public class metaorchestrator {
                 "wasmtime");
         static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
 
-        private final String shown;
-        private final List<Problem> problems = new ArrayList<>();
+        private final Problems problems;
+        private final NodeValues values;
 
-        private ConfigLoader(Path file) { this.shown = file.toString(); }
+        private ConfigLoader(Problems problems) {
+            this.problems = problems;
+            this.values = new NodeValues(problems);
+        }
 
+        /** The validated config, or every problem of the file and the command line at once. */
         static SuiteConfig load(Path file, CliOverrides overrides) throws ConfigException {
-            ConfigLoader loader = new ConfigLoader(file);
-            SuiteConfig config = loader.read(file, overrides);
-            if (!loader.problems.isEmpty()) throw new ConfigException(loader.shown, loader.inFileOrder());
+            Problems problems = new Problems(file.toString());
+            SuiteConfig config = null;
+            Node root = YamlFile.read(file, problems);
+            if (root != null && !(root instanceof MappingNode)) {
+                problems.add(root, "", "expected a mapping at the top (environments: … and shared_args: …), got "
+                        + NodeValues.describe(root));
+            } else if (root != null) {
+                config = new ConfigLoader(problems).walk((MappingNode) root, overrides);
+            }
+            if (!problems.isEmpty()) throw new ConfigException(problems.file, problems.inFileOrder());
             return config;
         }
-
-        /** Problems sorted by line and column; those of the command line last. */
-        private List<Problem> inFileOrder() {
-            Pattern pos = Pattern.compile(":(\\d+):(\\d+)$");
-            Comparator<Problem> byPosition = Comparator.comparingLong(p -> {
-                Matcher m = pos.matcher(p.location());
-                if (!p.location().startsWith(shown)) return Long.MAX_VALUE;
-                return m.find() ? Long.parseLong(m.group(1)) * 100_000 + Long.parseLong(m.group(2)) : 0;
-            });
-            List<Problem> sorted = new ArrayList<>(problems);
-            sorted.sort(byPosition);
-            return sorted;
-        }
-
-        // ---- reading the file ----
-
-        private SuiteConfig read(Path file, CliOverrides overrides) {
-            String text = readText(file);
-            if (text == null) return null;
-            Node root = compose(text);
-            if (root == null) return null;
-            if (!(root instanceof MappingNode top)) {
-                add(root, "", "expected a mapping at the top (environments: … and shared_args: …), got "
-                        + describe(root));
-                return null;
-            }
-            return walk(top, overrides);
-        }
-
-        private String readText(Path file) {
-            try {
-                if (Files.isDirectory(file)) {
-                    problems.add(new Problem(shown, "", "is a directory; expected a YAML file like "
-                            + "bench_config.yaml (name the file itself with --config FILE)"));
-                    return null;
-                }
-                if (!Files.exists(file)) {
-                    problems.add(new Problem(shown, "", "no such file; run from the repository or name the "
-                            + "config with --config FILE"));
-                    return null;
-                }
-                long size = Files.size(file);
-                if (size > MAX_BYTES) {
-                    problems.add(new Problem(shown, "", "is " + size + " bytes; a config is at most "
-                            + MAX_BYTES + " bytes (1 MiB)"));
-                    return null;
-                }
-                byte[] bytes = Files.readAllBytes(file);
-                String text = decodeUtf8(bytes);
-                if (text == null) return null;
-                if (text.startsWith("\uFEFF")) text = text.substring(1);
-                if (text.isBlank()) {
-                    problems.add(new Problem(shown + ":1:1", "", "the file is empty; expected a mapping with "
-                            + "the keys environments and shared_args (README: Configuration reference)"));
-                    return null;
-                }
-                return text;
-            } catch (AccessDeniedException e) {
-                problems.add(new Problem(shown, "", "cannot be read (permission denied)"));
-            } catch (IOException e) {
-                problems.add(new Problem(shown, "", "cannot be read: " + e.getMessage()));
-            }
-            return null;
-        }
-
-        private String decodeUtf8(byte[] bytes) {
-            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-            CoderResult result = decoder.decode(in, out, true);
-            if (result.isError()) {
-                int bad = in.position();
-                int line = 1, column = 1;
-                String before = new String(bytes, 0, bad, StandardCharsets.UTF_8);
-                for (int i = 0; i < before.length(); i++) {
-                    if (before.charAt(i) == '\n') { line++; column = 1; } else column++;
-                }
-                problems.add(new Problem(shown + ":" + line + ":" + column, "", String.format(Locale.ROOT,
-                        "not UTF-8 text (byte 0x%02X); save the file as UTF-8", bytes[bad] & 0xff)));
-                return null;
-            }
-            decoder.flush(out);
-            out.flip();
-            return out.toString();
-        }
-
-        private Node compose(String text) {
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(MAX_ALIASES);
-            options.setNestingDepthLimit(MAX_NESTING);
-            options.setCodePointLimit(MAX_BYTES);
-            options.setAllowRecursiveKeys(false);
-            DumperOptions dumper = new DumperOptions();
-            Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options);
-            try {
-                Node root = yaml.compose(new StringReader(text));
-                if (root == null) {
-                    problems.add(new Problem(shown + ":1:1", "", "the file has no YAML content (only comments); "
-                            + "expected a mapping with the keys environments and shared_args"));
-                }
-                return root;
-            } catch (MarkedYAMLException e) {
-                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-                String where = mark == null ? shown : shown + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
-                String what = Objects.toString(e.getProblem(), "");
-                if (e.getContext() != null) what = e.getContext() + ": " + what;
-                if (what.contains("expected a single document")) what = "more than one YAML document (---); "
-                        + "keep one";
-                problems.add(new Problem(where, "", "YAML syntax error: " + what));
-            } catch (YAMLException e) {
-                problems.add(new Problem(limitLocation(text, e.getMessage()), "", limitMessage(e.getMessage())));
-            }
-            return null;
-        }
-
-        /**
-         * SnakeYAML's limit errors carry no position; replaying the parser's events (which neither expand
-         * aliases nor build nodes) finds where the limit was crossed.
-         */
-        private String limitLocation(String text, String snake) {
-            boolean aliases = Objects.toString(snake, "").startsWith("Number of aliases");
-            boolean nesting = Objects.toString(snake, "").startsWith("Nesting Depth");
-            if (!aliases && !nesting) return shown;
-            try {
-                Set<String> collectionAnchors = new HashSet<>();
-                int depth = 0, aliasCount = 0;
-                for (org.yaml.snakeyaml.events.Event ev : new Yaml(new LoaderOptions()).parse(new StringReader(text))) {
-                    Mark m = ev.getStartMark();
-                    String at = shown + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
-                    if (ev instanceof org.yaml.snakeyaml.events.CollectionStartEvent c) {
-                        if (c.getAnchor() != null) collectionAnchors.add(c.getAnchor());
-                        if (nesting && ++depth > MAX_NESTING) return at;
-                    } else if (ev instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
-                        depth--;
-                    } else if (ev instanceof org.yaml.snakeyaml.events.AliasEvent a) {
-                        if (aliases && collectionAnchors.contains(a.getAnchor()) && ++aliasCount > MAX_ALIASES) return at;
-                    }
-                }
-            } catch (RuntimeException ignored) {
-                // the file as a whole is named
-            }
-            return shown;
-        }
-
-        private static String limitMessage(String snake) {
-            String m = Objects.toString(snake, "");
-            if (m.startsWith("Number of aliases")) {
-                return "YAML: more than " + MAX_ALIASES + " aliases (*name) of lists or mappings — refused "
-                        + "(alias bomb); write the values out";
-            }
-            if (m.startsWith("Nesting Depth")) {
-                return "YAML: nested more than " + MAX_NESTING + " levels deep — refused; a config needs 4";
-            }
-            if (m.contains("code points")) {
-                return "YAML: longer than " + MAX_BYTES + " characters — refused";
-            }
-            return "YAML error: " + m;
-        }
-
-        // ---- walking the nodes ----
 
         private SuiteConfig walk(MappingNode top, CliOverrides cli) {
             Map<String, NodeTuple> keys = keysOf(top, "", TOP_KEYS, SHARED_KEYS, "under shared_args");
@@ -683,16 +527,16 @@ public class metaorchestrator {
             Node baselineNode = null;
             if (keys.containsKey("baseline")) {
                 baselineNode = keys.get("baseline").getValueNode();
-                baseline = string(baselineNode, "baseline", true);
+                baseline = values.string(baselineNode, "baseline", true);
             }
             Order order = Order.sequential;
             if (keys.containsKey("order")) {
-                Order o = enumValue(keys.get("order").getValueNode(), "order", Order.class);
+                Order o = values.enumValue(keys.get("order").getValueNode(), "order", Order.class);
                 if (o != null) order = o;
             }
             double alpha = 0.01;
             if (keys.containsKey("significance_level")) {
-                Double a = number(keys.get("significance_level").getValueNode(), "significance_level", 0, false,
+                Double a = values.number(keys.get("significance_level").getValueNode(), "significance_level", 0, false,
                         0.5, "a number above 0 and at most 0.5 (0.01 is a 99% confidence level)");
                 if (a != null) alpha = a;
             }
@@ -700,7 +544,7 @@ public class metaorchestrator {
             // command-line overrides, validated by the same rules
             String cliBaseline = applyOverrides(cli, shared);
             if (cli.order() != null) {
-                Order o = enumText(cli.order(), "--order", Order.class);
+                Order o = values.enumText(cli.order(), "--order", Order.class);
                 if (o != null) order = o;
             }
 
@@ -708,7 +552,7 @@ public class metaorchestrator {
             if (cliBaseline != null) {
                 baseline = checkName(cliBaseline, names, "command line", "--baseline");
             } else if (baseline != null) {
-                baseline = checkName(baseline, names, where(baselineNode), "baseline");
+                baseline = checkName(baseline, names, problems.where(baselineNode), "baseline");
             }
             if (baseline == null && !envs.isEmpty()) baseline = envs.get(0).name();
 
@@ -730,11 +574,11 @@ public class metaorchestrator {
                     }
                 }
             }
-            return new SuiteConfig(Paths.get(shown), envs, selected, shared, baseline, order, alpha);
+            return new SuiteConfig(Paths.get(problems.file), envs, selected, shared, baseline, order, alpha);
         }
 
         private List<EnvironmentSpec> missing(Node parent, String key) {
-            add(parent, key, "missing; expected a list of environments, each with image and runtime_class");
+            problems.add(parent, key, "missing; expected a list of environments, each with image and runtime_class");
             return List.of();
         }
 
@@ -754,13 +598,13 @@ public class metaorchestrator {
             for (NodeTuple t : map.getValue()) {
                 Node k = t.getKeyNode();
                 if (!(k instanceof ScalarNode ks) || Tag.NULL.equals(ks.getTag())) {
-                    add(k, prefix.isEmpty() ? "(key)" : prefix + "(key)", "expected a key name, got " + describe(k));
+                    problems.add(k, prefix.isEmpty() ? "(key)" : prefix + "(key)", "expected a key name, got " + NodeValues.describe(k));
                     continue;
                 }
                 String key = ks.getValue();
                 String full = prefix.isEmpty() ? key : prefix + "." + key;
                 if (firstSeen.containsKey(key)) {
-                    add(k, full, "duplicate key (first at line " + (firstSeen.get(key).getStartMark().getLine() + 1)
+                    problems.add(k, full, "duplicate key (first at line " + (firstSeen.get(key).getStartMark().getLine() + 1)
                             + "); keep one");
                     continue;
                 }
@@ -772,7 +616,7 @@ public class metaorchestrator {
                     } else {
                         hint = Names.didYouMean(key, known) + " (known keys: " + String.join(", ", known) + ")";
                     }
-                    add(k, full, "unknown key" + hint);
+                    problems.add(k, full, "unknown key" + hint);
                     continue;
                 }
                 keys.put(key, t);
@@ -782,11 +626,11 @@ public class metaorchestrator {
 
         private List<EnvironmentSpec> readEnvironments(Node node) {
             if (!(node instanceof SequenceNode seq)) {
-                add(node, "environments", "expected a list of environments (- image: …), got " + describe(node));
+                problems.add(node, "environments", "expected a list of environments (- image: …), got " + NodeValues.describe(node));
                 return List.of();
             }
             if (seq.getValue().isEmpty()) {
-                add(node, "environments", "the list is empty; expected at least one environment "
+                problems.add(node, "environments", "the list is empty; expected at least one environment "
                         + "(- image: mmb-debian:latest, runtime_class: default)");
                 return List.of();
             }
@@ -797,36 +641,36 @@ public class metaorchestrator {
             for (Node item : seq.getValue()) {
                 String key = "environments[" + index++ + "]";
                 if (!(item instanceof MappingNode m)) {
-                    add(item, key, "expected a mapping with image and runtime_class, got " + describe(item));
+                    problems.add(item, key, "expected a mapping with image and runtime_class, got " + NodeValues.describe(item));
                     continue;
                 }
                 Map<String, NodeTuple> keys = keysOf(m, key, ENVIRONMENT_KEYS, null, null);
                 String image = null, runtimeClass = null, name = null, artifact = null;
-                String rcWhere = where(m);
-                if (!keys.containsKey("image")) add(m, key + ".image", "missing; expected an image such as "
+                String rcWhere = problems.where(m);
+                if (!keys.containsKey("image")) problems.add(m, key + ".image", "missing; expected an image such as "
                         + "mmb-debian:latest");
-                else image = image(keys.get("image").getValueNode(), key + ".image");
-                if (!keys.containsKey("runtime_class")) add(m, key + ".runtime_class", "missing; expected a "
+                else image = values.image(keys.get("image").getValueNode(), key + ".image");
+                if (!keys.containsKey("runtime_class")) problems.add(m, key + ".runtime_class", "missing; expected a "
                         + "runtime class such as default or wasmtime");
                 else {
                     Node rc = keys.get("runtime_class").getValueNode();
-                    rcWhere = where(rc);
-                    runtimeClass = dns(rc, key + ".runtime_class", false);
+                    rcWhere = problems.where(rc);
+                    runtimeClass = values.dns(rc, key + ".runtime_class", false);
                 }
-                if (keys.containsKey("name")) name = dns(keys.get("name").getValueNode(), key + ".name", true);
-                if (keys.containsKey("artifact")) artifact = string(keys.get("artifact").getValueNode(),
+                if (keys.containsKey("name")) name = values.dns(keys.get("name").getValueNode(), key + ".name", true);
+                if (keys.containsKey("artifact")) artifact = values.string(keys.get("artifact").getValueNode(),
                         key + ".artifact", false);
                 if (image == null || runtimeClass == null || (keys.containsKey("name") && name == null)) continue;
                 if (name == null) name = Names.defaultName(image, runtimeClass);
-                EnvironmentSpec spec = new EnvironmentSpec(name, image, runtimeClass, artifact, where(m), rcWhere, key);
+                EnvironmentSpec spec = new EnvironmentSpec(name, image, runtimeClass, artifact, problems.where(m), rcWhere, key);
                 if (byName.containsKey(name)) {
-                    add(m, key, "duplicate environment name '" + name + "' (also at line "
-                            + line(byName.get(name)) + "); give one of them another name (name: …)");
+                    problems.add(m, key, "duplicate environment name '" + name + "' (also at line "
+                            + Problems.line(byName.get(name)) + "); give one of them another name (name: …)");
                     continue;
                 }
                 if (byFile.containsKey(spec.resultFileName())) {
-                    add(m, key, "same image and runtime_class as the environment at line "
-                            + line(byFile.get(spec.resultFileName())) + "; both would write "
+                    problems.add(m, key, "same image and runtime_class as the environment at line "
+                            + Problems.line(byFile.get(spec.resultFileName())) + "; both would write "
                             + spec.resultFileName() + " (remove one)");
                     continue;
                 }
@@ -840,7 +684,7 @@ public class metaorchestrator {
         private void readShared(Node node, SharedArgs s) {
             if (node instanceof ScalarNode sc && Tag.NULL.equals(sc.getTag())) return;   // "shared_args:" alone
             if (!(node instanceof MappingNode m)) {
-                add(node, "shared_args", "expected a mapping (trials: 3, duration: 30, …), got " + describe(node));
+                problems.add(node, "shared_args", "expected a mapping (trials: 3, duration: 30, …), got " + NodeValues.describe(node));
                 return;
             }
             Map<String, NodeTuple> keys = keysOf(m, "shared_args", SHARED_KEYS, TOP_KEYS, "at the top level");
@@ -848,29 +692,29 @@ public class metaorchestrator {
                 Node v = e.getValue().getValueNode();
                 String k = "shared_args." + e.getKey();
                 switch (e.getKey()) {
-                    case "backend" -> { Backend b = enumValue(v, k, Backend.class); if (b != null) s.backend = b; }
-                    case "sizes" -> { List<Integer> l = sizes(v, k); if (l != null) s.sizes = l; }
-                    case "trials" -> { Long t = integer(v, k, 1, 1000); if (t != null) s.trials = t.intValue(); }
-                    case "duration" -> { Double d = number(v, k, 0, false, 86400, "seconds above 0 (at most 86400)");
+                    case "backend" -> { Backend b = values.enumValue(v, k, Backend.class); if (b != null) s.backend = b; }
+                    case "sizes" -> { List<Integer> l = values.sizes(v, k); if (l != null) s.sizes = l; }
+                    case "trials" -> { Long t = values.integer(v, k, 1, 1000); if (t != null) s.trials = t.intValue(); }
+                    case "duration" -> { Double d = values.number(v, k, 0, false, 86400, "seconds above 0 (at most 86400)");
                         if (d != null) s.duration = d; }
-                    case "warmup" -> { Boolean b = bool(v, k); if (b != null) s.warmup = b; }
-                    case "warmup_seconds" -> { Double d = number(v, k, 0, true, 3600, "seconds, 0 or more (at most 3600)");
+                    case "warmup" -> { Boolean b = values.bool(v, k); if (b != null) s.warmup = b; }
+                    case "warmup_seconds" -> { Double d = values.number(v, k, 0, true, 3600, "seconds, 0 or more (at most 3600)");
                         if (d != null) s.warmupSeconds = d; }
-                    case "interval" -> { Double d = number(v, k, 0, false, 3600, "seconds above 0 (at most 3600)");
+                    case "interval" -> { Double d = values.number(v, k, 0, false, 3600, "seconds above 0 (at most 3600)");
                         if (d != null) s.interval = d; }
-                    case "namespace" -> { String n = dns(v, k, true); if (n != null) s.namespace = n; }
-                    case "results_dir" -> { String d = string(v, k, false); if (d != null) s.resultsDir = d; }
-                    case "results_subfolder_name" -> { String n = folderName(v, k); if (n != null) s.resultsSubfolderName = n; }
-                    case "cpu_limit" -> s.cpuLimit = cpu(v, k);
-                    case "memory_limit" -> s.memoryLimit = memory(v, k);
-                    case "kubeconfig" -> s.kubeconfig = string(v, k, true);
-                    case "context" -> s.context = string(v, k, true);
-                    case "node" -> s.node = isNull(v) ? null : dns(v, k, false);
-                    case "image_pull_policy" -> s.imagePullPolicy = isNull(v) ? null : choice(v, k, PULL_POLICIES);
-                    case "startup_timeout" -> s.startupTimeout = isNull(v) ? null
-                            : number(v, k, 0, false, 86400, "seconds above 0 (at most 86400)");
-                    case "cgroup_root" -> s.cgroupRoot = string(v, k, true);
-                    case "build_dir" -> s.buildDir = string(v, k, true);
+                    case "namespace" -> { String n = values.dns(v, k, true); if (n != null) s.namespace = n; }
+                    case "results_dir" -> { String d = values.string(v, k, false); if (d != null) s.resultsDir = d; }
+                    case "results_subfolder_name" -> { String n = values.folderName(v, k); if (n != null) s.resultsSubfolderName = n; }
+                    case "cpu_limit" -> s.cpuLimit = values.cpu(v, k);
+                    case "memory_limit" -> s.memoryLimit = values.memory(v, k);
+                    case "kubeconfig" -> s.kubeconfig = values.string(v, k, true);
+                    case "context" -> s.context = values.string(v, k, true);
+                    case "node" -> s.node = NodeValues.isNull(v) ? null : values.dns(v, k, false);
+                    case "image_pull_policy" -> s.imagePullPolicy = NodeValues.isNull(v) ? null : values.choice(v, k, PULL_POLICIES);
+                    case "startup_timeout" -> s.startupTimeout = NodeValues.isNull(v) ? null
+                            : values.number(v, k, 0, false, 86400, "seconds above 0 (at most 86400)");
+                    case "cgroup_root" -> s.cgroupRoot = values.string(v, k, true);
+                    case "build_dir" -> s.buildDir = values.string(v, k, true);
                     default -> throw new AssertionError(e.getKey());
                 }
             }
@@ -879,7 +723,7 @@ public class metaorchestrator {
         /** Applies the command-line overrides; returns the --baseline value (checked by the caller). */
         private String applyOverrides(CliOverrides cli, SharedArgs s) {
             if (cli.backend() != null) {
-                Backend b = enumText(cli.backend(), "--backend", Backend.class);
+                Backend b = values.enumText(cli.backend(), "--backend", Backend.class);
                 if (b != null) s.backend = b;
             }
             if (cli.sizes() != null) {
@@ -905,7 +749,7 @@ public class metaorchestrator {
                 }
             }
             if (cli.duration() != null) {
-                Double d = parseDecimal(cli.duration().trim());
+                Double d = NodeValues.parseDecimal(cli.duration().trim());
                 if (d != null && d > 0 && d <= 86400) s.duration = d;
                 else problems.add(new Problem("command line", "--duration", "expected seconds above 0 (at most "
                         + "86400), got '" + cli.duration() + "'"));
@@ -919,9 +763,166 @@ public class metaorchestrator {
             return cli.baseline();
         }
 
-        // ---- typed values, each adding a problem when the value is not what is expected ----
+    }
 
-        private Long integer(Node node, String key, long min, long max) {
+    /**
+     * Reads a YAML file into nodes (not objects), so that every later problem can point at its line and
+     * column. Refuses what is not a small UTF-8 YAML document; SnakeYAML's limits guard against alias bombs
+     * and deep nesting.
+     */
+    static final class YamlFile {
+        static final int MAX_BYTES = 1 << 20;
+        static final int MAX_ALIASES = 20;
+        static final int MAX_NESTING = 20;
+
+        private YamlFile() {}
+
+        /** The document's root node, or null (with the reason in problems). */
+        static Node read(Path file, Problems problems) {
+            String text = readText(file, problems);
+            return text == null ? null : compose(text, problems);
+        }
+
+        private static String readText(Path file, Problems problems) {
+            try {
+                if (Files.isDirectory(file)) {
+                    problems.add(new Problem(problems.file, "", "is a directory; expected a YAML file like "
+                            + "bench_config.yaml (name the file itself with --config FILE)"));
+                    return null;
+                }
+                if (!Files.exists(file)) {
+                    problems.add(new Problem(problems.file, "", "no such file; run from the repository or name the "
+                            + "config with --config FILE"));
+                    return null;
+                }
+                long size = Files.size(file);
+                if (size > MAX_BYTES) {
+                    problems.add(new Problem(problems.file, "", "is " + size + " bytes; a config is at most "
+                            + MAX_BYTES + " bytes (1 MiB)"));
+                    return null;
+                }
+                byte[] bytes = Files.readAllBytes(file);
+                String text = decodeUtf8(bytes, problems);
+                if (text == null) return null;
+                if (text.startsWith("\uFEFF")) text = text.substring(1);
+                if (text.isBlank()) {
+                    problems.add(new Problem(problems.file + ":1:1", "", "the file is empty; expected a mapping with "
+                            + "the keys environments and shared_args (README: Configuration reference)"));
+                    return null;
+                }
+                return text;
+            } catch (AccessDeniedException e) {
+                problems.add(new Problem(problems.file, "", "cannot be read (permission denied)"));
+            } catch (IOException e) {
+                problems.add(new Problem(problems.file, "", "cannot be read: " + e.getMessage()));
+            }
+            return null;
+        }
+
+        private static String decodeUtf8(byte[] bytes, Problems problems) {
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                int bad = in.position();
+                int line = 1, column = 1;
+                String before = new String(bytes, 0, bad, StandardCharsets.UTF_8);
+                for (int i = 0; i < before.length(); i++) {
+                    if (before.charAt(i) == '\n') { line++; column = 1; } else column++;
+                }
+                problems.add(new Problem(problems.file + ":" + line + ":" + column, "", String.format(Locale.ROOT,
+                        "not UTF-8 text (byte 0x%02X); save the file as UTF-8", bytes[bad] & 0xff)));
+                return null;
+            }
+            decoder.flush(out);
+            out.flip();
+            return out.toString();
+        }
+
+        private static Node compose(String text, Problems problems) {
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(MAX_ALIASES);
+            options.setNestingDepthLimit(MAX_NESTING);
+            options.setCodePointLimit(MAX_BYTES);
+            options.setAllowRecursiveKeys(false);
+            DumperOptions dumper = new DumperOptions();
+            Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options);
+            try {
+                Node root = yaml.compose(new StringReader(text));
+                if (root == null) {
+                    problems.add(new Problem(problems.file + ":1:1", "", "the file has no YAML content (only comments); "
+                            + "expected a mapping with the keys environments and shared_args"));
+                }
+                return root;
+            } catch (MarkedYAMLException e) {
+                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+                String where = mark == null ? problems.file : problems.file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+                String what = Objects.toString(e.getProblem(), "");
+                if (e.getContext() != null) what = e.getContext() + ": " + what;
+                if (what.contains("expected a single document")) what = "more than one YAML document (---); "
+                        + "keep one";
+                problems.add(new Problem(where, "", "YAML syntax error: " + what));
+            } catch (YAMLException e) {
+                problems.add(new Problem(limitLocation(text, e.getMessage(), problems), "", limitMessage(e.getMessage())));
+            }
+            return null;
+        }
+
+        /**
+         * SnakeYAML's limit errors carry no position; replaying the parser's events (which neither expand
+         * aliases nor build nodes) finds where the limit was crossed.
+         */
+        private static String limitLocation(String text, String snake, Problems problems) {
+            boolean aliases = Objects.toString(snake, "").startsWith("Number of aliases");
+            boolean nesting = Objects.toString(snake, "").startsWith("Nesting Depth");
+            if (!aliases && !nesting) return problems.file;
+            try {
+                Set<String> collectionAnchors = new HashSet<>();
+                int depth = 0, aliasCount = 0;
+                for (org.yaml.snakeyaml.events.Event ev : new Yaml(new LoaderOptions()).parse(new StringReader(text))) {
+                    Mark m = ev.getStartMark();
+                    String at = problems.file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+                    if (ev instanceof org.yaml.snakeyaml.events.CollectionStartEvent c) {
+                        if (c.getAnchor() != null) collectionAnchors.add(c.getAnchor());
+                        if (nesting && ++depth > MAX_NESTING) return at;
+                    } else if (ev instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+                        depth--;
+                    } else if (ev instanceof org.yaml.snakeyaml.events.AliasEvent a) {
+                        if (aliases && collectionAnchors.contains(a.getAnchor()) && ++aliasCount > MAX_ALIASES) return at;
+                    }
+                }
+            } catch (RuntimeException ignored) {
+                // the file as a whole is named
+            }
+            return problems.file;
+        }
+
+        private static String limitMessage(String snake) {
+            String m = Objects.toString(snake, "");
+            if (m.startsWith("Number of aliases")) {
+                return "YAML: more than " + MAX_ALIASES + " aliases (*name) of lists or mappings — refused "
+                        + "(alias bomb); write the values out";
+            }
+            if (m.startsWith("Nesting Depth")) {
+                return "YAML: nested more than " + MAX_NESTING + " levels deep — refused; a config needs 4";
+            }
+            if (m.contains("code points")) {
+                return "YAML: longer than " + MAX_BYTES + " characters — refused";
+            }
+            return "YAML error: " + m;
+        }
+
+    }
+
+    /** Typed values of config nodes: each returns null and adds a problem when the value is not what is expected. */
+    static final class NodeValues {
+        private final Problems problems;
+
+        NodeValues(Problems problems) { this.problems = problems; }
+
+        Long integer(Node node, String key, long min, long max) {
             String expected = "an integer from " + min + " to " + max;
             if (!(node instanceof ScalarNode s) || !Tag.INT.equals(s.getTag())) {
                 wrongType(node, key, expected);
@@ -929,41 +930,41 @@ public class metaorchestrator {
             }
             String text = s.getValue().replace("_", "");
             if (!text.matches("[-+]?(0|[1-9][0-9]{0,17})")) {
-                add(node, key, "expected " + expected + " in plain decimal digits, got " + s.getValue());
+                problems.add(node, key, "expected " + expected + " in plain decimal digits, got " + s.getValue());
                 return null;
             }
             long v = Long.parseLong(text);
             if (v < min || v > max) {
-                add(node, key, "expected " + expected + ", got " + v);
+                problems.add(node, key, "expected " + expected + ", got " + v);
                 return null;
             }
             return v;
         }
 
-        private Double number(Node node, String key, double min, boolean minInclusive, double max, String expected) {
+        Double number(Node node, String key, double min, boolean minInclusive, double max, String expected) {
             if (!(node instanceof ScalarNode s) || !(Tag.INT.equals(s.getTag()) || Tag.FLOAT.equals(s.getTag()))) {
                 wrongType(node, key, expected);
                 return null;
             }
             Double v = parseDecimal(s.getValue().replace("_", ""));
             if (v == null) {
-                add(node, key, "expected " + expected + " written as a plain decimal number, got " + s.getValue());
+                problems.add(node, key, "expected " + expected + " written as a plain decimal number, got " + s.getValue());
                 return null;
             }
             if ((minInclusive ? v < min : v <= min) || v > max) {
-                add(node, key, "expected " + expected + ", got " + s.getValue());
+                problems.add(node, key, "expected " + expected + ", got " + s.getValue());
                 return null;
             }
             return v;
         }
 
-        private static Double parseDecimal(String text) {
+        static Double parseDecimal(String text) {
             if (!text.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?")) return null;
             double v = Double.parseDouble(text);
             return Double.isFinite(v) ? v : null;
         }
 
-        private Boolean bool(Node node, String key) {
+        Boolean bool(Node node, String key) {
             if (!(node instanceof ScalarNode s) || !Tag.BOOL.equals(s.getTag())) {
                 wrongType(node, key, "true or false");
                 return null;
@@ -973,24 +974,24 @@ public class metaorchestrator {
         }
 
         /** A text value; numbers count as their text, but YAML booleans (yes/no/on/off) must be quoted. */
-        private String string(Node node, String key, boolean nullable) {
+        String string(Node node, String key, boolean nullable) {
             if (nullable && isNull(node)) return null;
             if (!(node instanceof ScalarNode s) || Tag.NULL.equals(s.getTag()) || Tag.BOOL.equals(s.getTag())) {
                 wrongType(node, key, "a text value");
                 return null;
             }
             if (s.getValue().isBlank()) {
-                add(node, key, "expected a text value, got an empty string");
+                problems.add(node, key, "expected a text value, got an empty string");
                 return null;
             }
             return s.getValue();
         }
 
-        private String image(Node node, String key) {
+        String image(Node node, String key) {
             String v = string(node, key, false);
             if (v == null) return null;
             if (!Names.isImageReference(v)) {
-                add(node, key, "expected an image reference like mmb-debian:latest or registry:5000/team/mmb-wasm:v1 "
+                problems.add(node, key, "expected an image reference like mmb-debian:latest or registry:5000/team/mmb-wasm:v1 "
                         + "(lower-case name, optional :tag), got '" + v + "'");
                 return null;
             }
@@ -998,76 +999,77 @@ public class metaorchestrator {
         }
 
         /** A DNS-1123 label (names, namespace) or subdomain (runtime classes, nodes), as Kubernetes requires. */
-        private String dns(Node node, String key, boolean label) {
+        String dns(Node node, String key, boolean label) {
             String v = string(node, key, false);
             if (v == null) return null;
             String rule = label ? Names.dnsLabelProblem(v) : Names.dnsSubdomainProblem(v);
             if (rule != null) {
-                add(node, key, "'" + v + "' is not a valid DNS-1123 " + (label ? "label" : "subdomain") + ": "
+                problems.add(node, key, "'" + v + "' is not a valid DNS-1123 " + (label ? "label" : "subdomain") + ": "
                         + rule);
                 return null;
             }
             return v;
         }
 
-        private String folderName(Node node, String key) {
+        String folderName(Node node, String key) {
             String v = string(node, key, false);
             if (v == null) return null;
             if (!Names.isFolderName(v)) {
-                add(node, key, Names.FOLDER_RULE + ", got '" + v + "'");
+                problems.add(node, key, Names.FOLDER_RULE + ", got '" + v + "'");
                 return null;
             }
             return v;
         }
 
-        private Double cpu(Node node, String key) {
+        Double cpu(Node node, String key) {
             if (isNull(node)) return null;
             String expected = "cores above 0 (e.g. 1, 0.5 or \"500m\")";
             if (node instanceof ScalarNode s && Tag.STR.equals(s.getTag()) && s.getValue().matches("[0-9]{1,7}m")) {
                 double cores = Integer.parseInt(s.getValue().substring(0, s.getValue().length() - 1)) / 1000.0;
                 if (cores > 0) return cores;
-                add(node, key, "expected " + expected + ", got " + s.getValue());
+                problems.add(node, key, "expected " + expected + ", got " + s.getValue());
                 return null;
             }
             return number(node, key, 0, false, 1024, expected);
         }
 
-        private String memory(Node node, String key) {
+        String memory(Node node, String key) {
             if (isNull(node)) return null;
             String v = string(node, key, false);
             if (v == null) return null;
             if (!v.matches("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?") || Double.parseDouble(
                     v.replaceAll("[A-Za-z]", "")) <= 0) {
-                add(node, key, "expected a memory quantity like 512Mi, 2Gi or a number of bytes, got '" + v + "'");
+                problems.add(node, key, "expected a memory quantity like 512Mi, 2Gi or a number of bytes, got '" + v + "'");
                 return null;
             }
             return v;
         }
 
-        private <E extends Enum<E>> E enumValue(Node node, String key, Class<E> type) {
+        <E extends Enum<E>> E enumValue(Node node, String key, Class<E> type) {
             String v = string(node, key, false);
             if (v == null) return null;
             List<String> allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.toList());
             if (!allowed.contains(v)) {
-                add(node, key, "expected one of " + String.join(", ", allowed) + ", got '" + v + "'"
+                problems.add(node, key, "expected one of " + String.join(", ", allowed) + ", got '" + v + "'"
                         + Names.didYouMean(v, allowed));
                 return null;
             }
             return Enum.valueOf(type, v);
         }
 
-        private String choice(Node node, String key, List<String> allowed) {
+        String choice(Node node, String key, List<String> allowed) {
             String v = string(node, key, false);
             if (v == null) return null;
             if (!allowed.contains(v)) {
-                add(node, key, "expected one of " + String.join(", ", allowed) + ", got '" + v + "'"
+                problems.add(node, key, "expected one of " + String.join(", ", allowed) + ", got '" + v + "'"
                         + Names.didYouMean(v, allowed));
                 return null;
             }
             return v;
         }
 
-        private <E extends Enum<E>> E enumText(String value, String flag, Class<E> type) {
+        /** The same rule for a command-line value (no node: the location is "command line"). */
+        <E extends Enum<E>> E enumText(String value, String flag, Class<E> type) {
             List<String> allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.toList());
             if (allowed.contains(value)) return Enum.valueOf(type, value);
             problems.add(new Problem("command line", flag, "expected one of " + String.join(", ", allowed)
@@ -1075,26 +1077,26 @@ public class metaorchestrator {
             return null;
         }
 
-        private List<Integer> sizes(Node node, String key) {
-            String expected = "a list of matrix sizes like [256, 512] (integers from 1 to " + MAX_SIZE + ")";
+        List<Integer> sizes(Node node, String key) {
+            String expected = "a list of matrix sizes like [256, 512] (integers from 1 to " + ConfigLoader.MAX_SIZE + ")";
             if (!(node instanceof SequenceNode seq)) {
                 if (node instanceof ScalarNode s && Tag.INT.equals(s.getTag())) {
-                    add(node, key, "expected " + expected + ", got " + s.getValue() + "; write [" + s.getValue() + "]");
+                    problems.add(node, key, "expected " + expected + ", got " + s.getValue() + "; write [" + s.getValue() + "]");
                 } else wrongType(node, key, expected);
                 return null;
             }
             if (seq.getValue().isEmpty()) {
-                add(node, key, "the list is empty; expected at least one size, e.g. [256, 512]");
+                problems.add(node, key, "the list is empty; expected at least one size, e.g. [256, 512]");
                 return null;
             }
             List<Integer> sizes = new ArrayList<>();
             int i = 0;
             boolean ok = true;
             for (Node item : seq.getValue()) {
-                Long v = integer(item, key + "[" + i++ + "]", 1, MAX_SIZE);
+                Long v = integer(item, key + "[" + i++ + "]", 1, ConfigLoader.MAX_SIZE);
                 if (v == null) { ok = false; continue; }
                 if (sizes.contains(v.intValue())) {
-                    add(item, key, "size " + v + " is listed twice");
+                    problems.add(item, key, "size " + v + " is listed twice");
                     ok = false;
                     continue;
                 }
@@ -1103,11 +1105,11 @@ public class metaorchestrator {
             return ok ? List.copyOf(sizes) : null;
         }
 
-        private static boolean isNull(Node node) {
+        static boolean isNull(Node node) {
             return node instanceof ScalarNode s && Tag.NULL.equals(s.getTag());
         }
 
-        private void wrongType(Node node, String key, String expected) {
+        void wrongType(Node node, String key, String expected) {
             String hint = "";
             if (node instanceof ScalarNode s && Tag.STR.equals(s.getTag())
                     && s.getValue().matches("[-+]?[0-9.]+|true|false")) {
@@ -1115,20 +1117,8 @@ public class metaorchestrator {
             } else if (node instanceof ScalarNode s && Tag.BOOL.equals(s.getTag()) && expected.startsWith("a text")) {
                 hint = "; YAML reads " + s.getValue() + " as a boolean, quote it: '" + s.getValue() + "'";
             }
-            add(node, key, "expected " + expected + ", got " + describe(node) + hint);
+            problems.add(node, key, "expected " + expected + ", got " + describe(node) + hint);
         }
-
-        private void add(Node node, String key, String message) {
-            problems.add(new Problem(where(node), key, message));
-        }
-
-        private String where(Node node) {
-            if (node == null) return shown;
-            Mark m = node.getStartMark();
-            return shown + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
-        }
-
-        private static int line(Node node) { return node.getStartMark().getLine() + 1; }
 
         static String describe(Node node) {
             if (node instanceof MappingNode) return "a mapping";
@@ -1143,6 +1133,41 @@ public class metaorchestrator {
                 return "'" + v + "' (a string)";
             }
             return "a value of an unknown kind";
+        }
+    }
+
+    /** Every problem found so far, each placed at a node's line and column in the file. */
+    static final class Problems {
+        final String file;
+        private final List<Problem> list = new ArrayList<>();
+
+        Problems(String file) { this.file = file; }
+
+        void add(Problem p) { list.add(p); }
+
+        void add(Node node, String key, String message) { list.add(new Problem(where(node), key, message)); }
+
+        boolean isEmpty() { return list.isEmpty(); }
+
+        String where(Node node) {
+            if (node == null) return file;
+            Mark m = node.getStartMark();
+            return file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+        }
+
+        static int line(Node node) { return node.getStartMark().getLine() + 1; }
+
+        /** Sorted by line and column; those of the command line last. */
+        List<Problem> inFileOrder() {
+            Pattern pos = Pattern.compile(":(\\d+):(\\d+)$");
+            Comparator<Problem> byPosition = Comparator.comparingLong(p -> {
+                Matcher m = pos.matcher(p.location());
+                if (!p.location().startsWith(file)) return Long.MAX_VALUE;
+                return m.find() ? Long.parseLong(m.group(1)) * 100_000 + Long.parseLong(m.group(2)) : 0;
+            });
+            List<Problem> sorted = new ArrayList<>(list);
+            sorted.sort(byPosition);
+            return sorted;
         }
     }
 
@@ -1716,8 +1741,6 @@ public class metaorchestrator {
             if (runs.stream().anyMatch(r -> r.outcome == Outcome.SKIPPED)) return Exit.SKIPPED;
             return Exit.OK;
         }
-
-        Map<String, EnvironmentRun> runs() { return runs; }
     }
 
     /**
@@ -1940,8 +1963,6 @@ public class metaorchestrator {
         synchronized double etaSeconds() { return (total - done) * (measuredPerTrial + overheadPerTrial()); }
 
         double elapsedSeconds() { return (nanoTime.getAsLong() - start) / 1e9; }
-
-        synchronized int done() { return done; }
 
         synchronized int total() { return total; }
     }
