@@ -116,7 +116,7 @@ public class single_env_bench implements Callable<Integer> {
     String runId;
     @Option(names = "--artifact", paramLabel = "PATH", description = "local: run this file instead of the build matching --image.")
     Path artifact;
-    @Option(names = "--build-dir", paramLabel = "DIR", description = "local: where `make build` put the builds. Default: build/ next to this script.")
+    @Option(names = "--build-dir", paramLabel = "DIR", description = "local: where `make build` put the builds. Default: build/ in the current directory (next to this script when JBang names it).")
     Path buildDir;
     @Option(names = "--sampler", defaultValue = "auto", paramLabel = "auto|cgroup|procfs",
             description = "local: cgroup (a fresh cgroup per trial, needs root), procfs (process tree, no limits), auto. Default: ${DEFAULT-VALUE}.")
@@ -2237,7 +2237,7 @@ public class single_env_bench implements Callable<Integer> {
         }
     }
 
-    /** Where this script lives (JBang sets jbang.source); the build/ folder is next to it. */
+    /** Where this script lives when JBang says so (newer JBang sets jbang.source; 0.132 does not): else the current directory. */
     static final class ScriptHome {
         static Path dir() {
             String src = System.getProperty("jbang.source");
