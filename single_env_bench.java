@@ -937,13 +937,12 @@ public class single_env_bench implements Callable<Integer> {
      */
     static final class K8sBackend implements Backend {
         final single_env_bench o;
-        final Kubectl kubectl;
         final CgroupLayout layout;
+        Kubectl kubectl;            // found at preflight: a dry run needs no kubectl
         String serverVersion;
 
         K8sBackend(single_env_bench o) {
             this.o = o;
-            this.kubectl = new Kubectl(o);
             this.layout = CgroupLayout.detect(o.cgroupRoot);
         }
 
@@ -955,12 +954,13 @@ public class single_env_bench implements Callable<Integer> {
             m.put("pod_spec", PodManifest.build(o, List.of("SIZE", Num.plain(o.duration), Num.plain(o.warmupFor())), "SIZE", "TRIAL", "POD-NAME"));
             m.put("runtime_version", serverVersion);
             m.put("sampler", "cgroup-" + layout.version());
-            m.put("kubectl", kubectl.executable);
+            m.put("kubectl", kubectl == null ? null : kubectl.executable);
             return m;
         }
 
         /** kubectl present, cluster reachable, namespace and RuntimeClass exist; removes pods earlier runs left. */
         @Override public void preflight() {
+            kubectl = new Kubectl(o);
             Kubectl.Result v = kubectl.read(List.of("version", "-o", "json"), kubectl.timeout);
             if (!v.ok()) throw new SetupException("cannot reach the cluster through kubectl (" + v.firstErrorLine().replaceAll("[.?]+$", "")
                     + "): is K3s running (`systemctl status k3s`), and is this kubectl's config the cluster's? "
