@@ -98,8 +98,9 @@ class MetaCliTest {
         assertTrue(o.contains("trials          3 per size, 6 per environment, 36 in all"), o);
         assertTrue(o.contains("baseline        mmb-debian-default"), o);
         assertTrue(o.contains("estimated time  ~"), o);
-        // the child answers with its own plan (0) or says why it cannot (4, e.g. no cluster); nothing is run
-        assertTrue(r.code() == 0 || r.code() == 4, r.out() + r.err());
+        // each child answered with its own plan: the pod manifest of one trial (no cluster needed)
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(6, o.lines().filter(l -> l.matches(".*\\[mmb-[a-z-]+\\] +\"kind\" : \"Pod\",?")).count(), o);
         assertFalse(Files.exists(MetaKit.repo().resolve("results").resolve(folder)), "a dry run writes nothing");
     }
 
