@@ -92,9 +92,10 @@ static void usage(void) {
           stderr);
 }
 
-/* Whole-string parses: no trailing characters, no overflow, finite. */
+/* Whole-string parses in plain decimal: no sign, spaces, hex or trailing characters; no overflow; finite. */
 static int parse_int(const char *s, long *out) {
     char *end;
+    if (s[0] < '0' || s[0] > '9' || s[strspn(s, "0123456789")] != '\0') return 0;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end != '\0') return 0;
@@ -104,6 +105,8 @@ static int parse_int(const char *s, long *out) {
 
 static int parse_seconds(const char *s, double *out) {
     char *end;
+    if (!((s[0] >= '0' && s[0] <= '9') || s[0] == '.' || s[0] == '-') || s[strspn(s, "0123456789.eE+-")] != '\0')
+        return 0;
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end != '\0' || !isfinite(v)) return 0;
