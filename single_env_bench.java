@@ -357,12 +357,11 @@ public class single_env_bench implements Callable<Integer> {
                 store.save(key, rec);
                 done++;
                 if (!"ok".equals(rec.status)) bad++;
-                System.out.printf("mmb-trial size=%d mode=%s trial=%d trials=%d status=%s wall_s=%.3f throughput_mflops=%s%n",
+                System.out.printf(Locale.ROOT, "mmb-trial size=%d mode=%s trial=%d trials=%d status=%s wall_s=%.3f throughput_mflops=%s%n",
                         key.size(), key.mode(), key.trial(), o.trials, rec.status, wall,
                         rec.throughput_mflops == null ? "-" : String.format(Locale.ROOT, "%.1f", rec.throughput_mflops));
                 System.out.println("  " + rec.oneLine());
             }
-            Interrupts.uninstall();
             if (interrupted.get()) {
                 System.err.println("single_env_bench: interrupted; completed trials are in " + store.file());
                 return EXIT_INTERRUPTED;
@@ -504,8 +503,6 @@ public class single_env_bench implements Callable<Integer> {
                 } catch (ReflectiveOperationException | RuntimeException ignored) { /* not available: the JVM's default applies */ }
             }
         }
-
-        static void uninstall() { /* handlers stay: a second signal during the final save is harmless */ }
     }
 
     // ======================================================================================== 4. Backends
@@ -1211,8 +1208,8 @@ public class single_env_bench implements Callable<Integer> {
                     Kubectl.Result r = s.await();
                     lastRuntimeTs = seen[0];
                     if (r.ok() && terminated.getCount() == 0) return;                       // the whole log, container done
-                    if (r.ok()) {                                                            // stream ended early: wait for the end
-                        if (terminated.await(1, TimeUnit.SECONDS)) continue;
+                    if (r.ok()) {                                                            // stream ended early: follow again
+                        terminated.await(1, TimeUnit.SECONDS);
                         continue;
                     }
                     if (r.notFound() || stopped.get()) return;
