@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // metaorchestrator.java — the suite. Reads bench_config.yaml, runs single_env_bench.java once per
 // environment (or once per environment and round, interleaved), shows progress, and then says what
-// the numbers mean: a summary that compares every environment with a baseline.
+// the numbers mean: a summary that compares every environment with a baseline, and report.html, its charts.
 //
 //   jbang metaorchestrator.java [--config FILE] [--backend local|k8s] [--only NAME…] [--dry-run] …
 //   jbang metaorchestrator.java report RESULTS_FOLDER
@@ -17,7 +17,9 @@
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
 //   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch, Summary (the rows), Report
-//   6. Output formats SummaryTables, TextFormat, MarkdownFormat, CsvFormat, JsonFormat; Json, Display
+//   6. Output formats SummaryTables, TextFormat, MarkdownFormat, CsvFormat, JsonFormat;
+//                     report.html: HtmlReport (writes it), ReportInputs (samples, limits, run.json), ReportCharts
+//                     (XChart), ChartStyle, SvgChart (inline SVG), HtmlPage (the sections), Html; Json, Display
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
 // (docs/results.schema.json). The README documents the config keys, the summary and its statistics.
 //JAVA 17+
@@ -25,6 +27,8 @@
 //DEPS org.yaml:snakeyaml:2.3
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.knowm.xchart:xchart:3.8.8
+//JAVA_OPTIONS -Djava.awt.headless=true
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,6 +59,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -104,6 +109,7 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 public class metaorchestrator {
 
@@ -303,11 +309,12 @@ public class metaorchestrator {
     /** `report RESULTS_FOLDER`: the summary of a saved results folder, written next to the results. */
     @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Prints the summary of a results folder (the result files of single_env_bench and the "
-                    + "run.json of the suite) and writes summary.md, summary.csv and summary.json into it. "
-                    + "Runs nothing.",
+                    + "run.json of the suite) and writes summary.md, summary.csv, summary.json and report.html (the "
+                    + "charts; their PNG copies in charts/) into it. Runs nothing.",
             exitCodeListHeading = "%nExit status:%n",
-            exitCodeList = {"0:summary printed and written", "2:no such folder, no result files, or a file that "
-                    + "is not a readable result file"})
+            exitCodeList = {"0:summary printed and written", "1:the summary is written, but the charts of report.html "
+                    + "could not be drawn (no fonts?)", "2:no such folder, no result files, a file that is not a "
+                    + "readable result file, or the folder is not writable"})
     static final class ReportCommand implements Callable<Integer> {
         @ParentCommand Cli parent;
 
@@ -2786,7 +2793,7 @@ public class metaorchestrator {
         }
     }
 
-    /** The summary of a folder: printed, and written as summary.md, summary.csv and summary.json. */
+    /** The summary of a folder: printed, and written as summary.md, summary.csv, summary.json and report.html. */
     static final class Report {
         private Report() {}
 
@@ -2826,6 +2833,7 @@ public class metaorchestrator {
                     io.error("cannot write the summary into " + folder + ": " + e.getMessage());
                     return Exit.USAGE;
                 }
+                return HtmlReport.writeAndSay(folder, contents, s, io);
             }
             return Exit.OK;
         }
@@ -3062,6 +3070,1079 @@ public class metaorchestrator {
         }
 
         private static Double f(double v) { return Double.isFinite(v) ? v : null; }
+    }
+
+    // ---- report.html: the summary as a page of charts ---------------------------------------------
+
+    /**
+     * report.html, written next to summary.md: one self-contained page (inline CSS, charts as inline SVG, no
+     * script, no external resource; a Content-Security-Policy forbids loading any) for people who look before
+     * they read, and a 300 DPI PNG of every chart in charts/ for papers. Every statistic on it is the Summary's
+     * (the numbers of summary.md); only the curves over time come straight from the trials' samples.
+     */
+    static final class HtmlReport {
+        static final String FILE = "report.html";
+        static final String CHART_FOLDER = "charts";
+        static final int PNG_DPI = 300;
+
+        private HtmlReport() {}
+
+        /** Writes report.html and charts/*.png, says where; returns an exit status (the summary files are written by then). */
+        static int writeAndSay(Path folder, ResultsFolder.Contents contents, Summary s, Io io) {
+            Headless.ensure();
+            try {
+                ReportInputs in = ReportInputs.read(folder, contents, s);
+                List<ChartFigure> charts = ReportCharts.all(in);
+                Path chartFolder = folder.resolve(CHART_FOLDER);
+                Files.createDirectories(chartFolder);
+                try (DirectoryStream<Path> old = Files.newDirectoryStream(chartFolder, "*.png")) {
+                    for (Path p : old) Files.delete(p);   // an earlier report's charts (e.g. of an environment since removed)
+                }
+                Map<String, String> svgs = new LinkedHashMap<>();
+                for (ChartFigure c : charts) svgs.put(c.id(), SvgChart.inline(c));
+                writePngs(charts, chartFolder);
+                String html = HtmlPage.render(in, charts, svgs, Display.iso(Display.now()));
+                Path tmp = folder.resolve(FILE + ".tmp");
+                Files.writeString(tmp, html, StandardCharsets.UTF_8);
+                Files.move(tmp, folder.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                io.say("Written: " + folder.resolve(FILE) + " (open it in a browser, it works offline) and " + charts.size()
+                        + " charts as " + PNG_DPI + " DPI PNG in " + chartFolder);
+                return Exit.OK;
+            } catch (IOException e) {
+                io.error("cannot write " + FILE + " into " + folder + ": " + e.getMessage());
+                return Exit.USAGE;
+            } catch (RuntimeException | LinkageError | java.awt.AWTError | InternalError e) {
+                if (fontTrouble(e)) {   // Java draws text with the system's fonts even headless: a bare container has none
+                    io.error("cannot draw the charts of " + FILE + ": Java finds no usable font (" + e + "); apt-get "
+                            + "install fonts-dejavu-core. The summary files are written.");
+                } else {
+                    io.error("internal error while drawing " + FILE + ": " + e + " — please report it (MMB_DEBUG=1 "
+                            + "prints the stack trace). The summary files are written.");
+                }
+                if (System.getenv("MMB_DEBUG") != null) e.printStackTrace(io.err());
+                return Exit.FAILED;
+            }
+        }
+
+        /** A 300 DPI PNG takes longer than its SVG (about 0.15 s a chart here): one chart per core at a time. */
+        static void writePngs(List<ChartFigure> charts, Path chartFolder) throws IOException {
+            try {
+                charts.parallelStream().forEach(c -> {
+                    try {
+                        org.knowm.xchart.BitmapEncoder.saveBitmapWithDPI(c.chart(), chartFolder.resolve(c.id() + ".png").toString(),
+                                org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG, PNG_DPI);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+
+        /** AWT's font setup fails in many ways (NPE in FontConfiguration, InternalError, a missing libfontmanager). */
+        static boolean fontTrouble(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof LinkageError || t instanceof java.awt.AWTError) return true;
+                for (StackTraceElement f : t.getStackTrace()) {
+                    String c = f.getClassName();
+                    if (c.startsWith("sun.font.") || c.startsWith("sun.awt.FontConfiguration") || c.startsWith("sun.awt.X11FontManager")
+                            || c.equals("java.awt.Font")) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** XChart draws with AWT; on a server (no display) AWT must be told it is headless before its first use. */
+    static final class Headless {
+        private Headless() {}
+
+        static void ensure() {
+            if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    /** One sample of a trial, time in seconds since the timed loop started (null: not read). */
+    record Sample(double seconds, Long usageUsec, Long memBytes, Long nrThrottled) {}
+
+    /** A trial's samples, for the curves over time. Validity is the Summary's (TrialRecord.isValid). */
+    record TrialTrace(String key, int trial, String status, boolean valid, List<Sample> samples) {
+        String label() {
+            return "trial " + trial + (valid ? "" : " (" + ("ok".equals(status) ? "invalid" : status) + ")");
+        }
+
+        /**
+         * CPU cores over each sampling interval (Δusage_usec / Δwall), plotted at the interval's end. An interval
+         * under a quarter of the usual one (the last, cut short by BENCH_END) joins the one before: over a few
+         * milliseconds the ratio is scheduler noise, not a level.
+         */
+        double[][] cpuCores() {
+            List<Sample> used = samples.stream().filter(p -> p.usageUsec() != null).collect(Collectors.toList());
+            double[] gaps = new double[Math.max(0, used.size() - 1)];
+            for (int i = 1; i < used.size(); i++) gaps[i - 1] = used.get(i).seconds() - used.get(i - 1).seconds();
+            double shortest = gaps.length == 0 ? 0 : Stats.median(gaps) / 4;
+            List<double[]> points = new ArrayList<>();
+            int from = 0, previousFrom = 0;
+            for (int i = 1; i < used.size(); i++) {
+                boolean last = i == used.size() - 1;
+                if (used.get(i).seconds() - used.get(from).seconds() < shortest) {
+                    if (!last) continue;
+                    if (!points.isEmpty()) { points.remove(points.size() - 1); from = previousFrom; }
+                }
+                double dt = used.get(i).seconds() - used.get(from).seconds();
+                if (dt > 0) {
+                    points.add(new double[] {used.get(i).seconds(), (used.get(i).usageUsec() - used.get(from).usageUsec()) / 1e6 / dt});
+                }
+                previousFrom = from;
+                from = i;
+            }
+            return columns(points);
+        }
+
+        double[][] memoryMiB() {
+            List<double[]> points = new ArrayList<>();
+            for (Sample p : samples) if (p.memBytes() != null) points.add(new double[] {p.seconds(), p.memBytes() / 1048576.0});
+            return columns(points);
+        }
+
+        /** CFS periods throttled since the first sample (cumulative). */
+        double[][] throttledPeriods() {
+            List<double[]> points = new ArrayList<>();
+            Long first = null;
+            for (Sample p : samples) {
+                if (p.nrThrottled() == null) continue;
+                if (first == null) first = p.nrThrottled();
+                points.add(new double[] {p.seconds(), p.nrThrottled() - first});
+            }
+            return columns(points);
+        }
+
+        private static double[][] columns(List<double[]> points) {
+            double[][] xy = new double[2][points.size()];
+            for (int i = 0; i < points.size(); i++) { xy[0][i] = points.get(i)[0]; xy[1][i] = points.get(i)[1]; }
+            return xy;
+        }
+    }
+
+    /** One environment as the report needs it: its results, its result file, its limits, its traces. */
+    record EnvDetails(EnvResults results, JsonNode file, Double cpuLimit, String memoryLimit, List<TrialTrace> traces) {
+        String name() { return results.ref().name(); }
+
+        List<TrialTrace> traces(String key) {
+            return traces.stream().filter(t -> t.key().equals(key)).collect(Collectors.toList());
+        }
+
+        Long memoryLimitBytes() { return memoryLimit == null ? null : ReportInputs.bytes(memoryLimit); }
+
+        boolean limited() { return cpuLimit != null || memoryLimit != null; }
+
+        /** Throttled in any sampling interval of any trial. */
+        boolean throttled() {
+            return traces.stream().anyMatch(t -> Arrays.stream(t.throttledPeriods()[1]).anyMatch(v -> v > 0));
+        }
+    }
+
+    /** What the page shows: the Summary, each environment's details, and run.json (null when absent). */
+    record ReportInputs(Path folder, Summary summary, List<EnvDetails> envs, JsonNode run) {
+
+        static ReportInputs read(Path folder, ResultsFolder.Contents contents, Summary s) throws IOException {
+            JsonNode run = null;
+            Path runJson = folder.resolve("run.json");
+            if (Files.isRegularFile(runJson)) run = Json.MAPPER.readTree(runJson.toFile());
+            JsonNode shared = run == null ? null : run.path("config").path("shared_args");
+            List<EnvDetails> envs = new ArrayList<>();
+            for (EnvResults e : contents.environments()) {
+                JsonNode file = Json.MAPPER.readTree(e.ref().resultFile().toFile());
+                JsonNode flags = file.path("flags");
+                Double cpu = flags.path("cpu_limit").isNumber() ? Double.valueOf(flags.path("cpu_limit").asDouble())
+                        : shared != null && shared.path("cpu_limit").isNumber() ? Double.valueOf(shared.path("cpu_limit").asDouble())
+                        : null;
+                String mem = flags.path("memory_limit").isTextual() ? flags.path("memory_limit").asText()
+                        : shared != null && shared.path("memory_limit").isValueNode() && !shared.path("memory_limit").isNull()
+                        ? shared.path("memory_limit").asText() : null;
+                List<TrialTrace> traces = new ArrayList<>();
+                for (Map.Entry<String, List<TrialRecord>> k : e.byKey().entrySet()) {
+                    for (JsonNode t : file.path("results").path(k.getKey())) {
+                        int n = t.path("trial").asInt();
+                        boolean valid = k.getValue().stream().anyMatch(r -> r.trial() == n && r.isValid());
+                        traces.add(new TrialTrace(k.getKey(), n, t.path("status").asText("failed"), valid, samples(t)));
+                    }
+                }
+                traces.sort(Comparator.comparing(TrialTrace::key, ResultsFolder::compareKeys).thenComparingInt(TrialTrace::trial));
+                envs.add(new EnvDetails(e, file, cpu, mem, traces));
+            }
+            return new ReportInputs(folder, s, envs, run);
+        }
+
+        /** Time zero is BENCH_START (the timed loop); without it, the first sample. */
+        private static List<Sample> samples(JsonNode trial) {
+            JsonNode list = trial.path("samples");
+            double zero = trial.path("bench_start").isNumber() ? trial.path("bench_start").asDouble()
+                    : list.size() > 0 ? list.get(0).path("timestamp").asDouble() : 0;
+            List<Sample> out = new ArrayList<>();
+            for (JsonNode p : list) {
+                if (!p.path("timestamp").isNumber()) continue;
+                out.add(new Sample(p.path("timestamp").asDouble() - zero, lng(p, "usage_usec"), lng(p, "mem_bytes"),
+                        lng(p, "nr_throttled")));
+            }
+            out.sort(Comparator.comparingDouble(Sample::seconds));
+            return out;
+        }
+
+        private static Long lng(JsonNode n, String k) { return n.path(k).isNumber() ? n.path(k).asLong() : null; }
+
+        /** "512Mi", "2Gi", "1G", "268435456" → bytes (null when not a quantity). */
+        static Long bytes(String quantity) {
+            Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(Ki|Mi|Gi|Ti|k|K|M|G|T)?").matcher(quantity.trim());
+            if (!m.matches()) return null;
+            double v = Double.parseDouble(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            double factor = switch (unit) {
+                case "Ki" -> 1024.0; case "Mi" -> 1048576.0; case "Gi" -> 1073741824.0; case "Ti" -> 1099511627776.0;
+                case "k", "K" -> 1e3; case "M" -> 1e6; case "G" -> 1e9; case "T" -> 1e12;
+                default -> 1.0;
+            };
+            return Math.round(v * factor);
+        }
+
+        List<String> keys() {
+            return summary.rows().stream().map(r -> r.size() + "_" + r.mode()).distinct()
+                    .sorted(ResultsFolder::compareKeys).collect(Collectors.toList());
+        }
+
+        Row row(String env, String key) {
+            return summary.rows().stream().filter(r -> r.environment().equals(env) && key.equals(r.size() + "_" + r.mode()))
+                    .findFirst().orElse(null);
+        }
+
+        boolean anyLimit() { return envs.stream().anyMatch(EnvDetails::limited); }
+
+        static String cores(double n) { return ChildArgs.num(n) + (n == 1 ? " core" : " cores"); }
+
+        /** "N = 256", "N = 512 (cold)": how a size and mode is named on the page. */
+        static String keyLabel(String key) {
+            String size = key.substring(0, key.indexOf('_')), mode = key.substring(key.indexOf('_') + 1);
+            return "N = " + size + (mode.equals("warm") ? "" : " (" + mode + ")");
+        }
+    }
+
+    /** One chart of the page: where it goes, what it is called, how to read it, its series, the XChart chart. */
+    record ChartFigure(String id, String section, String environment, String title, String howToRead, List<String> series,
+                       List<String> categories, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {}
+
+    /** The charts, built with XChart from the Summary's rows and the trials' samples. */
+    static final class ReportCharts {
+        static final int WIDE = 1000, NARROW = 600;
+
+        private ReportCharts() {}
+
+        static List<ChartFigure> all(ReportInputs in) {
+            List<ChartFigure> charts = new ArrayList<>();
+            for (String key : in.keys()) charts.add(throughput(in, key));
+            ChartFigure ratio = ratio(in);
+            if (ratio != null) charts.add(ratio);
+            ChartFigure cold = perTrial(in, "cold-start", "Cold start per trial",
+                    "Cold start = from asking for the workload (process spawned, or pod created) to seeing it run. Each "
+                            + "point is one valid trial, in the order the trials ran (all sizes); lower is better. A first "
+                            + "trial far above the others usually paid for a cold cache (image, files, page cache).",
+                    "cold start (ms)", TrialRecord::coldStart);
+            if (cold != null) charts.add(cold);
+            ChartFigure main = perTrial(in, "time-to-main", "Time to main per trial",
+                    "Time to main = from asking for the workload to the program's first line (MMB_READY); for Wasm it "
+                            + "includes loading and compiling the module. Each point is one valid trial, in the order the "
+                            + "trials ran; lower is better.",
+                    "time to main (ms)", TrialRecord::timeToMain);
+            if (main != null) charts.add(main);
+            for (EnvDetails e : in.envs()) {
+                for (String key : e.results().byKey().keySet()) {
+                    ChartFigure cpu = cpu(in, e, key);
+                    if (cpu != null) charts.add(cpu);
+                    ChartFigure mem = memory(in, e, key);
+                    if (mem != null) charts.add(mem);
+                }
+            }
+            if (in.anyLimit()) {
+                ChartFigure total = throttledTotals(in);
+                if (total != null) charts.add(total);
+                for (EnvDetails e : in.envs()) {
+                    ChartFigure t = throttledOverTime(e);
+                    if (t != null) charts.add(t);
+                }
+            }
+            return charts;
+        }
+
+        static String id(String... parts) {
+            return String.join("-", parts).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        }
+
+        /** Bars: mean of the valid trials ± 1 SD; dots: each valid trial; red dots: the flagged outliers. */
+        static ChartFigure throughput(ReportInputs in, String key) {
+            List<Row> rows = in.summary().rows().stream().filter(r -> key.equals(r.size() + "_" + r.mode()))
+                    .collect(Collectors.toList());
+            List<String> envs = rows.stream().map(Row::environment).collect(Collectors.toList());
+            String title = "Throughput at " + ReportInputs.keyLabel(key) + " (MFLOPS, higher is better)";
+            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(420).title(title)
+                    .xAxisTitle("environment").yAxisTitle("throughput (MFLOPS)").build();
+            ChartStyle.category(chart);
+            chart.getStyler().setOverlapped(true);   // the dots sit on their bar, not beside it
+            List<Double> means = new ArrayList<>(), sds = new ArrayList<>();
+            List<List<Double>> trialValues = new ArrayList<>();
+            List<Double> outliers = new ArrayList<>();
+            int most = 0;
+            for (Row r : rows) {
+                Describe d = r.throughput();
+                means.add(d == null ? null : d.mean());
+                sds.add(d == null || Double.isNaN(d.stddev()) ? 0.0 : d.stddev());
+                Set<Integer> flagged = r.outliers().stream().map(Outlier::trial).collect(Collectors.toSet());
+                EnvDetails e = in.envs().stream().filter(x -> x.name().equals(r.environment())).findFirst().orElseThrow();
+                List<Double> values = e.results().byKey().get(key).stream().filter(TrialRecord::isValid)
+                        .filter(t -> !flagged.contains(t.trial())).map(TrialRecord::throughput).collect(Collectors.toList());
+                trialValues.add(values);
+                most = Math.max(most, values.size());
+                outliers.add(r.outliers().isEmpty() ? null : r.outliers().get(0).throughput());
+            }
+            List<String> series = new ArrayList<>();
+            if (means.stream().anyMatch(Objects::nonNull)) {
+                var bars = chart.addSeries("mean ± SD", envs, zeroForMissing(means), sds);
+                bars.setFillColor(ChartStyle.BAR);
+                series.add("mean ± SD");
+            }
+            // One series per trial index (a category series has one value per category), drawn alike, named once.
+            for (int i = 0; i < most; i++) {
+                final int n = i;
+                List<Double> v = trialValues.stream().map(l -> n < l.size() ? l.get(n) : null).collect(Collectors.toList());
+                var dots = chart.addSeries(i == 0 ? "each valid trial" : "trial value " + (i + 1), envs, v);
+                dots.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+                dots.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+                dots.setMarkerColor(ChartStyle.DOT);
+                dots.setShowInLegend(i == 0);
+                if (i == 0) series.add("each valid trial");
+            }
+            if (outliers.stream().anyMatch(Objects::nonNull)) {
+                var out = chart.addSeries("outlier (kept in the statistics)", envs, outliers);
+                out.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+                out.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
+                out.setMarkerColor(ChartStyle.ALERT);
+                series.add("outlier (kept in the statistics)");
+            }
+            return new ChartFigure(id("throughput", key), "throughput", null, title,
+                    "Each bar is the mean throughput of an environment's valid trials, its whisker ± 1 standard deviation; "
+                            + "each dot is one trial (a red diamond: a trial flagged as an outlier, still counted). Higher "
+                            + "is better. Failed and invalid trials are left out (see Warnings).", series, envs, chart);
+        }
+
+        /** Ratio of the means to the baseline's, per size, with the 99% confidence interval of Welch's test. */
+        static ChartFigure ratio(ReportInputs in) {
+            Summary s = in.summary();
+            List<String> envs = s.rows().stream().map(Row::environment).distinct().collect(Collectors.toList());
+            String ci = Display.percent(1 - s.significanceLevel());
+            String title = "Throughput relative to " + s.baseline() + " (ratio of means, " + ci + " confidence interval)";
+            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(420).title(title)
+                    .xAxisTitle("environment").yAxisTitle("throughput ÷ baseline's (×)").build();
+            ChartStyle.category(chart);
+            List<String> series = new ArrayList<>();
+            int colour = 0;
+            double top = 1;
+            for (String key : in.keys()) {
+                List<Double> ratio = new ArrayList<>(), half = new ArrayList<>();
+                for (String env : envs) {
+                    Row r = in.row(env, key);
+                    Comparison c = r == null ? null : r.vsBaseline();
+                    ratio.add(c == null ? null : c.ratio());
+                    half.add(c == null || Double.isNaN(c.ciHigh()) ? 0.0 : c.ciHigh() - c.ratio());
+                    if (c != null) top = Math.max(top, Double.isNaN(c.ciHigh()) ? c.ratio() : c.ciHigh());
+                }
+                if (ratio.stream().allMatch(Objects::isNull)) continue;
+                String name = ReportInputs.keyLabel(key);
+                chart.addSeries(name, envs, zeroForMissing(ratio), half).setFillColor(ChartStyle.color(colour++));
+                series.add(name);
+            }
+            if (series.isEmpty()) return null;
+            chart.getStyler().setYAxisMax(Math.max(1.1, top * 1.05));   // room above 1, so that the line at 1 shows
+            chart.addAnnotation(new org.knowm.xchart.AnnotationLine(1.0, false, false));
+            return new ChartFigure("ratio", "throughput", null, title,
+                    "1 = as fast as the baseline (" + s.baseline() + "), 0.5 = half its throughput; the horizontal line "
+                            + "marks 1. The whisker is the " + ci + " confidence interval of the ratio from Welch's t-test: "
+                            + "when it does not reach 1 the difference is significant (the Verdict column below). No "
+                            + "whisker: fewer than two valid trials on a side.", series, envs, chart);
+        }
+
+        /** XChart's error bars take no gaps (null): a missing bar is drawn as 0, its whisker as 0. */
+        private static List<Double> zeroForMissing(List<Double> values) {
+            return values.stream().map(v -> v == null ? 0.0 : v).collect(Collectors.toList());
+        }
+
+        /** One line per environment: a trial statistic in the order the trials ran (all sizes), valid trials. */
+        static ChartFigure perTrial(ReportInputs in, String id, String title, String how, String yTitle,
+                                    java.util.function.Function<TrialRecord, Double> value) {
+            var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(380).title(title)
+                    .xAxisTitle("trial, in the order run (all sizes)").yAxisTitle(yTitle).build();
+            ChartStyle.xy(chart);
+            chart.getStyler().setYAxisMin(0.0);
+            List<String> series = new ArrayList<>();
+            int colour = 0;
+            for (EnvDetails e : in.envs()) {
+                List<TrialRecord> trials = e.results().byKey().values().stream().flatMap(List::stream)
+                        .filter(TrialRecord::isValid).filter(t -> value.apply(t) != null)
+                        .sorted(Comparator.comparing(t -> t.start() == null ? Double.MAX_VALUE : t.start()))
+                        .collect(Collectors.toList());
+                int c = colour++;
+                if (trials.isEmpty()) continue;
+                double[] x = new double[trials.size()], y = new double[trials.size()];
+                for (int i = 0; i < x.length; i++) { x[i] = i + 1; y[i] = value.apply(trials.get(i)) * 1000; }
+                var line = chart.addSeries(e.name(), x, y);
+                line.setLineColor(ChartStyle.color(c));
+                line.setMarkerColor(ChartStyle.color(c));
+                line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
+                series.add(e.name());
+            }
+            if (series.isEmpty()) return null;
+            chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? String.valueOf(v.longValue()) : "");
+            return new ChartFigure(id, "startup", null, title, how, series, List.of(), chart);
+        }
+
+        static ChartFigure cpu(ReportInputs in, EnvDetails e, String key) {
+            List<TrialTrace> traces = e.traces(key).stream().filter(t -> t.cpuCores()[0].length > 0).collect(Collectors.toList());
+            if (traces.isEmpty()) return null;
+            Row row = in.row(e.name(), key);
+            String title = e.name() + ", " + ReportInputs.keyLabel(key) + ": CPU cores used";
+            var chart = timeChart(title, "CPU (cores)");
+            List<String> series = traceSeries(chart, traces, TrialTrace::cpuCores);
+            double[] range = xRange(traces, TrialTrace::cpuCores);
+            double peak = traces.stream().filter(TrialTrace::valid).flatMapToDouble(t -> Arrays.stream(t.cpuCores()[1]))
+                    .max().orElse(Double.NaN);
+            if (row != null && row.avgCpuCores() != null) {
+                series.add(level(chart, String.format(Locale.ROOT, "average %.2f cores", row.avgCpuCores()),
+                        row.avgCpuCores(), range, ChartStyle.AVERAGE, ChartStyle.DASHED));
+            }
+            if (!Double.isNaN(peak)) {
+                series.add(level(chart, String.format(Locale.ROOT, "peak %.2f cores", peak), peak, range, ChartStyle.ALERT,
+                        ChartStyle.DOTTED));
+            }
+            if (e.cpuLimit() != null) {
+                series.add(level(chart, "limit " + ReportInputs.cores(e.cpuLimit()), e.cpuLimit(), range, ChartStyle.LIMIT,
+                        ChartStyle.SOLID));
+            }
+            double top = Math.max(Double.isNaN(peak) ? 0 : peak, e.cpuLimit() == null ? 0 : e.cpuLimit());
+            if (top > 0) chart.getStyler().setYAxisMax(top * 1.15);   // room above, so the lines at the top stay apart from the frame
+            return new ChartFigure(id("cpu", e.name(), key), "resources", e.name(), title,
+                    "CPU time used per second of wall time over each sampling interval, for each trial (1 = one core busy; "
+                            + "mmb is single-threaded, so about 1). Dashed: the average of the valid trials (the summary's "
+                            + "CPU cores); dotted: the highest interval of a valid trial.", series, List.of(), chart);
+        }
+
+        static ChartFigure memory(ReportInputs in, EnvDetails e, String key) {
+            List<TrialTrace> traces = e.traces(key).stream().filter(t -> t.memoryMiB()[0].length > 0).collect(Collectors.toList());
+            if (traces.isEmpty()) return null;
+            Row row = in.row(e.name(), key);
+            String title = e.name() + ", " + ReportInputs.keyLabel(key) + ": memory in use";
+            var chart = timeChart(title, "memory (MiB)");
+            List<String> series = traceSeries(chart, traces, TrialTrace::memoryMiB);
+            double[] range = xRange(traces, TrialTrace::memoryMiB);
+            if (row != null && row.avgMemBytes() != null) {
+                double v = row.avgMemBytes() / 1048576.0;
+                series.add(level(chart, String.format(Locale.ROOT, "average %.1f MiB", v), v, range, ChartStyle.AVERAGE,
+                        ChartStyle.DASHED));
+            }
+            if (row != null && row.peakMemBytes() != null) {
+                double v = row.peakMemBytes() / 1048576.0;
+                series.add(level(chart, String.format(Locale.ROOT, "peak %.1f MiB", v), v, range, ChartStyle.ALERT,
+                        ChartStyle.DOTTED));
+            }
+            Long limit = e.memoryLimitBytes();
+            double highest = Math.max(row == null || row.peakMemBytes() == null ? 0 : row.peakMemBytes() / 1048576.0,
+                    traces.stream().flatMapToDouble(t -> Arrays.stream(t.memoryMiB()[1])).max().orElse(0));
+            String limitNote = "";
+            if (limit != null && limit / 1048576.0 <= 2 * highest) {
+                series.add(level(chart, "limit " + e.memoryLimit(), limit / 1048576.0, range, ChartStyle.LIMIT, ChartStyle.SOLID));
+            } else if (limit != null) {   // drawn, it would squash the curves into the bottom of the chart
+                limitNote = " The memory limit, " + e.memoryLimit() + ", is far above and not drawn.";
+            }
+            return new ChartFigure(id("memory", e.name(), key), "resources", e.name(), title,
+                    "Memory charged to the workload (cgroup memory.current, or the process tree's RSS) at each sample. "
+                            + "Dashed: the time-weighted average of the valid trials; dotted: the peak, which includes the "
+                            + "cgroup's own high-water mark, so it can sit above every sample." + limitNote, series, List.of(), chart);
+        }
+
+        /** Summed throttled periods per environment and size (the summary's Throttled column). */
+        static ChartFigure throttledTotals(ReportInputs in) {
+            List<String> envs = in.summary().rows().stream().map(Row::environment).distinct().collect(Collectors.toList());
+            String title = "CPU throttling: CFS periods throttled (sum over the valid trials)";
+            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(380).title(title)
+                    .xAxisTitle("environment").yAxisTitle("throttled periods (count)").build();
+            ChartStyle.category(chart);
+            List<String> series = new ArrayList<>();
+            int colour = 0;
+            double most = 0;
+            for (String key : in.keys()) {
+                List<Double> v = new ArrayList<>();
+                for (String env : envs) {
+                    Row r = in.row(env, key);
+                    v.add(r == null || r.throttledEvents() == null ? null : r.throttledEvents().doubleValue());
+                }
+                if (v.stream().allMatch(Objects::isNull)) continue;
+                String name = ReportInputs.keyLabel(key);
+                chart.addSeries(name, envs, v).setFillColor(ChartStyle.color(colour++));
+                series.add(name);
+                most = Math.max(most, v.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue).max().orElse(0));
+            }
+            if (series.isEmpty()) return null;
+            if (most == 0) chart.getStyler().setYAxisMax(1.0);   // all 0: XChart would put 0 in the middle of the plot
+            return new ChartFigure("throttling", "throttling", null, title,
+                    "With a CPU limit the kernel gives the workload a quota per 100 ms period and stops it for the rest "
+                            + "of a period once the quota is used: each such period counts once, summed over the trials. "
+                            + "0 = never held back; about trials × seconds per trial ÷ 0.1 s = held back in every period.",
+                    series, envs, chart);
+        }
+
+        /** Only for a limited environment that was throttled at all (the others are named in a sentence). */
+        static ChartFigure throttledOverTime(EnvDetails e) {
+            if (!e.limited() || !e.throttled()) return null;
+            List<TrialTrace> traces = e.traces().stream().filter(t -> t.throttledPeriods()[0].length > 0).collect(Collectors.toList());
+            String title = e.name() + ": throttled periods (cumulative)";
+            var chart = timeChart(title, "throttled periods (count)");
+            List<String> series = new ArrayList<>();
+            boolean manyKeys = traces.stream().map(TrialTrace::key).distinct().count() > 1;
+            int i = 0;
+            for (TrialTrace t : traces) {
+                String name = (manyKeys ? ReportInputs.keyLabel(t.key()) + " " : "") + t.label();
+                double[][] xy = t.throttledPeriods();
+                var line = chart.addSeries(name, xy[0], xy[1]);
+                ChartStyle.trace(line, i++, traces.size(), xy[0].length);
+                if (line.isShowInLegend()) series.add(name);
+            }
+            return new ChartFigure(id("throttling", e.name()), "throttling", e.name(), title,
+                    "How many 100 ms CFS periods the workload had been throttled in since its timed loop started, per "
+                            + "trial. A flat line: never held back; a steady climb: the CPU limit caps it.", series, List.of(), chart);
+        }
+
+        private static org.knowm.xchart.XYChart timeChart(String title, String yTitle) {
+            var chart = new org.knowm.xchart.XYChartBuilder().width(NARROW).height(360).title(title)
+                    .xAxisTitle("seconds since the timed loop started (s)").yAxisTitle(yTitle).build();
+            ChartStyle.xy(chart);
+            ChartStyle.fitTitle(chart);
+            chart.getStyler().setXAxisMin(0.0);
+            chart.getStyler().setYAxisMin(0.0);
+            return chart;
+        }
+
+        /** A line per trial (coloured and named up to 8 trials; beyond that grey and named once). */
+        private static List<String> traceSeries(org.knowm.xchart.XYChart chart, List<TrialTrace> traces,
+                                                java.util.function.Function<TrialTrace, double[][]> values) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < traces.size(); i++) {
+                double[][] xy = values.apply(traces.get(i));
+                String name = traces.size() > ChartStyle.NAMED_TRACES && i == 0 ? "each trial (" + traces.size() + ")"
+                        : traces.get(i).label();
+                var line = chart.addSeries(name, xy[0], xy[1]);
+                ChartStyle.trace(line, i, traces.size(), xy[0].length);
+                if (line.isShowInLegend()) names.add(name);
+            }
+            return names;
+        }
+
+        private static double[] xRange(List<TrialTrace> traces, java.util.function.Function<TrialTrace, double[][]> values) {
+            double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+            for (TrialTrace t : traces) for (double x : values.apply(t)[0]) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+            return hi > lo ? new double[] {lo, hi} : new double[] {lo - 0.5, lo + 0.5};
+        }
+
+        /** A horizontal reference line as a named series, so that the legend says what it is. */
+        private static String level(org.knowm.xchart.XYChart chart, String name, double y, double[] range, java.awt.Color c,
+                                    java.awt.BasicStroke stroke) {
+            var line = chart.addSeries(name, range, new double[] {y, y});
+            line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            line.setLineColor(c);
+            line.setLineStyle(stroke);
+            return name;
+        }
+    }
+
+    /** One look for every chart: white, a colour-blind-safe palette (Okabe and Ito), the legend below the plot. */
+    static final class ChartStyle {
+        static final java.awt.Color[] PALETTE = {new java.awt.Color(0x0072B2), new java.awt.Color(0xE69F00),
+                new java.awt.Color(0x009E73), new java.awt.Color(0xCC79A7), new java.awt.Color(0x56B4E9),
+                new java.awt.Color(0xD55E00), new java.awt.Color(0x999933), new java.awt.Color(0x332288)};
+        static final java.awt.Color BAR = new java.awt.Color(0x9ECAE9), DOT = new java.awt.Color(0x1F3B57),
+                ALERT = new java.awt.Color(0xC0392B), AVERAGE = new java.awt.Color(0x333333),
+                LIMIT = new java.awt.Color(0x7B2CBF), GRID = new java.awt.Color(0xE3E3E3), GREY = new java.awt.Color(0xB0B0B0);
+        static final java.awt.BasicStroke SOLID = new java.awt.BasicStroke(1.5f),
+                DASHED = new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
+                        new float[] {6f, 4f}, 0f),
+                DOTTED = new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_ROUND, java.awt.BasicStroke.JOIN_ROUND, 10f,
+                        new float[] {1f, 4f}, 0f);
+        static final int NAMED_TRACES = 8;
+
+        private ChartStyle() {}
+
+        static java.awt.Color color(int i) { return PALETTE[Math.floorMod(i, PALETTE.length)]; }
+
+        static void category(org.knowm.xchart.CategoryChart chart) {
+            common(chart.getStyler());
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setErrorBarsColor(new java.awt.Color(0x222222));
+            chart.getStyler().setPlotGridVerticalLinesVisible(false);
+        }
+
+        static void xy(org.knowm.xchart.XYChart chart) {
+            common(chart.getStyler());
+            chart.getStyler().setMarkerSize(6);
+            // XChart does not wrap a legend: below the plot a long one is cut off, to its right it takes the room it needs.
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+            chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+        }
+
+        static void common(org.knowm.xchart.style.AxesChartStyler s) {
+            s.setChartBackgroundColor(java.awt.Color.WHITE);
+            s.setPlotBackgroundColor(java.awt.Color.WHITE);
+            s.setPlotBorderColor(GREY);
+            s.setPlotGridLinesColor(GRID);
+            s.setLegendBorderColor(java.awt.Color.WHITE);
+            s.setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+            s.setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+            s.setChartTitleBoxVisible(false);
+            s.setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 15));
+            s.setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
+            s.setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+            s.setLegendFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+            s.setSeriesColors(PALETTE);
+            s.setAntiAlias(true);
+        }
+
+        /** XChart centres the title over the plot and never wraps it: a long one (a long environment name) gets a smaller font. */
+        static void fitTitle(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+            var styler = chart.getStyler();
+            var context = new java.awt.font.FontRenderContext(null, true, true);
+            java.awt.Font font = styler.getChartTitleFont();
+            while (font.getSize() > 9 && font.getStringBounds(chart.getTitle(), context).getWidth() > chart.getWidth() - 60) {
+                font = font.deriveFont((float) font.getSize() - 1);
+            }
+            styler.setChartTitleFont(font);
+        }
+
+        /** A trial's line: coloured up to NAMED_TRACES trials, else grey and in the legend once; markers on short lines. */
+        static void trace(org.knowm.xchart.XYSeries line, int i, int count, int points) {
+            java.awt.Color c = count > NAMED_TRACES ? GREY : color(i);
+            line.setLineColor(c);
+            line.setMarkerColor(c);
+            line.setMarker(points <= 30 ? org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE
+                    : org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            line.setShowInLegend(count <= NAMED_TRACES || i == 0);
+        }
+    }
+
+    /** A chart as SVG to inline in HTML: no XML prolog, ids unique on the page, coordinates to 1/100 px, a title. */
+    static final class SvgChart {
+        private SvgChart() {}
+
+        static String inline(ChartFigure c) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            org.knowm.xchart.VectorGraphicsEncoder.saveVectorGraphic(c.chart(), out,
+                    org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            String svg = out.toString(StandardCharsets.UTF_8);
+            svg = svg.substring(svg.indexOf("<svg")).strip();   // drop <?xml …?> and the DOCTYPE (a DTD URL): not allowed inline
+            if (svg.indexOf("xlink:", svg.indexOf("xmlns:xlink") + 1) < 0) svg = svg.replaceFirst(" xmlns:xlink=\"[^\"]*\"", "");
+            // VectorGraphics2D names clip paths by hash code: prefix them so that two charts never share one.
+            svg = svg.replaceAll("id=\"([^\"]+)\"", "id=\"" + c.id() + "-$1\"").replaceAll("url\\(#([^)]+)\\)", "url(#" + c.id() + "-$1)");
+            svg = svg.replaceAll("(\\d\\.\\d{2})\\d+", "$1");   // 1/100 px is finer than any screen; halves the size
+            svg = svg.replaceFirst("<svg ", "<svg class=\"chart\" role=\"img\" aria-labelledby=\"" + c.id() + "-title\" ")
+                    .replaceFirst("height=\"([0-9.]+)px\"", "height=\"$1\"").replaceFirst("width=\"([0-9.]+)px\"", "width=\"$1\"");
+            int open = svg.indexOf('>') + 1;
+            return svg.substring(0, open) + "\n  <title id=\"" + c.id() + "-title\">" + Html.esc(c.title()) + "</title>"
+                    + svg.substring(open);
+        }
+    }
+
+    /** The page itself: sections in the order a reader asks their questions. Everything from the files is escaped. */
+    static final class HtmlPage {
+        private HtmlPage() {}
+
+        static String render(ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs, String generatedUtc) {
+            Summary s = in.summary();
+            String folderName = in.folder().toAbsolutePath().normalize().getFileName().toString();
+            StringBuilder h = new StringBuilder();
+            h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                    .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                    // Offline by construction: the browser may load nothing at all, only inline styles and images.
+                    .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n")
+                    .append("<title>mmb benchmark report: ").append(Html.esc(folderName)).append("</title>\n")
+                    .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
+            header(h, in, folderName, generatedUtc);
+            warnings(h, s);
+            h.append("<section id=\"throughput\">\n<h2>Throughput</h2>\n<p>How many floating-point operations per second each "
+                    + "environment achieved in its timed loop (MFLOPS = millions per second; one multiplication of two N×N "
+                    + "matrices is 2·N³ operations). Higher is better.</p>\n");
+            for (ChartFigure c : charts) if (c.section().equals("throughput")) figure(h, c, svgs);
+            h.append("</section>\n");
+            h.append("<section id=\"startup\">\n<h2>Start-up</h2>\n<p>How long each environment takes to start the program, "
+                    + "trial by trial. Lower is better.</p>\n");
+            boolean any = false;
+            for (ChartFigure c : charts) if (c.section().equals("startup")) { figure(h, c, svgs); any = true; }
+            if (!any) h.append("<p class=\"empty\">No valid trial recorded a start-up time.</p>\n");
+            h.append("</section>\n");
+            resources(h, in, charts, svgs);
+            throttling(h, in, charts, svgs);
+            summaryTables(h, s);
+            metadata(h, in);
+            glossary(h, s);
+            h.append("<footer><p>Written by metaorchestrator ").append(Html.esc(VERSION)).append(" (")
+                    .append(Html.esc(generatedUtc)).append(") next to summary.md, summary.csv and summary.json, which hold "
+                            + "the same statistics. Charts drawn with XChart; a 300 DPI PNG of each is in <code>")
+                    .append(HtmlReport.CHART_FOLDER).append("/</code>.</p></footer>\n</main>\n</body>\n</html>\n");
+            return h.toString();
+        }
+
+        private static void header(StringBuilder h, ReportInputs in, String folderName, String generatedUtc) {
+            Summary s = in.summary();
+            long envs = s.rows().stream().map(Row::environment).distinct().count();
+            h.append("<header>\n<h1>mmb benchmark report: <span class=\"folder\">").append(Html.esc(folderName)).append("</span></h1>\n")
+                    .append("<p class=\"lead\">The same program — mmb, which multiplies two N×N matrices of doubles over "
+                            + "and over for a fixed time — was run in each environment below: a Debian container, a static "
+                            + "binary, WebAssembly under different runtimes, … Each environment ran several <em>trials</em> per "
+                            + "matrix size N. This page compares their speed (throughput), their start-up, and the CPU and "
+                            + "memory they used, with <strong>")
+                    .append(Html.esc(s.baseline())).append("</strong> as the baseline every other environment is compared "
+                            + "with.</p>\n<p class=\"meta\">")
+                    .append(envs).append(" environment(s) with results");
+            JsonNode run = in.run();
+            if (run != null) {
+                h.append(" · run ").append(Html.esc(run.path("run_id").asText("?"))).append(" · ")
+                        .append(Html.esc(run.path("status").asText("?")));
+                if (run.path("started_utc").isTextual()) h.append(" · started ").append(Html.esc(run.path("started_utc").asText()));
+                String host = run.path("host").path("hostname").asText("");
+                if (!host.isEmpty()) h.append(" · host ").append(Html.esc(host));
+            }
+            h.append(" · report written ").append(Html.esc(generatedUtc)).append("</p>\n<nav><strong>Contents:</strong> ")
+                    .append("<a href=\"#warnings\">Warnings (").append(s.notes().size()).append(")</a> · ")
+                    .append("<a href=\"#throughput\">Throughput</a> · <a href=\"#startup\">Start-up</a> · ")
+                    .append("<a href=\"#resources\">CPU and memory over time</a> · <a href=\"#throttling\">Throttling</a> · ")
+                    .append("<a href=\"#summary\">Summary table</a> · <a href=\"#run\">Run details</a> · ")
+                    .append("<a href=\"#glossary\">How to read this page</a></nav>\n</header>\n");
+        }
+
+        /** The Summary's notes, each with what kind of warning it is. */
+        private static void warnings(StringBuilder h, Summary s) {
+            h.append("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
+            if (s.notes().isEmpty()) {
+                h.append("<p class=\"ok\">None: every trial is valid, no outliers, no environment skipped or failed, and "
+                        + "no Wasm environment looks like it ran in an interpreter.</p>\n</section>\n");
+                return;
+            }
+            h.append("<p>Read these before the numbers: they say which numbers to distrust or where some are missing.</p>\n<ul class=\"warnings\">\n");
+            List<String> bySeverity = new ArrayList<>(s.notes());   // missing environments first, a single odd trial last
+            bySeverity.sort(Comparator.comparingInt(n -> SEVERITY.indexOf(warningKind(n)[0])));
+            for (String n : bySeverity) {
+                String[] kind = warningKind(n);
+                h.append("<li class=\"warning ").append(kind[0]).append("\"><span class=\"tag\">").append(Html.esc(kind[1]))
+                        .append("</span> ").append(Html.esc(n)).append("</li>\n");
+            }
+            h.append("</ul>\n</section>\n");
+        }
+
+        static final List<String> SEVERITY = List.of("skipped", "missing", "environment", "interpreter", "trials", "outlier", "other");
+
+        /** {css class, label} of a Summary note, from its wording (Summary.of writes them). */
+        static String[] warningKind(String note) {
+            if (note.contains("likely interpreter mode")) return new String[] {"interpreter", "likely interpreter mode"};
+            if (note.contains("is an outlier")) return new String[] {"outlier", "outlier"};
+            if (note.contains("left out of the statistics")) return new String[] {"trials", "failed or invalid trials"};
+            if (note.contains("(skipped")) return new String[] {"skipped", "skipped environment"};
+            if (note.contains("no results")) return new String[] {"missing", "no results"};
+            if (note.contains(": interrupted")) return new String[] {"environment", "interrupted"};
+            if (note.contains(": failed") || note.contains(": not run")) return new String[] {"environment", "environment failed"};
+            return new String[] {"other", "note"};
+        }
+
+        private static void resources(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
+            h.append("<section id=\"resources\">\n<h2>CPU and memory over time</h2>\n<p>Per environment and size, one line "
+                    + "per trial from its samples, time 0 being the start of the timed loop (BENCH_START). The average "
+                    + "and the peak are marked as horizontal lines.</p>\n");
+            for (EnvDetails e : in.envs()) {
+                EnvRef ref = e.results().ref();
+                h.append("<h3 id=\"env-").append(ReportCharts.id(e.name())).append("\">").append(Html.esc(e.name()))
+                        .append(" <small>").append(Html.esc(ref.image())).append(" · runtime class ")
+                        .append(Html.esc(ref.runtimeClass())).append("</small></h3>\n");
+                List<String> notes = in.summary().notes().stream()
+                        .filter(n -> n.startsWith(e.name() + " ") || n.startsWith(e.name() + ":")).collect(Collectors.toList());
+                for (String n : notes) h.append("<p class=\"inline-warning\">⚠ ").append(Html.esc(n)).append("</p>\n");
+                List<ChartFigure> mine = charts.stream().filter(c -> c.section().equals("resources") && e.name().equals(c.environment()))
+                        .collect(Collectors.toList());
+                if (mine.isEmpty()) {
+                    h.append("<p class=\"empty\">No samples in this environment's result file.</p>\n");
+                    continue;
+                }
+                h.append("<div class=\"grid\">\n");
+                for (ChartFigure c : mine) figure(h, c, svgs);
+                h.append("</div>\n");
+            }
+            h.append("</section>\n");
+        }
+
+        private static void throttling(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
+            h.append("<section id=\"throttling\">\n<h2>Throttling</h2>\n");
+            if (!in.anyLimit()) {
+                h.append("<p class=\"empty\">No CPU or memory limit was set in this run (config <code>cpu_limit</code>, "
+                        + "<code>memory_limit</code>), so nothing held the workloads back and there is no throttling to "
+                        + "show. The summary table still lists the throttled periods the kernel counted.</p>\n</section>\n");
+                return;
+            }
+            Map<String, List<String>> byLimits = new LinkedHashMap<>();   // usually one set of limits for every environment
+            for (EnvDetails e : in.envs()) {
+                String limits = !e.limited() ? "none" : Stream.of(e.cpuLimit() == null ? null : "CPU " + ReportInputs.cores(e.cpuLimit()),
+                        e.memoryLimit() == null ? null : "memory " + e.memoryLimit()).filter(Objects::nonNull)
+                        .collect(Collectors.joining(", "));
+                byLimits.computeIfAbsent(limits, k -> new ArrayList<>()).add(e.name());
+            }
+            h.append("<p>Limits set: ").append(byLimits.size() == 1 ? Html.esc(byLimits.keySet().iterator().next())
+                    + " for every environment" : byLimits.entrySet().stream().map(x -> Html.esc(x.getKey()) + " for "
+                    + Html.esc(String.join(", ", x.getValue()))).collect(Collectors.joining("; ")));
+            h.append(". A memory limit is drawn on the memory charts above when it is near the curves, a CPU limit on the "
+                    + "CPU charts.</p>\n");
+            for (ChartFigure c : charts) if (c.section().equals("throttling") && c.environment() == null) figure(h, c, svgs);
+            List<String> never = in.envs().stream().filter(e -> e.limited() && !e.throttled()).map(EnvDetails::name)
+                    .collect(Collectors.toList());
+            if (!never.isEmpty()) {
+                h.append("<p>Never throttled in any sample: ").append(Html.esc(String.join(", ", never))).append(".</p>\n");
+            }
+            h.append("<div class=\"grid\">\n");
+            for (ChartFigure c : charts) if (c.section().equals("throttling") && c.environment() != null) figure(h, c, svgs);
+            h.append("</div>\n</section>\n");
+        }
+
+        private static void figure(StringBuilder h, ChartFigure c, Map<String, String> svgs) {
+            h.append("<figure class=\"chart\" id=\"chart-").append(c.id()).append("\" data-chart=\"").append(c.id())
+                    .append("\" data-series=\"").append(Html.esc(String.join("|", c.series()))).append("\"");
+            if (!c.categories().isEmpty()) {
+                h.append(" data-categories=\"").append(Html.esc(String.join("|", c.categories()))).append("\"");
+            }
+            h.append(">\n").append(svgs.get(c.id())).append("\n<figcaption><span class=\"how\">How to read: ")
+                    .append(Html.esc(c.howToRead())).append("</span> <span class=\"png\">PNG: <code>")
+                    .append(HtmlReport.CHART_FOLDER).append("/").append(c.id()).append(".png</code></span></figcaption>\n</figure>\n");
+        }
+
+        /** The Summary's two tables (SummaryTables, as in summary.md), verdicts coloured. */
+        private static void summaryTables(StringBuilder h, Summary s) {
+            h.append("<section id=\"summary\">\n<h2>Summary table</h2>\n<p>").append(Html.esc(SummaryTables.heading(s)))
+                    .append(". The same numbers as summary.md.</p>\n");
+            for (Table t : SummaryTables.of(s)) {
+                int verdict = t.headers().indexOf("Verdict");
+                h.append("<div class=\"table\"><table>\n<caption>").append(Html.esc(t.title())).append("</caption>\n<thead><tr>");
+                for (String head : t.headers()) h.append("<th>").append(Html.esc(head)).append("</th>");
+                h.append("</tr></thead>\n<tbody>\n");
+                for (List<String> r : t.rows()) {
+                    h.append("<tr>");
+                    for (int i = 0; i < r.size(); i++) {
+                        List<String> cls = new ArrayList<>();
+                        if (t.rightAligned().contains(i)) cls.add("num");
+                        if (i == verdict) cls.add("verdict-" + r.get(i).replaceAll(" \\(.*", "").replaceAll("[^a-z]+", "-"));
+                        h.append(cls.isEmpty() ? "<td>" : "<td class=\"" + String.join(" ", cls) + "\">")
+                                .append(Html.esc(r.get(i))).append("</td>");
+                    }
+                    h.append("</tr>\n");
+                }
+                h.append("</tbody></table></div>\n");
+            }
+            h.append("</section>\n");
+        }
+
+        /** run.json (run, environments, host, versions, config as used) and what each result file says about itself. */
+        private static void metadata(StringBuilder h, ReportInputs in) {
+            h.append("<section id=\"run\">\n<h2>Run details</h2>\n");
+            JsonNode run = in.run();
+            if (run == null) {
+                h.append("<p class=\"empty\">This folder has no run.json (the suite writes one; single_env_bench alone does "
+                        + "not), so the run's outcome, skipped environments and versions are unknown. What each result file "
+                        + "says about itself is below.</p>\n");
+            } else {
+                h.append("<h3>Run</h3>\n<table class=\"kv\">\n");
+                kv(h, "run id", run.path("run_id"));
+                kv(h, "status", run.path("status"));
+                if (run.path("exit_code").isInt()) {
+                    int code = run.path("exit_code").asInt();
+                    h.append("<tr><th>exit status</th><td>").append(code).append(" (").append(Html.esc(Display.exitMeaning(code)))
+                            .append(")</td></tr>\n");
+                }
+                kv(h, "started", run.path("started_utc"));
+                kv(h, "ended", run.path("ended_utc"));
+                if (run.path("started").isNumber() && run.path("ended").isNumber()) {
+                    h.append("<tr><th>duration</th><td>").append(Html.esc(Display.duration(run.path("ended").asDouble()
+                            - run.path("started").asDouble()))).append("</td></tr>\n");
+                }
+                for (String k : List.of("config_file", "order", "baseline", "significance_level", "resume", "fail_fast")) {
+                    kv(h, k.replace('_', ' '), run.path(k));
+                }
+                kv(h, "selected", run.path("selected"));
+                h.append("</table>\n<h3>Environments</h3>\n<div class=\"table\"><table>\n<thead><tr><th>Environment</th>"
+                        + "<th>Image</th><th>Runtime class</th><th>Result file</th><th>Outcome</th><th>Detail</th>"
+                        + "<th>Trials reported</th><th>Child runs</th></tr></thead>\n<tbody>\n");
+                for (JsonNode e : run.path("environments")) {
+                    String outcome = e.path("outcome").asText("");
+                    h.append("<tr class=\"outcome-").append(outcome.replaceAll("[^a-z]+", "-")).append("\"><td>")
+                            .append(Html.esc(e.path("name").asText())).append("</td><td>").append(Html.esc(e.path("image").asText()))
+                            .append("</td><td>").append(Html.esc(e.path("runtime_class").asText())).append("</td><td>")
+                            .append(Html.esc(e.path("result_file").asText())).append("</td><td>").append(Html.esc(outcome))
+                            .append("</td><td>").append(Html.esc(e.path("detail").asText(""))).append("</td><td>")
+                            .append(Html.esc(Html.inline(e.path("trials_reported")))).append("</td><td class=\"num\">")
+                            .append(e.path("invocations").size()).append("</td></tr>\n");
+                }
+                h.append("</tbody></table></div>\n");
+                h.append("<h3>Host</h3>\n");
+                Html.tree(h, run.path("host"));
+                h.append("<h3>Versions</h3>\n");
+                Html.tree(h, run.path("versions"));
+                h.append("<h3>Configuration as used</h3>\n");
+                Html.tree(h, run.path("config").path("shared_args"));
+            }
+            h.append("<h3>Result files</h3>\n<div class=\"table\"><table>\n<thead><tr><th>Environment</th><th>File</th>"
+                    + "<th>single_env_bench</th><th>Backend</th><th>Sampler</th><th>Runtime version</th><th>Program</th>"
+                    + "<th>Duration / warmup / interval</th><th>Limits</th><th>Host</th></tr></thead>\n<tbody>\n");
+            for (EnvDetails e : in.envs()) {
+                JsonNode f = e.file(), env = f.path("environment"), flags = f.path("flags"), host = f.path("host");
+                JsonNode program = null;
+                for (JsonNode list : f.path("results")) for (JsonNode t : list) if (program == null && t.path("program").isObject()) program = t.path("program");
+                String prog = program == null ? "–" : program.path("compiler").asText("?") + " " + program.path("flags").asText("")
+                        + " → " + program.path("target").asText("?");
+                String limits = (e.cpuLimit() == null ? "" : "CPU " + ReportInputs.cores(e.cpuLimit()) + ", ")
+                        + (e.memoryLimit() == null ? "" : "memory " + e.memoryLimit());
+                h.append("<tr><td>").append(Html.esc(e.name())).append("</td><td>")
+                        .append(Html.esc(e.results().ref().resultFile().getFileName().toString())).append("</td><td>")
+                        .append(Html.esc(f.path("tool").path("version").asText("?"))).append("</td><td>")
+                        .append(Html.esc(env.path("backend").asText("?"))).append("</td><td>")
+                        .append(Html.esc(env.path("sampler").asText("?"))).append("</td><td>")
+                        .append(Html.esc(env.path("runtime_version").asText("–"))).append("</td><td>").append(Html.esc(prog))
+                        .append("</td><td>").append(Html.esc(Html.inline(flags.path("duration")) + " s / "
+                                + Html.inline(flags.path("warmup_seconds")) + " s / " + Html.inline(flags.path("interval")) + " s"))
+                        .append("</td><td>").append(Html.esc(limits.isBlank() ? "none" : limits.replaceAll(", $", ""))).append("</td><td>")
+                        .append(Html.esc(host.path("hostname").asText("?") + " · " + host.path("cpu_model").asText("?") + " · "
+                                + host.path("cores").asText("?") + " cores · " + host.path("kernel").asText("?")))
+                        .append("</td></tr>\n");
+            }
+            h.append("</tbody></table></div>\n</section>\n");
+        }
+
+        private static void kv(StringBuilder h, String key, JsonNode value) {
+            if (value.isMissingNode() || value.isNull()) return;
+            h.append("<tr><th>").append(Html.esc(key)).append("</th><td>").append(Html.esc(Html.inline(value))).append("</td></tr>\n");
+        }
+
+        private static void glossary(StringBuilder h, Summary s) {
+            String ci = Display.percent(1 - s.significanceLevel());
+            h.append("<section id=\"glossary\">\n<h2>How to read this page</h2>\n<dl>\n")
+                    .append("<dt>Environment</dt><dd>An image (what runs) and a runtime class (how it runs): a native binary, "
+                            + "a static binary, or the same WebAssembly module under wasmtime, WasmEdge, Wasmer, WAMR or Node.js.</dd>\n")
+                    .append("<dt>Trial</dt><dd>One start of the program: a warmup, then a timed loop of whole multiplications. "
+                            + "<em>Valid</em> trials finished and passed mmb's own check of the result; only those count.</dd>\n")
+                    .append("<dt>Throughput (MFLOPS)</dt><dd>2·N³ floating-point operations per multiplication × multiplications "
+                            + "÷ seconds, in millions. Higher is better. CV % is the trial-to-trial noise (standard deviation ÷ mean).</dd>\n")
+                    .append("<dt>Ratio to the baseline</dt><dd>Mean throughput ÷ the baseline's mean at the same size: 0.8 = 80 % "
+                            + "of the baseline's speed. The ± is the spread of one trial's ratio; the ").append(ci)
+                    .append(" CI is the interval the true ratio lies in with ").append(ci).append(" confidence.</dd>\n")
+                    .append("<dt>Verdict</dt><dd>Welch's t-test, two-sided, α = ").append(Html.esc(ChildArgs.num(s.significanceLevel())))
+                    .append(": <em>faster</em> or <em>slower</em> when the difference is significant, <em>no significant "
+                            + "difference</em> otherwise — which means not shown to differ with these few trials, not equal.</dd>\n")
+                    .append("<dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5). It is flagged, never "
+                            + "dropped: it still counts in every statistic.</dd>\n")
+                    .append("<dt>Likely interpreter mode</dt><dd>A Wasm environment under 0.1× the native throughput: JIT and "
+                            + "AOT engines reach 0.4–0.95× native, interpreters far less, so the runtime probably interpreted the "
+                            + "module.</dd>\n")
+                    .append("<dt>Cold start, time to main</dt><dd>From asking for the workload to seeing it run, and to the "
+                            + "program's first line of output.</dd>\n")
+                    .append("<dt>CPU cores, memory</dt><dd>Read from the workload's cgroup (or its processes) every sampling "
+                            + "interval during the timed loop. 1 core = one CPU busy all the time. MiB = 1,048,576 bytes.</dd>\n")
+                    .append("<dt>Throttling</dt><dd>With a CPU limit, the number of 100 ms scheduler periods in which the "
+                            + "workload used up its quota and had to wait.</dd>\n</dl>\n</section>\n");
+        }
+
+        static final String CSS = """
+                :root { color-scheme: light; --ink: #1d2430; --muted: #5b6573; --line: #d9dee5; --warn: #fff4e0; --bad: #fdeceb; }
+                * { box-sizing: border-box; }
+                body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+                       color: var(--ink); background: #f5f6f8; }
+                main { max-width: 1240px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }
+                h1 { font-size: 26px; margin: 0 0 8px; } h1 .folder { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+                h2 { font-size: 21px; margin: 36px 0 8px; padding-top: 8px; border-top: 2px solid var(--line); }
+                h3 { font-size: 17px; margin: 24px 0 6px; } h3 small { font-weight: normal; color: var(--muted); }
+                .lead { font-size: 16px; max-width: 70em; } .meta { color: var(--muted); }
+                nav { background: #eef2f7; padding: 8px 12px; border-radius: 6px; }
+                a { color: #0b5cad; }
+                ul.warnings { list-style: none; padding: 0; }
+                li.warning { background: var(--warn); border-left: 4px solid #e69f00; margin: 4px 0; padding: 6px 10px; }
+                li.warning.interpreter, li.warning.environment, li.warning.missing, li.warning.skipped { background: var(--bad); border-color: #c0392b; }
+                .tag { display: inline-block; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .03em;
+                       background: #fff; border: 1px solid currentColor; border-radius: 3px; padding: 0 5px; margin-right: 6px; }
+                .inline-warning { background: var(--warn); padding: 4px 10px; margin: 4px 0; }
+                .ok { background: #e8f6ee; padding: 6px 10px; } .empty { color: var(--muted); font-style: italic; }
+                figure.chart { margin: 12px 0 20px; }
+                svg.chart { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); }
+                figcaption { color: var(--muted); font-size: 13.5px; margin-top: 4px; max-width: 1000px; }
+                figcaption .png { white-space: nowrap; }
+                .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 0 20px; }
+                .table { overflow-x: auto; }
+                table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13.5px; }
+                caption { text-align: left; font-weight: 600; padding: 4px 0; }
+                th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+                thead th { background: #eef2f7; } tbody td:first-child { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+                table.kv th { font-weight: 600; color: var(--muted); white-space: nowrap; }
+                td.verdict-faster { background: #e8f6ee; } td.verdict-slower { background: var(--bad); }
+                td.verdict-baseline { font-weight: 600; }
+                tr.outcome-failed td, tr.outcome-skipped td, tr.outcome-interrupted td, tr.outcome-not-run td { background: var(--bad); }
+                dt { font-weight: 600; margin-top: 8px; } dd { margin: 0 0 0 1.5em; max-width: 70em; }
+                code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 90%; }
+                footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
+                """;
+    }
+
+    /** HTML text: escaping, and JSON values as readable text or nested key/value tables. */
+    static final class Html {
+        private Html() {}
+
+        static String esc(String s) {
+            if (s == null) return "";
+            StringBuilder b = new StringBuilder(s.length());
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '<' -> b.append("&lt;");
+                    case '>' -> b.append("&gt;");
+                    case '&' -> b.append("&amp;");
+                    case '"' -> b.append("&quot;");
+                    case '\'' -> b.append("&#39;");
+                    default -> b.append(c);
+                }
+            }
+            return b.toString();
+        }
+
+        /** A JSON value on one line: scalars as text, lists joined, objects as key=value. */
+        static String inline(JsonNode v) {
+            if (v == null || v.isMissingNode() || v.isNull()) return "–";
+            if (v.isValueNode()) return v.asText();
+            List<String> parts = new ArrayList<>();
+            if (v.isArray()) for (JsonNode x : v) parts.add(inline(x));
+            else v.fields().forEachRemaining(f -> parts.add(f.getKey() + " " + inline(f.getValue())));
+            return String.join(", ", parts);
+        }
+
+        /** An object as a key/value table, nested objects as nested tables. */
+        static void tree(StringBuilder h, JsonNode v) {
+            if (v == null || !v.isObject() || v.size() == 0) {
+                h.append("<p class=\"empty\">not recorded</p>\n");
+                return;
+            }
+            h.append("<table class=\"kv\">\n");
+            v.fields().forEachRemaining(f -> {
+                h.append("<tr><th>").append(esc(f.getKey().replace('_', ' '))).append("</th><td>");
+                if (f.getValue().isObject() && f.getValue().size() > 0) tree(h, f.getValue());
+                else if (f.getKey().endsWith("_bytes") && f.getValue().canConvertToLong()) {
+                    h.append(f.getValue().asLong()).append(String.format(Locale.ROOT, " (%.1f GiB)", f.getValue().asLong() / 1073741824.0));
+                } else h.append(esc(inline(f.getValue())));
+                h.append("</td></tr>\n");
+            });
+            h.append("</table>\n");
+        }
     }
 
     /** Jackson, shared: pretty output, atomic writes, parse errors as file:line:column problems. */
