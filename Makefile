@@ -16,7 +16,7 @@ JBANG       ?= $(shell command -v jbang 2>/dev/null)
 # ---- the one set of optimisation flags every build of mmb.c uses (see README "Build flags") ----
 include build.mk
 
-.PHONY: help jbang build bench test test-unit clean image-build reset hard-reset
+.PHONY: help jbang build bench report test test-unit clean image-build reset hard-reset
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,11 @@ bench: build ## Run the suite here (local backend, bench_local.yaml, ~3 min) and
 	  { "$$jbang" metaorchestrator.java --config bench_local.yaml --overwrite $(BENCH_ARGS); status=$$?; } && \
 	  if [ $$status -eq 3 ]; then echo "make bench: runtimes that are not installed here were skipped (see Notes)"; exit 0; fi; \
 	  exit $$status
+
+# The summary and report.html of a saved results folder, again (nothing is run): make report RESULTS=results/initial_bm
+RESULTS ?= results/demo
+report: ## Write summary.* and report.html (charts) of a results folder again: RESULTS=results/demo
+	@jbang=$$($(call jbang_path)) && "$$jbang" --quiet metaorchestrator.java report $(RESULTS)
 
 clean: ## Remove build/ and local results of the tests
 	rm -rf build
