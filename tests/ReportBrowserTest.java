@@ -187,16 +187,17 @@ final class HeadlessChromium implements AutoCloseable {
             "--disable-default-apps", "--hide-scrollbars", "--mute-audio");
 
     private final Process process;
-    private final Path profile;
+    private final Path profile, log;
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<JsonNode> events = java.util.Collections.synchronizedList(new ArrayList<>());
     private String target, session;   // the tab of the last load
 
-    private HeadlessChromium(Process process, Path profile, WebSocket socket) {
+    private HeadlessChromium(Process process, Path profile, Path log, WebSocket socket) {
         this.process = process;
         this.profile = profile;
+        this.log = log;
         this.socket = socket;
     }
 
@@ -250,7 +251,7 @@ final class HeadlessChromium implements AutoCloseable {
                 return null;
             }
         }).get(30, TimeUnit.SECONDS);
-        self[0] = new HeadlessChromium(p, profile, ws);
+        self[0] = new HeadlessChromium(p, profile, log, ws);
         return self[0];
     }
 
@@ -380,6 +381,7 @@ final class HeadlessChromium implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         deleteTree(profile);
+        Files.deleteIfExists(log);
     }
 
     static void deleteTree(Path dir) throws IOException {
