@@ -1371,6 +1371,8 @@ public class single_env_bench implements Callable<Integer> {
 
         public Long peak() { return container.peak(); }
 
+        public boolean hasProcesses() { return container.hasProcesses(); }
+
         public CgroupReading readAfterExit() {
             CgroupReading p = pod.read();
             if (p == null || offset == null) return null;
@@ -1622,6 +1624,9 @@ public class single_env_bench implements Callable<Integer> {
         /** A CPU reading for the moment the cgroup is already gone, if the backend has one (k8s: the pod cgroup). */
         default CgroupReading readAfterExit() { return null; }
 
+        /** Whether the workload still has a process in the cgroup: memory read after it exited means nothing. */
+        default boolean hasProcesses() { return true; }
+
         /** cgroup v2: cpu.stat usec; memory.current; memory.stat anon as RSS; memory.peak (Linux ≥ 5.19). */
         record V2(Path dir) implements CgroupFiles {
             public CgroupReading read() {
@@ -1633,6 +1638,8 @@ public class single_env_bench implements Callable<Integer> {
             }
 
             public Long peak() { return single(dir.resolve("memory.peak")); }
+
+            public boolean hasProcesses() { return CgroupFiles.hasProcesses(dir); }
         }
 
         /**
@@ -1667,6 +1674,13 @@ public class single_env_bench implements Callable<Integer> {
             }
 
             public Long peak() { return memory == null ? null : single(memory.resolve("memory.max_usage_in_bytes")); }
+
+            public boolean hasProcesses() { return CgroupFiles.hasProcesses(memory != null ? memory : cpuacct); }
+        }
+
+        static boolean hasProcesses(Path dir) {
+            if (dir == null) return true;
+            try { return !Files.readString(dir.resolve("cgroup.procs")).isBlank(); } catch (IOException | UncheckedIOException e) { return false; }
         }
 
         /** A file holding one integer; null if missing, unreadable or not a number. */
@@ -1725,6 +1739,8 @@ public class single_env_bench implements Callable<Integer> {
         }
 
         public Long peak() { return hwm == 0 ? null : hwm; }
+
+        public boolean hasProcesses() { return root.isAlive(); }
 
         static long vmHwm(long pid) {
             for (String line : Files2.readOrEmpty(Path.of("/proc", String.valueOf(pid), "status")).split("\n"))
@@ -1799,7 +1815,7 @@ public class single_env_bench implements Callable<Integer> {
         synchronized void closeWindow() {
             if (closed) return;
             if (files != null) {
-                if (!takeSample()) {
+                if (!takeSample(true)) {
                     CgroupReading r = files.readAfterExit();
                     if (r != null) add(Clock.now(), r);
                     else endMissed = true;
@@ -1812,11 +1828,20 @@ public class single_env_bench implements Callable<Integer> {
             if (t != null) LockSupport.unpark(t);
         }
 
-        boolean takeSample() {
+        boolean takeSample() { return takeSample(false); }
+
+        /**
+         * One reading. At BENCH_END the program may exit while we read (its validity check takes well under a
+         * millisecond at small N): CPU counters are cumulative and stay right, but memory read after the exit
+         * says nothing about the window, so that sample keeps no memory fields.
+         */
+        boolean takeSample(boolean windowEnd) {
             double ts = Clock.now();
             CgroupReading r;
             try { r = files.read(); } catch (RuntimeException e) { r = null; }
             if (r == null) return false;
+            if (windowEnd && !files.hasProcesses())
+                r = new CgroupReading(r.usageUsec(), r.userUsec(), r.systemUsec(), r.nrThrottled(), null, null, r.peakBytes());
             add(ts, r);
             return true;
         }
