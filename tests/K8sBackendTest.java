@@ -170,6 +170,22 @@ class K8sBackendTest {
         assertEquals("", c.pods(), "its pod deleted");
     }
 
+    @Test void kubeconfigContextAndNamespaceGoToEveryKubectlCall() throws Exception {
+        Path log = work.resolve("kubectl-calls.log");
+        Path wrapper = work.resolve("kubectl-logging");
+        Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> " + log + "\nexec " + TestSupport.repo().resolve("tests/kubectl/kubectl") + " \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+        Cluster c = new Cluster("globals", "MMB_KUBECTL", wrapper.toString(), "MMB_STANDIN_NAMESPACES", "bench");
+        var r = c.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "1", "--duration", "0.3", "--no-warmup",
+                "--kubeconfig", "/dev/null", "--context", "ctx-a", "--namespace", "bench");
+        assertEquals(0, r.exit(), r.all());
+        List<String> calls = Files.readAllLines(log);
+        assertTrue(calls.size() >= 5, calls.toString());
+        for (String call : calls)
+            assertTrue(call.contains("--kubeconfig /dev/null") && call.contains("--context ctx-a") && call.contains("--namespace bench"), call);
+        assertTrue(calls.stream().anyMatch(l -> l.startsWith("create -f -")) && calls.stream().anyMatch(l -> l.startsWith("logs ")));
+    }
+
     @Test void setupFailuresStopBeforeAnyTrial() throws Exception {
         Cluster c = new Cluster("setup");
         var noKubectl = new Cluster("nokubectl", "MMB_KUBECTL", "/nonexistent/kubectl").bench("--image", "mmb-static:latest");
