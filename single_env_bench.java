@@ -1858,8 +1858,6 @@ public class single_env_bench implements Callable<Integer> {
         }
 
         List<Sample> samples() { synchronized (samples) { return new ArrayList<>(samples); } }
-
-        String source() { return files == null ? null : files instanceof ProcfsFiles ? "procfs" : "cgroup"; }
     }
 
     /** This JVM's own CPU time (ns), to report what the harness itself costs during the measured window. */
