@@ -13,7 +13,7 @@ CC_NATIVE   ?= gcc
 CC_WASM     ?= clang
 JBANG       ?= $(shell command -v jbang 2>/dev/null)
 
-# ---- the one set of optimisation flags every build of mmb.c uses (see README "Build flags") ----
+# ---- the one set of optimisation flags every build of mmb.c uses (see docs/program.md "Build flags") ----
 include build.mk
 
 .PHONY: help jbang build bench report test test-unit clean image-build reset hard-reset

@@ -1,7 +1,7 @@
 # build.mk — the one set of flags every build of mmb.c uses, and the rules that compile it.
 # Included by the Makefile (`make build`) and used on its own by the Dockerfile
 # (`make -f build.mk OUT=/out/mmb static`), so the local builds and the images compile alike.
-# README "Build flags and why the compiler matters" says why these flags.
+# docs/program.md "Build flags and why the compiler matters" says why these flags.
 
 # Native builds (debian = dynamic glibc, static = gcc -static): -O2 plus 64-byte loop alignment. Without
 # -falign-loops=64 the hot j-loop lands wherever the rest of the binary puts it, and on this machine the same

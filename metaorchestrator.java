@@ -21,7 +21,7 @@
 //                     report.html: HtmlReport (writes it), ReportInputs (samples, limits, run.json), ReportCharts
 //                     (XChart), ChartStyle, SvgChart (inline SVG), HtmlPage (the sections), Html; Json, Display
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
-// (docs/results.schema.json). The README documents the config keys, the summary and its statistics.
+// (docs/results.schema.json). docs/suite.md documents the config keys, docs/statistics.md the summary.
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.yaml:snakeyaml:2.3
@@ -126,7 +126,7 @@ public class metaorchestrator {
     // 1. CLI
     // =============================================================================================
 
-    /** The meta script's exit statuses (listed by --help and in the README). */
+    /** The meta script's exit statuses (listed by --help and in docs/suite.md). */
     static final class Exit {
         static final int OK = 0;            // every selected environment completed, every trial valid
         static final int FAILED = 1;        // an environment failed or had failed/invalid trials (or was not run: --fail-fast)
@@ -814,7 +814,7 @@ public class metaorchestrator {
                 if (text.startsWith("\uFEFF")) text = text.substring(1);
                 if (text.isBlank()) {
                     problems.add(new Problem(problems.file + ":1:1", "", "the file is empty; expected a mapping with "
-                            + "the keys environments and shared_args (README: Configuration reference)"));
+                            + "the keys environments and shared_args (docs/suite.md: Configuration reference)"));
                     return null;
                 }
                 return text;
@@ -2952,7 +2952,7 @@ public class metaorchestrator {
                 sb.append("\n## Notes\n\n");
                 for (String n : s.notes()) sb.append("- ").append(n).append("\n");
             }
-            sb.append("\nStatistics: README, \"The summary and its statistics\".\n");
+            sb.append("\nStatistics: docs/statistics.md.\n");
             return sb.toString();
         }
     }

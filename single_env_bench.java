@@ -992,7 +992,7 @@ public class single_env_bench implements Callable<Integer> {
         }
     }
 
-    /** How to get a RuntimeClass that does not exist (README "K3s"). */
+    /** How to get a RuntimeClass that does not exist (docs/k3s.md). */
     static final class RuntimeClassHint {
         static String missing(String rc) {
             String how = switch (rc) {
@@ -1002,7 +1002,7 @@ public class single_env_bench implements Callable<Integer> {
                         + "(runtime_type io.containerd.wamr.v1, SystemdCgroup as kubelet) and create a RuntimeClass wamr with handler wamr";
                 default -> "create a RuntimeClass named " + rc + " whose handler is a containerd runtime of this node";
             };
-            return "RuntimeClass \"" + rc + "\" not found: " + how + " (README: \"Runtime classes\")";
+            return "RuntimeClass \"" + rc + "\" not found: " + how + " (docs/k3s.md: \"Runtime classes\")";
         }
     }
 
@@ -1872,7 +1872,7 @@ public class single_env_bench implements Callable<Integer> {
     record Sample(double timestamp, Long usage_usec, Long user_usec, Long system_usec, Long nr_throttled, Long mem_bytes, Long rss_bytes) {}
 
     // ======================================================================================== 7. Protocol
-    /** Parses mmb's stdout protocol (see README "Output protocol"); tolerant of garbage, strict on values. */
+    /** Parses mmb's stdout protocol (see docs/program.md); tolerant of garbage, strict on values. */
     static final class ProtocolParser {
         enum Event { NONE, READY, BENCH_START, BENCH_END, RESULT }
 
@@ -1978,7 +1978,7 @@ public class single_env_bench implements Callable<Integer> {
     }
 
     // ======================================================================================== 8. Results
-    /** One trial as stored; field names are the file format (README "Result file"). */
+    /** One trial as stored; field names are the file format (docs/single_env_bench.md "The result file"). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"trial", "status", "error", "exit_code", "start", "running_time", "app_start", "bench_start", "end",
             "iterations", "throughput_mflops", "elapsed_s", "valid", "cold_start_time", "time_to_main", "avg_cpu_cores",

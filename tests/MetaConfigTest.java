@@ -292,7 +292,7 @@ class MetaConfigTest {
 
     @Test void emptyAndCommentOnlyFiles() {
         assertEquals(List.of(at("empty.yaml") + ":1:1: the file is empty; expected a mapping with the keys environments "
-                + "and shared_args (README: Configuration reference)"), problems("empty.yaml"));
+                + "and shared_args (docs/suite.md: Configuration reference)"), problems("empty.yaml"));
         assertEquals(List.of(at("comments_only.yaml") + ":1:1: the file has no YAML content (only comments); expected a "
                 + "mapping with the keys environments and shared_args"), problems("comments_only.yaml"));
     }

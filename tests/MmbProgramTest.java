@@ -92,7 +92,7 @@ class MmbProgramTest {
     record Protocol(Map<String, String> ready, long iterations, double mflops, double elapsed, boolean valid) {}
 
     /**
-     * Checks the whole output protocol in order (README "The mmb program (output protocol)") and returns its values.
+     * Checks the whole output protocol in order (docs/program.md) and returns its values.
      * size/duration/warmup are the arguments the program was given.
      */
     static Protocol checkProtocol(Run r, int size, String duration, String warmup) {
