@@ -12,9 +12,10 @@
  * x86_64/aarch64 Linux (glibc, dynamic or static) and wasm32-wasi (no threads, signals or mmap).
  *
  * Output protocol (stdout, one line each, flushed at once; the contract with the orchestrators,
- * see README "The mmb program (output protocol)"):
+ * see docs/program.md "The mmb program (output protocol)"):
  *   MMB_READY size=N duration=D warmup=W compiler=<id> flags="<flags>" target=<triple>
  *   BENCH_START
+ *   BENCH_PROGRESS t=<s since the timed loop began> iterations=<cumulative>   (every >= 0.5 s, see below)
  *   BENCH_END
  *   iterations=<int>
  *   throughput_mflops=<float>
@@ -46,6 +47,10 @@
 
 #define MMB_MAX_SIZE 8192
 #define MMB_ALIGN 64
+/* BENCH_PROGRESS cadence (s of the program's own CLOCK_MONOTONIC), and the quiet tail before the deadline in
+   which no line is printed, so the last slice (last line → BENCH_END) is never a sliver of one iteration */
+#define MMB_PROGRESS_S 0.5
+#define MMB_PROGRESS_QUIET_S 0.25
 
 /* ---- build identity: compiler, flags, target ---- */
 #define MMB_STR2(x) #x
@@ -211,6 +216,10 @@ int main(int argc, char **argv) {
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0); /* a pipe or a container log: flush every line */
+    /* MMB_PROGRESS=0 switches the BENCH_PROGRESS lines off: the same binary with and without them, for
+       bench/progress-cost.sh */
+    const char *progress_env = getenv("MMB_PROGRESS");
+    const int progress = !(progress_env && strcmp(progress_env, "0") == 0);
     printf("MMB_READY size=%ld duration=%.9g warmup=%.9g compiler=%s flags=\"%s\" target=%s\n", size, duration, warmup,
            MMB_COMPILER, MMB_FLAGS, MMB_TARGET);
     fflush(stdout);
@@ -236,11 +245,17 @@ int main(int argc, char **argv) {
        kept for the check, the others to c1 */
     long iterations = 0;
     const double t0 = now_s();
-    double t1;
+    double t1, next_progress = progress ? MMB_PROGRESS_S : INFINITY;
     do {
         matmul(n, a, b, iterations == 0 ? c0 : c1);
         iterations++;
         t1 = now_s();
+        /* throughput over time: after the first iteration that ends >= MMB_PROGRESS_S after the previous line */
+        if (t1 - t0 >= next_progress && t1 - t0 < duration - MMB_PROGRESS_QUIET_S) {
+            printf("BENCH_PROGRESS t=%.6f iterations=%ld\n", t1 - t0, iterations);
+            fflush(stdout);
+            next_progress = t1 - t0 + MMB_PROGRESS_S;
+        }
     } while (t1 - t0 < duration);
     puts("BENCH_END");
     fflush(stdout);
