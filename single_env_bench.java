@@ -12,11 +12,12 @@
 //   1. CLI            the options, their validation, exit codes
 //   2. Plan           which trials to run (sizes × trials, minus those already in the file)
 //   3. TrialRunner    one trial: launch → lifecycle → output protocol → samples → metrics
-//   4. Backends       where a trial's workload runs: Local (a process in its own cgroup), K8s (a pod)
+//   4. Backends       where a trial's workload runs: Local (a process in its own cgroup; HarnessSpawn, its spawn
+//                     cost), K8s (a pod)
 //   5. cgroups        finding hierarchies, reading v1/v2 files, units converted once
 //   6. Sampler        periodic samples inside the BENCH_START..BENCH_END window
-//   7. Protocol       parsing mmb's output lines
-//   8. Results        the JSON file: derived metrics, host fingerprint, atomic incremental writes
+//   7. Protocol       parsing mmb's output lines (BENCH_PROGRESS included)
+//   8. Results        the JSON file: derived metrics, throughput slices, host fingerprint, atomic incremental writes
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -394,7 +395,7 @@ public class single_env_bench implements Callable<Integer> {
                 if (sampler.fatal != null) throw sampler.fatal;
                 rec.exit_code = exit.code();
                 rec.details = w.details();
-                finish(rec, protocol, sampler, exit);
+                finish(rec, protocol, sampler, exit, key.size());
             } catch (SetupException e) {
                 throw e;
             } catch (Exception e) {
@@ -411,7 +412,7 @@ public class single_env_bench implements Callable<Integer> {
             return rec;
         }
 
-        void finish(TrialRecord rec, ProtocolParser p, Sampler sampler, WorkloadExit exit) {
+        void finish(TrialRecord rec, ProtocolParser p, Sampler sampler, WorkloadExit exit, int size) {
             rec.app_start = p.appStart;
             rec.bench_start = p.benchStart;
             rec.end = p.benchEnd;
@@ -448,6 +449,7 @@ public class single_env_bench implements Callable<Integer> {
             } else {
                 rec.status = "ok";
             }
+            if (List.of("ok", "invalid").contains(rec.status)) Slices.derive(rec, p.progress, size);   // the program's numbers stand
             if (rec.error != null && !exit.stderrTail().isBlank()) rec.error += "; stderr: " + exit.stderrTail().strip();
         }
     }
@@ -521,6 +523,9 @@ public class single_env_bench implements Callable<Integer> {
         /** Starts one trial's workload; events arrive on the given listener. */
         Workload launch(TrialSpec spec, TrialEvents events) throws Exception;
 
+        /** What the harness itself costs, measured at preflight (local: HarnessSpawn), for the file; null if not measured. */
+        default Object harness() { return null; }
+
         @Override default void close() {}
     }
 
@@ -557,6 +562,7 @@ public class single_env_bench implements Callable<Integer> {
         final CgroupLayout layout;
         final boolean useCgroups;
         final String runtimeVersion;
+        HarnessSpawn spawn;
 
         LocalBackend(single_env_bench o) {
             this.o = o;
@@ -617,21 +623,84 @@ public class single_env_bench implements Callable<Integer> {
             return m;
         }
 
-        @Override public void preflight() {}
+        /** Warms the spawn path (the JVM's first spawns are slow) and measures what it costs, before trial 1. */
+        @Override public void preflight() {
+            spawn = HarnessSpawn.measure(this);
+            System.out.println(spawn.summary());
+        }
+
+        @Override public Object harness() { return spawn; }
 
         @Override public Workload launch(TrialSpec spec, TrialEvents events) throws Exception {
+            List<String> program = new ArrayList<>(runtimeCommand);
+            program.addAll(spec.programArgs());
+            return launch(program, spec.key().size() + "-" + spec.key().trial(), events);
+        }
+
+        /** The one spawn path, of trials and of HarnessSpawn's trivial program: a fresh cgroup (or none), the wrapper, the program. */
+        Workload launch(List<String> program, String name, TrialEvents events) throws IOException {
             List<String> cmd = new ArrayList<>();
             LocalCgroups.Cgroup cg = null;
             if (useCgroups) {
-                cg = LocalCgroups.create(layout, o.runId + "-" + spec.key().size() + "-" + spec.key().trial());
-                cg.applyLimits(spec.cpuLimit(), spec.memoryLimit() == null ? null : Quantity.bytes(spec.memoryLimit()));
+                cg = LocalCgroups.create(layout, o.runId + "-" + name);
+                cg.applyLimits(o.cpuLimit, o.memoryLimit == null ? null : Quantity.bytes(o.memoryLimit));
                 cmd.addAll(cg.joinThenExec());
             } else {
                 cmd.addAll(LocalCgroups.announceThenExec());
             }
-            cmd.addAll(runtimeCommand);
-            cmd.addAll(spec.programArgs());
+            cmd.addAll(program);
             return new LocalWorkload(cmd, cg, events);
+        }
+    }
+
+    /**
+     * The local spawn path's own cost: a trivial program (`true`) started exactly as a trial is (cgroup, limits,
+     * wrapper), timed between the same two points as cold_start_time (start requested → running marker seen).
+     * The first spawns of a JVM are slow (class loading, the spawn helper); they run first, unrecorded, so trial 1
+     * does not carry them. A trial's cold start near spawn_s is the harness, not the environment.
+     */
+    @JsonPropertyOrder({"spawn_s", "spawn_samples", "warmed_spawns", "warmup_spawn_samples"})
+    record HarnessSpawn(Double spawn_s, List<Double> spawn_samples, int warmed_spawns, List<Double> warmup_spawn_samples) {
+        static final int WARM = 3, SAMPLES = 7;
+
+        static HarnessSpawn measure(LocalBackend be) {
+            List<Double> warm = new ArrayList<>(), samples = new ArrayList<>();
+            for (int i = 0; i < WARM + SAMPLES; i++) {
+                Double s = once(be, i);
+                if (s == null) {
+                    System.err.println("warning: a trivial program did not start through the local spawn path; spawn cost not measured");
+                    return new HarnessSpawn(null, samples, warm.size(), warm);
+                }
+                (i < WARM ? warm : samples).add(Num.round(s, 6));
+            }
+            double[] v = samples.stream().mapToDouble(Double::doubleValue).toArray();
+            return new HarnessSpawn(Num.round(Slices.median(v), 6), samples, WARM, warm);
+        }
+
+        /** Seconds from start requested to the running marker, as TrialRunner.runOne times a trial; null if it never ran. */
+        static Double once(LocalBackend be, int i) {
+            TrialRecord probe = new TrialRecord(0);
+            TrialEvents events = new TrialEvents(probe, new ProtocolParser(), new Sampler(1.0));
+            Workload w = null;
+            try {
+                double start = Clock.now();
+                w = be.launch(List.of("true"), "spawn-" + i, events);
+                w.start();
+                w.await(10, () -> probe.running_time);
+                return probe.running_time == null ? null : probe.running_time - start;
+            } catch (SetupException e) {
+                throw e;
+            } catch (Exception e) {   // could not start or was interrupted: not measured
+                return null;
+            } finally {
+                if (w != null) w.cleanup();
+            }
+        }
+
+        String summary() {
+            return String.format(Locale.ROOT, "harness spawn cost: median %s s of %d trivial spawns (after %d warm-up spawns: %s s)",
+                    Num.fmt(spawn_s, 4), spawn_samples.size(), warmed_spawns,
+                    warmup_spawn_samples.stream().map(d -> Num.fmt(d, 4)).collect(Collectors.joining(", ")));
         }
     }
 
@@ -1874,10 +1943,15 @@ public class single_env_bench implements Callable<Integer> {
     // ======================================================================================== 7. Protocol
     /** Parses mmb's stdout protocol (see docs/program.md); tolerant of garbage, strict on values. */
     static final class ProtocolParser {
-        enum Event { NONE, READY, BENCH_START, BENCH_END, RESULT }
+        enum Event { NONE, READY, BENCH_START, PROGRESS, BENCH_END, RESULT }
+
+        /** A BENCH_PROGRESS line: program seconds since the timed loop began, iterations so far. */
+        record Progress(double t, long iterations) {}
 
         static final Pattern TOKEN = Pattern.compile("([a-z_]+)=(\"[^\"]*\"|\\S*)");
+        static final Pattern PROGRESS = Pattern.compile("BENCH_PROGRESS t=(\\S+) iterations=(\\S+)");
         Double appStart, benchStart, benchEnd;
+        final List<Progress> progress = new ArrayList<>();
         Map<String, String> ready;
         Long iterations;
         Double throughput, elapsed;
@@ -1901,13 +1975,25 @@ public class single_env_bench implements Callable<Integer> {
                 case "BENCH_END": if (benchEnd == null) benchEnd = at; return Event.BENCH_END;
                 default:
             }
+            if (s.startsWith("BENCH_PROGRESS")) {
+                acceptProgress(s);
+                return Event.PROGRESS;
+            }
             int eq = s.indexOf('=');
             String key = eq > 0 ? s.substring(0, eq) : "", value = eq > 0 ? s.substring(eq + 1).trim() : "";
             try {
                 switch (key) {
-                    case "iterations" -> iterations = nonNegative(Long.parseLong(value));
+                    case "iterations" -> {
+                        iterations = nonNegative(Long.parseLong(value));
+                        if (!progress.isEmpty() && progress.get(progress.size() - 1).iterations() > iterations)
+                            problems.add("BENCH_PROGRESS counted more iterations than '" + abbreviate(s) + "'");
+                    }
                     case "throughput_mflops" -> throughput = nonNegative(Double.parseDouble(value));
-                    case "elapsed_s" -> elapsed = nonNegative(Double.parseDouble(value));
+                    case "elapsed_s" -> {
+                        elapsed = nonNegative(Double.parseDouble(value));
+                        if (!progress.isEmpty() && progress.get(progress.size() - 1).t() >= elapsed)
+                            problems.add("BENCH_PROGRESS later than '" + abbreviate(s) + "'");
+                    }
                     case "valid" -> {
                         if (!value.equals("true") && !value.equals("false")) throw new NumberFormatException();
                         valid = value.equals("true");
@@ -1919,6 +2005,24 @@ public class single_env_bench implements Callable<Integer> {
                 return Event.NONE;
             }
             return Event.RESULT;
+        }
+
+        /** Strict like the result lines: a progress line out of place or going backwards means a broken stream. */
+        void acceptProgress(String s) {
+            Matcher m = PROGRESS.matcher(s);
+            Progress p;
+            try {
+                if (!m.matches()) throw new NumberFormatException();
+                p = new Progress(nonNegative(Double.parseDouble(m.group(1))), nonNegative(Long.parseLong(m.group(2))));
+            } catch (NumberFormatException e) {
+                problems.add("malformed line '" + abbreviate(s) + "'");
+                return;
+            }
+            Progress last = progress.isEmpty() ? new Progress(0, 0) : progress.get(progress.size() - 1);   // the loop's start
+            if (benchStart == null || benchEnd != null) problems.add("BENCH_PROGRESS outside the timed loop: '" + abbreviate(s) + "'");
+            else if (p.t() <= last.t() || p.iterations() < last.iterations())
+                problems.add("BENCH_PROGRESS out of order (time must grow, iterations must not shrink): '" + abbreviate(s) + "'");
+            else progress.add(p);
         }
 
         static <T extends Number> T nonNegative(T v) {
@@ -1981,8 +2085,9 @@ public class single_env_bench implements Callable<Integer> {
     /** One trial as stored; field names are the file format (docs/single_env_bench.md "The result file"). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @JsonPropertyOrder({"trial", "status", "error", "exit_code", "start", "running_time", "app_start", "bench_start", "end",
-            "iterations", "throughput_mflops", "elapsed_s", "valid", "cold_start_time", "time_to_main", "avg_cpu_cores",
-            "peak_mem_bytes", "avg_mem_bytes", "throttled_events", "harness_cpu_cores", "program", "samples"})
+            "iterations", "throughput_mflops", "elapsed_s", "valid", "steady_mflops", "within_cv_percent", "warmup_slow_start",
+            "cold_start_time", "time_to_main", "avg_cpu_cores", "peak_mem_bytes", "avg_mem_bytes", "throttled_events",
+            "harness_cpu_cores", "program", "slices", "samples"})
     static final class TrialRecord {
         public int trial;
         public String status = "failed", error;
@@ -1991,6 +2096,9 @@ public class single_env_bench implements Callable<Integer> {
         public Long iterations;
         public Double throughput_mflops, elapsed_s;
         public Boolean valid;
+        public Double steady_mflops, within_cv_percent;
+        public Boolean warmup_slow_start;
+        public List<Slice> slices;
         public Double cold_start_time, time_to_main, avg_cpu_cores;
         public Long peak_mem_bytes, avg_mem_bytes, throttled_events;
         public Double harness_cpu_cores;
@@ -2046,6 +2154,58 @@ public class single_env_bench implements Callable<Integer> {
         }
     }
 
+    /** One slice of the timed loop: from the previous BENCH_PROGRESS line (or the loop's start) to t. */
+    @JsonPropertyOrder({"t", "iterations", "mflops"})
+    record Slice(double t, long iterations, double mflops) {}
+
+    /**
+     * Throughput over time inside a trial, in the program's own time (log latency cannot bend it): the slices
+     * between BENCH_PROGRESS lines, the last ending at elapsed_s, and what they say (docs/single_env_bench.md).
+     */
+    static final class Slices {
+        /** The first slice counts as slow when below the steady state by more than this, or than 3 CVs if larger. */
+        static final double SLOW_START_MARGIN = 0.10;
+
+        static void derive(TrialRecord r, List<ProtocolParser.Progress> progress, int size) {
+            if (r.iterations == null || r.elapsed_s == null) return;
+            double flopsPerIteration = 2.0 * size * size * size;
+            List<Slice> slices = new ArrayList<>();
+            double t = 0;
+            long it = 0;
+            List<ProtocolParser.Progress> ends = new ArrayList<>(progress);
+            ends.add(new ProtocolParser.Progress(r.elapsed_s, r.iterations));
+            for (ProtocolParser.Progress p : ends) {
+                long n = p.iterations() - it;
+                slices.add(new Slice(p.t(), n, Num.round(flopsPerIteration * n / (p.t() - t) / 1e6, 3)));
+                t = p.t();
+                it = p.iterations();
+            }
+            r.slices = slices;
+            double[] rest = slices.stream().skip(1).mapToDouble(Slice::mflops).toArray();
+            if (rest.length == 0) return;
+            double steady = median(rest);
+            r.steady_mflops = Num.round(steady, 3);
+            Double cv = cvPercent(rest);
+            if (cv != null) r.within_cv_percent = Num.round(cv, 3);
+            double margin = Math.max(SLOW_START_MARGIN, cv == null ? 0 : 3 * cv / 100);
+            r.warmup_slow_start = slices.get(0).mflops() < steady * (1 - margin);
+        }
+
+        static double median(double[] v) {
+            double[] s = v.clone();
+            Arrays.sort(s);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+
+        /** Sample SD / mean × 100; null with fewer than two values. */
+        static Double cvPercent(double[] v) {
+            if (v.length < 2) return null;
+            double mean = Arrays.stream(v).average().orElse(0), ss = 0;
+            for (double x : v) ss += (x - mean) * (x - mean);
+            return mean > 0 ? Math.sqrt(ss / (v.length - 1)) / mean * 100 : null;
+        }
+    }
+
     /** The result file: loaded for --resume, rewritten atomically (temp + fsync + rename) after every trial. */
     static final class ResultStore {
         static final int SCHEMA_VERSION = 1;
@@ -2065,6 +2225,7 @@ public class single_env_bench implements Callable<Integer> {
                 ObjectNode old = load(file);
                 checkCompatible(file, old, o);
                 old.set("flags", Json.MAPPER.valueToTree(o.flagsAsUsed()));
+                old.set("harness", Json.MAPPER.valueToTree(backend.harness()));   // this run's: it runs the missing trials
                 return new ResultStore(file, old);
             }
             ObjectNode root = Json.MAPPER.createObjectNode();
@@ -2073,6 +2234,7 @@ public class single_env_bench implements Callable<Integer> {
             root.set("environment", env);
             root.set("flags", Json.MAPPER.valueToTree(o.flagsAsUsed()));
             root.set("host", Json.MAPPER.valueToTree(HostFingerprint.collect(o.cgroupRoot)));
+            root.set("harness", Json.MAPPER.valueToTree(backend.harness()));
             double now = Clock.now();
             root.put("created", now);
             root.put("updated", now);
