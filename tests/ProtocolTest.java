@@ -28,6 +28,38 @@ class ProtocolTest {
         assertEquals("-O2 -falign-loops=64", p.ready.get("flags"));
         assertEquals("gcc-12.2.0", p.ready.get("compiler"));
         assertTrue(p.problems.isEmpty());
+        assertEquals(List.of(), p.progress, "output of a build without BENCH_PROGRESS still parses");
+    }
+
+    @Test void progressLinesAreKeptWithTheProgramsOwnTimes() {
+        var p = parse("MMB_READY size=256 duration=2 warmup=0", "BENCH_START",
+                "BENCH_PROGRESS t=0.501728 iterations=59", "BENCH_PROGRESS t=1.002609 iterations=140",
+                "BENCH_PROGRESS t=1.506288 iterations=211", "BENCH_END",
+                "iterations=246", "throughput_mflops=4084.011", "elapsed_s=2.021148", "valid=true");
+        assertTrue(p.complete());
+        assertTrue(p.problems.isEmpty(), p.problems.toString());
+        assertEquals(0, p.otherLines);
+        assertEquals(List.of(new single_env_bench.ProtocolParser.Progress(0.501728, 59), new single_env_bench.ProtocolParser.Progress(1.002609, 140),
+                new single_env_bench.ProtocolParser.Progress(1.506288, 211)), p.progress, "times from the program, not arrival times");
+    }
+
+    @Test void brokenProgressLinesAreProblems() {
+        for (List<String> bad : List.of(
+                List.of("BENCH_START", "BENCH_PROGRESS t=fast iterations=3"),
+                List.of("BENCH_START", "BENCH_PROGRESS t=0.5"),
+                List.of("BENCH_START", "BENCH_PROGRESS t=0.5 iterations=-3"),
+                List.of("BENCH_START", "BENCH_PROGRESS t=NaN iterations=3"),
+                List.of("BENCH_START", "BENCH_PROGRESS t=0 iterations=3"),
+                List.of("BENCH_START", "BENCH_PROGRESS t=1.0 iterations=9", "BENCH_PROGRESS t=0.5 iterations=12"),
+                List.of("BENCH_START", "BENCH_PROGRESS t=0.5 iterations=9", "BENCH_PROGRESS t=1.0 iterations=8"),
+                List.of("BENCH_PROGRESS t=0.5 iterations=9", "BENCH_START"),
+                List.of("BENCH_START", "BENCH_END", "BENCH_PROGRESS t=0.5 iterations=9"),
+                List.of("BENCH_START", "BENCH_PROGRESS t=0.5 iterations=90", "BENCH_END", "iterations=80"),
+                List.of("BENCH_START", "BENCH_PROGRESS t=2.5 iterations=9", "BENCH_END", "elapsed_s=2.0"))) {
+            var p = parse(bad.toArray(String[]::new));
+            assertEquals(1, p.problems.size(), bad + " → " + p.problems);
+            assertTrue(p.problems.get(0).contains("BENCH_PROGRESS"), p.problems.get(0));
+        }
     }
 
     @Test void garbageLinesAreCountedNotFatal() {
