@@ -89,15 +89,25 @@ class MmbProgramTest {
     }
 
     /** The values of the protocol's lines, once checked. */
-    record Protocol(Map<String, String> ready, long iterations, double mflops, double elapsed, boolean valid) {}
+    record Protocol(Map<String, String> ready, long iterations, double mflops, double elapsed, boolean valid, List<Progress> progress) {}
+
+    /** A BENCH_PROGRESS line: the program's seconds since the timed loop began, cumulative iterations. */
+    record Progress(double t, long iterations) {}
+
+    static final double PROGRESS_S = 0.5, PROGRESS_QUIET_S = 0.25;
 
     /**
      * Checks the whole output protocol in order (docs/program.md) and returns its values.
      * size/duration/warmup are the arguments the program was given.
      */
     static Protocol checkProtocol(Run r, int size, String duration, String warmup) {
-        List<String> out = r.out();
-        assertEquals(7, out.size(), "7 lines on stdout:\n" + r);
+        List<String> progressLines = r.out().stream().filter(l -> l.startsWith("BENCH_PROGRESS")).toList();
+        int firstProgress = r.out().indexOf(progressLines.isEmpty() ? "" : progressLines.get(0));
+        if (!progressLines.isEmpty())
+            assertEquals(progressLines, r.out().subList(firstProgress, firstProgress + progressLines.size()), "BENCH_PROGRESS lines together:\n" + r);
+        if (!progressLines.isEmpty()) assertEquals(2, firstProgress, "BENCH_PROGRESS lines right after BENCH_START:\n" + r);
+        List<String> out = r.out().stream().filter(l -> !l.startsWith("BENCH_PROGRESS")).toList();
+        assertEquals(7, out.size(), "7 lines on stdout besides BENCH_PROGRESS:\n" + r);
         assertTrue(out.get(0).startsWith("MMB_READY "), "first line MMB_READY:\n" + r);
         var ready = parseTokens(out.get(0).substring("MMB_READY ".length()));
         assertEquals(List.of("size", "duration", "warmup", "compiler", "flags", "target"), new ArrayList<>(ready.keySet()), out.get(0));
@@ -120,7 +130,30 @@ class MmbProgramTest {
         assertTrue(elapsed >= Double.parseDouble(duration) - 1e-6, "the timed loop runs until DURATION_S has elapsed: " + elapsed);
         double expected = 2.0 * size * size * size * iterations / elapsed / 1e6;
         assertEquals(expected, mflops, expected * 0.002 + 0.002, "throughput_mflops = 2·N³·iterations / elapsed / 1e6");
-        return new Protocol(ready, iterations, mflops, elapsed, Boolean.parseBoolean(va.group(1)));
+        List<Progress> progress = checkProgress(progressLines, iterations, elapsed, Double.parseDouble(duration), r);
+        return new Protocol(ready, iterations, mflops, elapsed, Boolean.parseBoolean(va.group(1)), progress);
+    }
+
+    /**
+     * BENCH_PROGRESS (docs/program.md): `t=%.6f iterations=N`, each line at least 0.5 s of program time after the
+     * previous one (or the loop's start), none in the last 0.25 s before DURATION_S, iterations growing and at
+     * most the total.
+     */
+    static List<Progress> checkProgress(List<String> lines, long iterations, double elapsed, double duration, Run r) {
+        List<Progress> progress = new ArrayList<>();
+        Progress last = new Progress(0, 0);
+        for (String line : lines) {
+            Matcher m = Pattern.compile("BENCH_PROGRESS t=(\\d+\\.\\d{6}) iterations=(\\d+)").matcher(line);
+            assertTrue(m.matches(), "BENCH_PROGRESS t=<%.6f> iterations=<int>: " + line);
+            Progress p = new Progress(Double.parseDouble(m.group(1)), Long.parseLong(m.group(2)));
+            assertTrue(p.t() >= last.t() + PROGRESS_S - 1e-6, "at least 0.5 s after the previous line: " + line + "\n" + r);
+            assertTrue(p.t() < duration - PROGRESS_QUIET_S, "none in the last 0.25 s: " + line + "\n" + r);
+            assertTrue(p.iterations() > last.iterations(), "iterations grow (the loop is short): " + line + "\n" + r);
+            progress.add(p);
+            last = p;
+        }
+        assertTrue(last.iterations() < iterations && last.t() < elapsed, "the last slice has time and iterations\n" + r);
+        return progress;
     }
 
     /** A valid run: the whole protocol, valid=true, exit 0. */
@@ -221,13 +254,35 @@ class MmbProgramTest {
                 double warm = (System.nanoTime() - t0) / 1e9;
                 assertTrue(p.isAlive(), v.name() + ": BENCH_START must arrive before the timed loop ends");
                 assertTrue(warm >= 0.4, v.name() + ": BENCH_START comes after the warmup (" + warm + "s)");
-                assertEquals("BENCH_END", in.readLine(), v.name());
+                String progress = in.readLine();
+                assertTrue(progress.startsWith("BENCH_PROGRESS t="), v.name() + ": " + progress);
+                assertTrue(p.isAlive(), v.name() + ": the first BENCH_PROGRESS (at 0.5 s of a 1.5 s loop) arrives while the loop runs");
+                String next;
+                while ((next = in.readLine()).startsWith("BENCH_PROGRESS")) { /* 1.0 s */ }
+                assertEquals("BENCH_END", next, v.name());
                 while (in.readLine() != null) { /* the result lines */ }
             } finally {
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             }
             assertEquals(0, p.exitValue(), v.name());
         }
+    }
+
+    /** Throughput over time: a progress line every 0.5 s of program time in every build; MMB_PROGRESS=0 silences them. */
+    @Test void progressLinesEveryHalfSecondInEveryBuild() throws Exception {
+        for (Variant v : List.of(debian(), stat(), wasm())) {
+            Run r = run(v.command("64", "2.2"));
+            Protocol p = checkValidRun(r, 64, "2.2", "0");
+            // due at >= 0.5, >= 1.0, >= 1.5 (< 2.2 - 0.25); an iteration at N=64 takes well under a millisecond
+            assertEquals(3, p.progress().size(), v.name() + ": three lines\n" + r);
+        }
+        ProcessBuilder pb = new ProcessBuilder(stat().command("64", "1.2")).directory(TestSupport.repo().toFile());
+        pb.environment().put("MMB_PROGRESS", "0");
+        Process proc = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertTrue(proc.waitFor(TIMEOUT_S, TimeUnit.SECONDS));
+        Protocol quiet = checkValidRun(new Run(proc.exitValue(), out, ""), 64, "1.2", "0");
+        assertEquals(List.of(), quiet.progress(), "MMB_PROGRESS=0: no progress lines\n" + out);
     }
 
     // ---------------------------------------------------------------- the validity check
