@@ -48,9 +48,15 @@
 #define MMB_MAX_SIZE 8192
 #define MMB_ALIGN 64
 /* BENCH_PROGRESS cadence (s of the program's own CLOCK_MONOTONIC), and the quiet tail before the deadline in
-   which no line is printed, so the last slice (last line → BENCH_END) is never a sliver of one iteration */
+   which no line is printed, so the last slice (last line → BENCH_END) is never a sliver of one iteration.
+   Overridable only to measure what one line costs (bench/progress-cost.sh: -DMMB_PROGRESS_S=0, a line after
+   every multiplication). */
+#ifndef MMB_PROGRESS_S
 #define MMB_PROGRESS_S 0.5
+#endif
+#ifndef MMB_PROGRESS_QUIET_S
 #define MMB_PROGRESS_QUIET_S 0.25
+#endif
 
 /* ---- build identity: compiler, flags, target ---- */
 #define MMB_STR2(x) #x
