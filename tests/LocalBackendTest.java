@@ -65,6 +65,43 @@ class LocalBackendTest {
         }
         for (String f : List.of("usage_usec", "user_usec", "system_usec", "nr_throttled", "mem_bytes", "rss_bytes"))
             assertTrue(s.get(0).has(f), f);
+        assertSlices(t, n);
+    }
+
+    /** Throughput over time: slices in program time that add up to the program's own totals. */
+    static void assertSlices(JsonNode t, int n) {
+        JsonNode slices = t.path("slices");
+        double elapsed = t.path("elapsed_s").asDouble();
+        assertEquals(Math.floor((elapsed - 0.25) / 0.5) + 1, slices.size(), 1, "a slice per 0.5 s of the loop: " + slices);
+        assertTrue(slices.size() >= 2, "a loop of 2 s has slices: " + slices);
+        long iterations = 0;
+        double previous = 0, flops = 0;
+        for (JsonNode sl : slices) {
+            double end = sl.path("t").asDouble();
+            assertTrue(end > previous, "slices in time order: " + slices);
+            iterations += sl.path("iterations").asLong();
+            flops += sl.path("mflops").asDouble() * 1e6 * (end - previous);
+            previous = end;
+        }
+        assertEquals(t.path("iterations").asLong(), iterations, "the slices' iterations add up to the program's");
+        assertEquals(elapsed, previous, 1e-9, "the last slice ends at the program's elapsed_s");
+        assertEquals(2.0 * n * n * n * iterations, flops, flops * 1e-5, "each slice's MFLOPS is its iterations over its own time");
+        assertTrue(t.path("steady_mflops").asDouble() > 0, t.toString());
+        assertTrue(t.path("warmup_slow_start").isBoolean(), t.toString());
+        if (slices.size() >= 3) assertTrue(t.path("within_cv_percent").asDouble() >= 0, t.toString());
+    }
+
+    /** The harness's own spawn cost, measured through the trials' path before trial 1. */
+    static void assertHarness(JsonNode f) {
+        JsonNode h = f.path("harness");
+        assertEquals(3, h.path("warmed_spawns").asInt(), h.toString());
+        assertEquals(3, h.path("warmup_spawn_samples").size(), h.toString());
+        assertEquals(7, h.path("spawn_samples").size(), h.toString());
+        double[] v = new double[7];
+        for (int i = 0; i < 7; i++) v[i] = h.path("spawn_samples").get(i).asDouble();
+        Arrays.sort(v);
+        assertEquals(v[3], h.path("spawn_s").asDouble(), 1e-9, "the median of the samples");
+        assertTrue(v[0] > 0 && v[6] < 5, h.toString());
     }
 
     @Test void staticBuildTwoSecondsAtN256() throws Exception {
@@ -80,6 +117,8 @@ class LocalBackendTest {
         assertTrue(f.path("host").path("cores").asInt() >= 1);
         assertEquals(2.0, f.path("flags").path("duration").asDouble());
         assertGoodTrial(f.path("results").path("256_warm").get(0), 256, 0.25);
+        assertHarness(f);
+        assertTrue(r.out().contains("harness spawn cost: median "), r.out());
     }
 
     @Test void debianBuildAndColdMode() throws Exception {
@@ -121,6 +160,30 @@ class LocalBackendTest {
         assertEquals("failed", t.path("status").asText());
         assertTrue(t.path("error").asText().contains("OOM"), t.path("error").asText());
         assertEquals(137, t.path("exit_code").asInt());
+        assertTrue(t.path("slices").isNull() && t.path("steady_mflops").isNull(), "a failed trial has no slices: " + t);
+    }
+
+    /**
+     * A fresh JVM's first process spawns are slow (class loading, the spawn helper): the run pays them in its
+     * warm-up spawns, so trial 1's cold start is the harness's usual spawn cost, not the JVM's first. Judged
+     * against the same run's own first spawn (the cost trial 1 would otherwise carry).
+     */
+    @Test @Tag("measure") void theFirstTrialDoesNotCarryTheJvmsFirstSpawn() throws Exception {
+        List<String> a = args("fresh", "mmb-static:latest", "default", "--sizes", "32", "--trials", "3", "--duration", "0.2",
+                "--no-warmup", "--interval", "0.1");
+        var r = TestSupport.exec(TestSupport.javaMain("single_env_bench", a).command(), Map.of(), 120);
+        assertEquals(0, r.exit(), r.all());
+        JsonNode f = file("fresh", "mmb-static_default.json");
+        assertHarness(f);
+        JsonNode h = f.path("harness"), trials = f.path("results").path("32_cold");
+        double firstSpawn = h.path("warmup_spawn_samples").get(0).asDouble(), spawn = h.path("spawn_s").asDouble();
+        assertTrue(firstSpawn > spawn, "a fresh JVM's first spawn is its slowest: " + h);
+        double cold1 = trials.get(0).path("cold_start_time").asDouble();
+        assertTrue(cold1 < firstSpawn, "trial 1's cold start " + cold1 + " s is below the JVM's first spawn: " + h);
+        for (JsonNode t : trials) {
+            assertEquals(1, t.path("slices").size(), "a 0.2 s loop is one slice: " + t.path("slices"));
+            assertTrue(t.path("steady_mflops").isNull(), "one slice has no steady state");
+        }
     }
 
     @Test void procfsSamplerWithoutCgroups() throws Exception {
