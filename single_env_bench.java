@@ -656,16 +656,20 @@ public class single_env_bench implements Callable<Integer> {
     /**
      * The local spawn path's own cost: a trivial program (`true`) started exactly as a trial is (cgroup, limits,
      * wrapper), timed between the same two points as cold_start_time (start requested → running marker seen).
-     * The first spawns of a JVM are slow (class loading, the spawn helper); they run first, unrecorded, so trial 1
-     * does not carry them. A trial's cold start near spawn_s is the harness, not the environment.
+     * The first spawns of a JVM are slow (class loading, the spawn helper); they run first, back to back, so trial 1
+     * does not carry them. Each sample follows a pause, as a trial's spawn follows the previous trial: back-to-back
+     * spawns measured half as long here on a busy machine (the harness's threads still on a CPU), below any trial's.
+     * A trial's cold start near spawn_s is the harness, not the environment.
      */
     @JsonPropertyOrder({"spawn_s", "spawn_samples", "warmed_spawns", "warmup_spawn_samples"})
     record HarnessSpawn(Double spawn_s, List<Double> spawn_samples, int warmed_spawns, List<Double> warmup_spawn_samples) {
-        static final int WARM = 3, SAMPLES = 7;
+        static final int WARM = 3, SAMPLES = 5;
+        static final long PAUSE_NANOS = 100_000_000L;
 
         static HarnessSpawn measure(LocalBackend be) {
             List<Double> warm = new ArrayList<>(), samples = new ArrayList<>();
             for (int i = 0; i < WARM + SAMPLES; i++) {
+                if (i >= WARM) LockSupport.parkNanos(PAUSE_NANOS);
                 Double s = once(be, i);
                 if (s == null) {
                     System.err.println("warning: a trivial program did not start through the local spawn path; spawn cost not measured");

@@ -96,12 +96,12 @@ class LocalBackendTest {
         JsonNode h = f.path("harness");
         assertEquals(3, h.path("warmed_spawns").asInt(), h.toString());
         assertEquals(3, h.path("warmup_spawn_samples").size(), h.toString());
-        assertEquals(7, h.path("spawn_samples").size(), h.toString());
-        double[] v = new double[7];
-        for (int i = 0; i < 7; i++) v[i] = h.path("spawn_samples").get(i).asDouble();
+        assertEquals(5, h.path("spawn_samples").size(), h.toString());
+        double[] v = new double[5];
+        for (int i = 0; i < 5; i++) v[i] = h.path("spawn_samples").get(i).asDouble();
         Arrays.sort(v);
-        assertEquals(v[3], h.path("spawn_s").asDouble(), 1e-9, "the median of the samples");
-        assertTrue(v[0] > 0 && v[6] < 5, h.toString());
+        assertEquals(v[2], h.path("spawn_s").asDouble(), 1e-9, "the median of the samples");
+        assertTrue(v[0] > 0 && v[4] < 5, h.toString());
     }
 
     @Test void staticBuildTwoSecondsAtN256() throws Exception {
@@ -166,24 +166,30 @@ class LocalBackendTest {
     /**
      * A fresh JVM's first process spawns are slow (class loading, the spawn helper): the run pays them in its
      * warm-up spawns, so trial 1's cold start is the harness's usual spawn cost, not the JVM's first. Judged
-     * against the same run's own first spawn (the cost trial 1 would otherwise carry).
+     * against the same run's own first spawn (the cost trial 1 would otherwise carry); up to three fresh runs,
+     * because on this 2-core machine another process can stall any one spawn for longer (a trial 1 carrying the
+     * first spawn would fail all three).
      */
     @Test @Tag("measure") void theFirstTrialDoesNotCarryTheJvmsFirstSpawn() throws Exception {
-        List<String> a = args("fresh", "mmb-static:latest", "default", "--sizes", "32", "--trials", "3", "--duration", "0.2",
-                "--no-warmup", "--interval", "0.1");
-        var r = TestSupport.exec(TestSupport.javaMain("single_env_bench", a).command(), Map.of(), 120);
-        assertEquals(0, r.exit(), r.all());
-        JsonNode f = file("fresh", "mmb-static_default.json");
-        assertHarness(f);
-        JsonNode h = f.path("harness"), trials = f.path("results").path("32_cold");
-        double firstSpawn = h.path("warmup_spawn_samples").get(0).asDouble(), spawn = h.path("spawn_s").asDouble();
-        assertTrue(firstSpawn > spawn, "a fresh JVM's first spawn is its slowest: " + h);
-        double cold1 = trials.get(0).path("cold_start_time").asDouble();
-        assertTrue(cold1 < firstSpawn, "trial 1's cold start " + cold1 + " s is below the JVM's first spawn: " + h);
-        for (JsonNode t : trials) {
-            assertEquals(1, t.path("slices").size(), "a 0.2 s loop is one slice: " + t.path("slices"));
-            assertTrue(t.path("steady_mflops").isNull(), "one slice has no steady state");
+        List<String> seen = new ArrayList<>();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            List<String> a = args("fresh" + attempt, "mmb-static:latest", "default", "--sizes", "32", "--trials", "3",
+                    "--duration", "0.2", "--no-warmup", "--interval", "0.1");
+            var r = TestSupport.exec(TestSupport.javaMain("single_env_bench", a).command(), Map.of(), 120);
+            assertEquals(0, r.exit(), r.all());
+            JsonNode f = file("fresh" + attempt, "mmb-static_default.json");
+            assertHarness(f);
+            JsonNode h = f.path("harness"), trials = f.path("results").path("32_cold");
+            for (JsonNode t : trials) {
+                assertEquals(1, t.path("slices").size(), "a 0.2 s loop is one slice: " + t.path("slices"));
+                assertTrue(t.path("steady_mflops").isNull(), "one slice has no steady state");
+            }
+            double firstSpawn = h.path("warmup_spawn_samples").get(0).asDouble(), cold1 = trials.get(0).path("cold_start_time").asDouble();
+            seen.add("trial 1 cold start " + cold1 + " s, harness " + h);
+            if (cold1 < firstSpawn && firstSpawn > h.path("spawn_s").asDouble()) return;
         }
+        fail("trial 1's cold start was not below the JVM's first spawn (which was not above spawn_s) in three runs:\n"
+                + String.join("\n", seen));
     }
 
     @Test void procfsSamplerWithoutCgroups() throws Exception {
