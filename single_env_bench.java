@@ -523,8 +523,8 @@ public class single_env_bench implements Callable<Integer> {
         /** Starts one trial's workload; events arrive on the given listener. */
         Workload launch(TrialSpec spec, TrialEvents events) throws Exception;
 
-        /** What the harness itself costs, measured at preflight (local: HarnessSpawn), for the file; null if not measured. */
-        default Object harness() { return null; }
+        /** What the harness's own spawn costs, measured at preflight (local backend), for the file; null if not measured. */
+        default HarnessSpawn harness() { return null; }
 
         @Override default void close() {}
     }
@@ -629,7 +629,7 @@ public class single_env_bench implements Callable<Integer> {
             System.out.println(spawn.summary());
         }
 
-        @Override public Object harness() { return spawn; }
+        @Override public HarnessSpawn harness() { return spawn; }
 
         @Override public Workload launch(TrialSpec spec, TrialEvents events) throws Exception {
             List<String> program = new ArrayList<>(runtimeCommand);
@@ -702,7 +702,8 @@ public class single_env_bench implements Callable<Integer> {
         }
 
         String summary() {
-            return String.format(Locale.ROOT, "harness spawn cost: median %s s of %d trivial spawns (after %d warm-up spawns: %s s)",
+            return String.format(Locale.ROOT, "harness spawn cost: median %s s of %d trivial spawns (after %d warm-up spawns: %s s). "
+                            + "A cold start near it is this harness, not the environment; time to main - cold start is the program's own start-up.",
                     Num.fmt(spawn_s, 4), spawn_samples.size(), warmed_spawns,
                     warmup_spawn_samples.stream().map(d -> Num.fmt(d, 4)).collect(Collectors.joining(", ")));
         }
@@ -2119,8 +2120,8 @@ public class single_env_bench implements Callable<Integer> {
 
         String oneLine() {
             if (!"ok".equals(status)) return status + ": " + error;
-            return String.format(Locale.ROOT, "%.1f MFLOPS, %d iterations, cold start %s s, %s cores, peak %s MiB",
-                    throughput_mflops, iterations, Num.fmt(cold_start_time, 3), Num.fmt(avg_cpu_cores, 2),
+            return String.format(Locale.ROOT, "%.1f MFLOPS, %d iterations, cold start %s s, time to main %s s, %s cores, peak %s MiB",
+                    throughput_mflops, iterations, Num.fmt(cold_start_time, 3), Num.fmt(time_to_main, 3), Num.fmt(avg_cpu_cores, 2),
                     peak_mem_bytes == null ? "-" : String.format(Locale.ROOT, "%.1f", peak_mem_bytes / 1048576.0));
         }
     }
@@ -2180,6 +2181,7 @@ public class single_env_bench implements Callable<Integer> {
             ends.add(new ProtocolParser.Progress(r.elapsed_s, r.iterations));
             for (ProtocolParser.Progress p : ends) {
                 long n = p.iterations() - it;
+                if (p.t() <= t || n < 0) return;   // only a broken stream (the parser flags the usual ways): no slices
                 slices.add(new Slice(p.t(), n, Num.round(flopsPerIteration * n / (p.t() - t) / 1e6, 3)));
                 t = p.t();
                 it = p.iterations();

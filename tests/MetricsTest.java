@@ -101,6 +101,8 @@ class MetricsTest {
         var failed = new single_env_bench.TrialRecord(1);
         single_env_bench.Slices.derive(failed, List.of(at(0.5, 10)), 100);
         assertNull(failed.slices, "no result lines, no slices");
+        assertNull(slices(10, 0.0).slices, "a loop of no time has no slices");
+        assertNull(slices(10, 1.0, at(0.5, 12)).slices, "more iterations at a progress line than in the end: no slices");
     }
 
     @Test void quantitiesAndImageNames() {
