@@ -10,8 +10,11 @@
 #     real cadence (at most 2 lines a second) the lines cost 2 × that per second of loop: far below what the
 #     A/B can resolve on a busy machine, and a check on it.
 # Usage: bench/progress-cost.sh [SIZE [DURATION_S [PAIRS [WARMUP_S]]]]   (defaults 256 2 15 0.5)
+# Verdict (exit 1 on FAIL): the lines cost more than MAX_COST when the amplified cost says so, or when the A/B
+# says so and is precise enough to: the standard error of its median (≈ 0.93 × IQR / √PAIRS) at most MAX_COST / 2.
+# A noisier A/B (a busy machine) is reported as inconclusive and decides nothing.
 # Env:   BINARY=build/mmb-static  the build of part 1 (native: Wasm runtimes do not all pass MMB_PROGRESS)
-#        MAX_COST=0.005           exit 1 when the A/B's median ratio is below 1 - MAX_COST (the goal: ≤ 0.5 %)
+#        MAX_COST=0.005           the goal: the lines cost at most 0.5 % of the throughput
 #        SKIP_BUILD=1             use build/ as it is instead of running `make build` first
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,11 +57,19 @@ done
 read -r l1 lmed l3 < <(printf '%s\n' "${per_line[@]}" | quartiles)
 
 echo "load average at end:   $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "A/B median ratio with/without: $med (IQR $q1–$q3), i.e. $(pct "$med") % (IQR $(pct "$q1") to $(pct "$q3") %)"
+se=$(awk -v a="$q1" -v b="$q3" -v n="$pairs" 'BEGIN {printf "%.4f", 0.93 * (b - a) / sqrt(n)}')
+echo "A/B median ratio with/without: $med (IQR $q1–$q3; standard error of the median ≈ $se), i.e. $(pct "$med") %"
+amplified=$(awk -v c="$lmed" 'BEGIN {printf "%.6f", 2 * c / 1e6}')
 echo "one line costs $lmed µs (median of $pairs pairs, IQR $l1–$l3 µs; a line after every multiplication at N=16):"
-echo "  at most 2 lines per second of loop → $(awk -v c="$lmed" 'BEGIN {printf "%.4f", 2 * c / 1e6 * 100}') % of the throughput"
-if awk -v r="$med" -v m="$max" 'BEGIN {exit !(r < 1 - m)}'; then
-    echo "A/B cost: FAIL (more than $(awk -v m="$max" 'BEGIN {print m * 100}') %)"
-    exit 1
+echo "  at most 2 lines per second of loop → $(awk -v a="$amplified" 'BEGIN {printf "%.4f", a * 100}') % of the throughput"
+limit=$(awk -v m="$max" 'BEGIN {print m * 100}')
+if awk -v a="$amplified" -v m="$max" 'BEGIN {exit !(a > m)}'; then
+    echo "cost: FAIL (the amplified cost is over $limit %)"; exit 1
 fi
-echo "A/B cost: OK (at most $(awk -v m="$max" 'BEGIN {print m * 100}') %)"
+if awk -v se="$se" -v m="$max" 'BEGIN {exit !(se > m / 2)}'; then
+    echo "cost: OK by the amplified cost (under $limit %); the A/B is inconclusive here (its noise is over $(awk -v m="$max" 'BEGIN {print m * 50}') %)"
+elif awk -v r="$med" -v m="$max" 'BEGIN {exit !(r < 1 - m)}'; then
+    echo "cost: FAIL (the A/B shows more than $limit %)"; exit 1
+else
+    echo "cost: OK (A/B and amplified cost both under $limit %)"
+fi
