@@ -18,7 +18,8 @@
 //                     HostInfo, ToolVersions, SudoOwnership
 //   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch, Summary (the rows), Report
 //   6. Output formats SummaryTables, TextFormat, MarkdownFormat, CsvFormat, JsonFormat;
-//                     report.html: HtmlReport (writes it), ReportInputs (samples, limits, run.json), ReportCharts
+//                     report.html: HtmlReport (writes it), ReportInputs (samples, slices, limits, the harness's
+//                     spawn cost, run.json), ReportCharts
 //                     (XChart), ChartStyle, SvgChart (inline SVG), HtmlPage (the sections), Html; Json, Display
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
 // (docs/results.schema.json). docs/suite.md documents the config keys, docs/statistics.md the summary.
@@ -3259,6 +3260,11 @@ public class metaorchestrator {
             return traces.stream().filter(t -> t.key().equals(key)).collect(Collectors.toList());
         }
 
+        /** The trials drawn over time at a size: valid ones with slices. */
+        List<TrialTrace> sliced(String key) {
+            return traces(key).stream().filter(t -> t.valid() && t.hasSlices()).collect(Collectors.toList());
+        }
+
         Long memoryLimitBytes() { return memoryLimit == null ? null : ReportInputs.bytes(memoryLimit); }
 
         boolean limited() { return cpuLimit != null || memoryLimit != null; }
@@ -3540,8 +3546,7 @@ public class metaorchestrator {
             for (int i = 0; i < in.envs().size(); i++) {
                 EnvDetails e = in.envs().get(i);
                 java.awt.Color c = ChartStyle.color(i);
-                List<TrialTrace> traces = e.traces(key).stream().filter(t -> t.valid() && t.hasSlices()).collect(Collectors.toList());
-                for (TrialTrace t : traces) {
+                for (TrialTrace t : e.sliced(key)) {
                     List<Slice> slices = t.progress().slices();
                     double[] x = slices.stream().mapToDouble(Slice::t).toArray(), y = slices.stream().mapToDouble(Slice::mflops).toArray();
                     boolean first = series.isEmpty() || !series.get(series.size() - 1).equals(e.name());
@@ -3591,8 +3596,8 @@ public class metaorchestrator {
                             + "is a slice's throughput, at the program's time when the slice ended. One colour per "
                             + "environment, its trials overlaid; the dotted line of the same colour is a trial's steady-state "
                             + "throughput as single_env_bench derived it. A line that starts low and climbs is a runtime "
-                            + "warming up (a JIT compiling the hot loop again, better: V8's Liftoff → TurboFan, WAMR's fast "
-                            + "JIT, Wasmer's tiers); a red diamond marks the first slice of a trial flagged as a slow start. "
+                            + "warming up (a JIT replacing its first quick translation of the hot loop with a better one: V8's "
+                            + "Liftoff → TurboFan, WAMR's fast JIT, Wasmer's tiers); a red diamond marks the first slice of a trial flagged as a slow start. "
                             + "Dips in a flat line are the machine, not the program (another process, frequency changes)."
                             + (log ? " The axis is logarithmic: the environments are more than ten times apart." : ""),
                     series, List.of(), chart);
@@ -3665,10 +3670,12 @@ public class metaorchestrator {
             // from a formatting function that leaves some ticks blank, so the names are annotations, not ticks.)
             List<String> names = envs.stream().map(EnvDetails::name).collect(Collectors.toList());
             var styler = chart.getStyler();
-            styler.setXAxisMin(-0.5);
-            styler.setXAxisMax(envs.size() - 0.5);
+            // XChart leaves (1 − plot content size) ÷ 2 of the plot blank on each side of the axis range: shrink the
+            // range by as much, so that each environment's group is as wide as the others.
+            double margin = (1 - styler.getPlotContentSize()) / 2 * envs.size();
+            styler.setXAxisMin(-0.5 + margin);
+            styler.setXAxisMax(envs.size() - 0.5 - margin);
             styler.setXAxisTicksVisible(false);
-            styler.setPlotContentSize(1.0);   // the groups fill the plot: the separators sit exactly between them
             styler.setPlotGridVerticalLinesVisible(false);
             styler.setYAxisMin(0.0);
             styler.setYAxisMax(top * 1.2);   // room for the names above the highest dot
@@ -4075,8 +4082,7 @@ public class metaorchestrator {
                 List<String> slow = new ArrayList<>();
                 StringBuilder rows = new StringBuilder();
                 for (EnvDetails e : in.envs()) {
-                    for (TrialTrace t : e.traces(key)) {
-                        if (!t.valid() || !t.hasSlices()) continue;
+                    for (TrialTrace t : e.sliced(key)) {
                         TrialProgress p = t.progress();
                         if (p.slowStart()) slow.add(e.name() + " trial " + t.trial());
                         rows.append("<tr><td>").append(Html.esc(e.name())).append("</td><td class=\"num\">").append(t.trial())
