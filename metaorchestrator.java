@@ -3586,10 +3586,14 @@ public class metaorchestrator {
             boolean log = highest / lowest > 10;
             if (log) {
                 chart.getStyler().setYAxisLogarithmic(true);
+                // XChart labels only the powers of ten on a log axis: the axis spans whole decades, so at least two show
+                chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+                chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest))));
+                chart.getStyler().setYAxisDecimalPattern("#,##0.###");   // 10,000, not 1E4
                 chart.setYAxisTitle("throughput of the slice (MFLOPS, log scale)");
             } else {
                 chart.getStyler().setYAxisMin(0.0);
-                chart.getStyler().setYAxisMax(highest * 1.1);
+                if (highest > 0) chart.getStyler().setYAxisMax(highest * 1.1);   // the highest slice whole, off the frame
             }
             return new ChartFigure(id("throughput-over-time", key), "over-time", null, title,
                     "Each line is one valid trial: mmb reports its progress every slice of the timed loop, and each point "

@@ -343,6 +343,25 @@ class ReportHtmlTest {
         assertTrue(progressPage.contains("Not drawn, their result files predate progress lines (no slices): mmb-wasm-wamr."));
     }
 
+    @Test void environmentsTenTimesApartGetALogAxis() throws IOException {
+        Path folder = ReportKit.copy(ReportKit.fixture("results_progress"));
+        var linear = metaorchestrator.ReportCharts.overTime(inputs(folder), "256_warm");
+        assertFalse(((org.knowm.xchart.XYChart) linear.chart()).getStyler().isYAxisLogarithmic(), "within 10×: linear");
+        assertFalse(linear.howToRead().contains("logarithmic"));
+        // wasmtime as an interpreter would run it: every slice at 4% of its speed
+        Path file = folder.resolve("mmb-wasm_wasmtime.json");
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.toFile());
+        for (JsonNode t : root.path("results").path("256_warm")) {
+            for (JsonNode x : t.path("slices")) ((com.fasterxml.jackson.databind.node.ObjectNode) x).put("mflops", x.path("mflops").asDouble() * 0.04);
+        }
+        JSON.writeValue(file.toFile(), root);
+        var log = metaorchestrator.ReportCharts.overTime(inputs(folder), "256_warm");
+        assertTrue(((org.knowm.xchart.XYChart) log.chart()).getStyler().isYAxisLogarithmic(), "25× apart: logarithmic");
+        assertTrue(log.howToRead().contains("The axis is logarithmic"), log.howToRead());
+        assertEquals("throughput of the slice (MFLOPS, log scale)", ((org.knowm.xchart.XYChart) log.chart()).getYAxisTitle());
+        assertTrue(metaorchestrator.SvgChart.inline(log).contains("<path"), "and it draws");
+    }
+
     static java.util.Set<String> chartSeriesNames(Path folder, String key) throws IOException {
         return metaorchestrator.ReportCharts.overTime(inputs(folder), key).chart().getSeriesMap().keySet();
     }
