@@ -3169,7 +3169,7 @@ public class metaorchestrator {
     /** One sample of a trial, time in seconds since the timed loop started (null: not read). */
     record Sample(double seconds, Long usageUsec, Long memBytes, Long nrThrottled) {}
 
-    /** One slice of a trial's timed loop, from mmb's progress lines: its end (program seconds since the loop began), throughput. */
+    /** One slice of a trial's timed loop, from mmb's progress lines: its end (program s since the loop began), throughput. */
     record Slice(double t, long iterations, double mflops) {}
 
     /**
@@ -3251,7 +3251,7 @@ public class metaorchestrator {
      */
     record HarnessSpawn(double spawnSeconds, int samples, Integer warmedSpawns) {}
 
-    /** One environment as the report needs it: its results, its result file, its limits, its traces, its harness spawn cost (null: not recorded). */
+    /** One environment as the report needs it: its results, file, limits, traces, harness spawn cost (null: not recorded). */
     record EnvDetails(EnvResults results, JsonNode file, Double cpuLimit, String memoryLimit, List<TrialTrace> traces,
                       HarnessSpawn harness) {
         String name() { return results.ref().name(); }
@@ -3537,7 +3537,8 @@ public class metaorchestrator {
         static ChartFigure overTime(ReportInputs in, String key) {
             String title = "Throughput over time at " + ReportInputs.keyLabel(key) + " (each valid trial, MFLOPS per slice)";
             var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(440).title(title)
-                    .xAxisTitle("program time since the timed loop began (s)").yAxisTitle("throughput of the slice (MFLOPS)").build();
+                    .xAxisTitle("program time since the timed loop began (s)").yAxisTitle("throughput of the slice (MFLOPS)")
+                    .build();
             ChartStyle.xy(chart);
             chart.getStyler().setXAxisMin(0.0);
             List<String> series = new ArrayList<>();
@@ -3548,7 +3549,8 @@ public class metaorchestrator {
                 java.awt.Color c = ChartStyle.color(i);
                 for (TrialTrace t : e.sliced(key)) {
                     List<Slice> slices = t.progress().slices();
-                    double[] x = slices.stream().mapToDouble(Slice::t).toArray(), y = slices.stream().mapToDouble(Slice::mflops).toArray();
+                    double[] x = slices.stream().mapToDouble(Slice::t).toArray();
+                    double[] y = slices.stream().mapToDouble(Slice::mflops).toArray();
                     boolean first = series.isEmpty() || !series.get(series.size() - 1).equals(e.name());
                     var line = chart.addSeries(first ? e.name() : e.name() + " trial " + t.trial(), x, y);
                     line.setLineColor(c);
@@ -3601,8 +3603,9 @@ public class metaorchestrator {
                             + "environment, its trials overlaid; the dotted line of the same colour is a trial's steady-state "
                             + "throughput as single_env_bench derived it. A line that starts low and climbs is a runtime "
                             + "warming up (a JIT replacing its first quick translation of the hot loop with a better one: V8's "
-                            + "Liftoff → TurboFan, WAMR's fast JIT, Wasmer's tiers); a red diamond marks the first slice of a trial flagged as a slow start. "
-                            + "Dips in a flat line are the machine, not the program (another process, frequency changes)."
+                            + "Liftoff → TurboFan, WAMR's fast JIT, Wasmer's tiers); a red diamond marks the first slice of a "
+                            + "trial flagged as a slow start. Dips in a flat line are the machine, not the program (another "
+                            + "process, frequency changes)."
                             + (log ? " The axis is logarithmic: the environments are more than ten times apart." : ""),
                     series, List.of(), chart);
         }
@@ -3627,7 +3630,8 @@ public class metaorchestrator {
             if (envs.isEmpty()) return null;
             String title = "Start-up at " + ReportInputs.keyLabel(key) + ": cold start and time to main per trial (ms)";
             var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(440).title(title)
-                    .xAxisTitle("each environment's valid trials, left to right in the order they ran").yAxisTitle("milliseconds since the start was requested (ms)").build();
+                    .xAxisTitle("each environment's valid trials, left to right in the order they ran")
+                    .yAxisTitle("milliseconds since the start was requested (ms)").build();
             ChartStyle.xy(chart);
             chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
             chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
@@ -3640,8 +3644,16 @@ public class metaorchestrator {
                 for (int k = 0; k < list.size(); k++) {
                     TrialRecord t = list.get(k);
                     double x = i + (list.size() == 1 ? 0 : -0.25 + 0.5 * k / (list.size() - 1));
-                    if (t.coldStart() != null) { coldX.add(x); coldY.add(t.coldStart() * 1000); top = Math.max(top, t.coldStart() * 1000); }
-                    if (t.timeToMain() != null) { mainX.add(x); mainY.add(t.timeToMain() * 1000); top = Math.max(top, t.timeToMain() * 1000); }
+                    if (t.coldStart() != null) {
+                        coldX.add(x);
+                        coldY.add(t.coldStart() * 1000);
+                        top = Math.max(top, t.coldStart() * 1000);
+                    }
+                    if (t.timeToMain() != null) {
+                        mainX.add(x);
+                        mainY.add(t.timeToMain() * 1000);
+                        top = Math.max(top, t.timeToMain() * 1000);
+                    }
                     if (t.coldStart() != null && t.timeToMain() != null) {
                         var join = chart.addSeries("before main " + joins++, new double[] {x, x},
                                 new double[] {t.coldStart() * 1000, t.timeToMain() * 1000});
@@ -3666,10 +3678,11 @@ public class metaorchestrator {
             }
             List<String> series = new ArrayList<>();
             if (spawnNamed) series.add(SPAWN);   // the legend's order: the series in the order added
-            if (!coldX.isEmpty()) series.add(dots(chart, "cold start", coldX, coldY, ChartStyle.color(0),
-                    org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE));
+            // the circles over the diamonds: where the two times are equal (a native binary), both stay visible
             if (!mainX.isEmpty()) series.add(dots(chart, "time to main", mainX, mainY, ChartStyle.color(5),
                     org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND));
+            if (!coldX.isEmpty()) series.add(dots(chart, "cold start", coldX, coldY, ChartStyle.color(0),
+                    org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE));
             // Each environment's name over its group, groups apart by a thin line. (XChart 3.8.8 gives up on tick labels
             // from a formatting function that leaves some ticks blank, so the names are annotations, not ticks.)
             List<String> names = envs.stream().map(EnvDetails::name).collect(Collectors.toList());
@@ -4135,7 +4148,8 @@ public class metaorchestrator {
                 HarnessSpawn p = e.harness();
                 if (p == null) unknown.add(e.name());
                 else spawns.add(e.name() + " " + String.format(Locale.ROOT, "%.1f ms", p.spawnSeconds() * 1000)
-                        + (p.samples() > 0 ? " (median of " + p.samples() + " spawns)" : ""));
+                        + (p.samples() > 0 ? " (median of " + p.samples() + " spawns" + (p.warmedSpawns() == null
+                        || p.warmedSpawns() == 0 ? "" : ", after " + p.warmedSpawns() + " to warm up") + ")" : ""));
             }
             if (!spawns.isEmpty()) {
                 h.append("<p>Harness spawn cost, measured in each environment's run: ").append(Html.esc(String.join("; ", spawns)))

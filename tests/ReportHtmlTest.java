@@ -105,7 +105,7 @@ class ReportHtmlTest {
         assertEquals(ENVS, f.get("ratio").categories());
         for (String size : List.of("256", "512")) {
             ReportKit.Figure startup = f.get("startup-" + size + "-warm");
-            assertEquals(List.of("cold start", "time to main"), startup.series(), "no harness spawn cost in these files");
+            assertEquals(List.of("time to main", "cold start"), startup.series(), "no harness spawn cost in these files");
             assertEquals(ENVS, startup.categories(), "a group per environment");
         }
         assertEquals(List.of("trial 1", "trial 2 (failed)", "trial 3", "average 0.99 cores", "peak 1.00 cores", "limit 1 core"),
@@ -221,6 +221,7 @@ class ReportHtmlTest {
         assertTrue(ids.stream().noneMatch(i -> i.startsWith("cpu-")), "one sample: no interval, no CPU curve");
         assertTrue(ids.stream().noneMatch(i -> i.startsWith("throttling")), ids.toString());
         assertTrue(html.contains("No CPU or memory limit was set in this run"), "says why there is no throttling chart");
+        assertTrue(html.contains("These results predate progress lines"), "says why there is no chart over time");
         assertTrue(html.contains("<span class=\"tag\">skipped environment</span> mmb-wasm-wasmtime: no results"));
     }
 
@@ -371,7 +372,7 @@ class ReportHtmlTest {
         for (ReportKit.Figure x : ReportKit.figures(progressPage)) f.put(x.id(), x);
         for (String key : List.of("256_warm", "512_warm")) {
             ReportKit.Figure fig = f.get("startup-" + key.replace('_', '-'));
-            assertEquals(List.of(metaorchestrator.ReportCharts.SPAWN, "cold start", "time to main"), fig.series());
+            assertEquals(List.of(metaorchestrator.ReportCharts.SPAWN, "time to main", "cold start"), fig.series());
             assertEquals(PROGRESS_ENVS, fig.categories());
             var chart = (org.knowm.xchart.XYChart) metaorchestrator.ReportCharts.startup(inputs(progress), key).chart();
             List<Double> cold = new ArrayList<>(), main = new ArrayList<>();
@@ -392,7 +393,8 @@ class ReportHtmlTest {
                             .findFirst().orElseThrow(() -> new AssertionError("no spawn line for " + PROGRESS_ENVS.get(group)));
                     assertArrayEquals(new double[] {ms, ms}, spawn.getYData(), 1e-9);
                     assertTrue(progressPage.contains(PROGRESS_ENVS.get(i) + " " + String.format(Locale.ROOT, "%.1f ms", ms)
-                            + " (median of " + file.path("harness").path("spawn_samples").size() + " spawns)"), PROGRESS_ENVS.get(i));
+                            + " (median of " + file.path("harness").path("spawn_samples").size() + " spawns, after "
+                            + file.path("harness").path("warmed_spawns").asInt() + " to warm up)"), PROGRESS_ENVS.get(i));
                 }
             }
             assertEquals(sorted(cold), sorted(chart.getSeriesMap().get("cold start").getYData()), "every valid trial's cold start");
