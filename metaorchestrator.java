@@ -18,7 +18,8 @@
 //                     HostInfo, ToolVersions, SudoOwnership
 //   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch, Summary (the rows), Report
 //   6. Output formats SummaryTables, TextFormat, MarkdownFormat, CsvFormat, JsonFormat;
-//                     report.html: HtmlReport (writes it), ReportInputs (samples, limits, run.json), ReportCharts
+//                     report.html: HtmlReport (writes it), ReportInputs (samples, slices, limits, the harness's
+//                     spawn cost, run.json), ReportCharts
 //                     (XChart), ChartStyle, SvgChart (inline SVG), HtmlPage (the sections), Html; Json, Display
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
 // (docs/results.schema.json). docs/suite.md documents the config keys, docs/statistics.md the summary.
@@ -3168,8 +3169,25 @@ public class metaorchestrator {
     /** One sample of a trial, time in seconds since the timed loop started (null: not read). */
     record Sample(double seconds, Long usageUsec, Long memBytes, Long nrThrottled) {}
 
-    /** A trial's samples, for the curves over time. Validity is the Summary's (TrialRecord.isValid). */
-    record TrialTrace(String key, int trial, String status, boolean valid, List<Sample> samples) {
+    /** One slice of a trial's timed loop, from mmb's progress lines: its end (program s since the loop began), throughput. */
+    record Slice(double t, long iterations, double mflops) {}
+
+    /**
+     * What a trial's progress lines gave (absent in results that predate them): its slices, and what single_env_bench
+     * derived from them (each null when not recorded).
+     */
+    record TrialProgress(List<Slice> slices, Double steadyMflops, Double withinCvPercent, Boolean warmupSlowStart) {
+        boolean slowStart() { return Boolean.TRUE.equals(warmupSlowStart); }
+    }
+
+    /** A trial's samples, for the curves over time, and its progress (null: none recorded). Validity is the Summary's. */
+    record TrialTrace(String key, int trial, String status, boolean valid, List<Sample> samples, TrialProgress progress) {
+        TrialTrace(String key, int trial, String status, boolean valid, List<Sample> samples) {
+            this(key, trial, status, valid, samples, null);
+        }
+
+        boolean hasSlices() { return progress != null && !progress.slices().isEmpty(); }
+
         String label() {
             return "trial " + trial + (valid ? "" : " (" + ("ok".equals(status) ? "invalid" : status) + ")");
         }
@@ -3227,12 +3245,24 @@ public class metaorchestrator {
         }
     }
 
-    /** One environment as the report needs it: its results, its result file, its limits, its traces. */
-    record EnvDetails(EnvResults results, JsonNode file, Double cpuLimit, String memoryLimit, List<TrialTrace> traces) {
+    /**
+     * The local backend's own cost of spawning a trivial program through the same path as a trial (the file's
+     * "harness"): the median, in seconds, of its spawns, measured at the same points as cold_start_time.
+     */
+    record HarnessSpawn(double spawnSeconds, int samples, Integer warmedSpawns) {}
+
+    /** One environment as the report needs it: its results, file, limits, traces, harness spawn cost (null: not recorded). */
+    record EnvDetails(EnvResults results, JsonNode file, Double cpuLimit, String memoryLimit, List<TrialTrace> traces,
+                      HarnessSpawn harness) {
         String name() { return results.ref().name(); }
 
         List<TrialTrace> traces(String key) {
             return traces.stream().filter(t -> t.key().equals(key)).collect(Collectors.toList());
+        }
+
+        /** The trials drawn over time at a size: valid ones with slices. */
+        List<TrialTrace> sliced(String key) {
+            return traces(key).stream().filter(t -> t.valid() && t.hasSlices()).collect(Collectors.toList());
         }
 
         Long memoryLimitBytes() { return memoryLimit == null ? null : ReportInputs.bytes(memoryLimit); }
@@ -3268,11 +3298,11 @@ public class metaorchestrator {
                     for (JsonNode t : file.path("results").path(k.getKey())) {
                         int n = t.path("trial").asInt();
                         boolean valid = k.getValue().stream().anyMatch(r -> r.trial() == n && r.isValid());
-                        traces.add(new TrialTrace(k.getKey(), n, t.path("status").asText("failed"), valid, samples(t)));
+                        traces.add(new TrialTrace(k.getKey(), n, t.path("status").asText("failed"), valid, samples(t), progress(t)));
                     }
                 }
                 traces.sort(Comparator.comparing(TrialTrace::key, ResultsFolder::compareKeys).thenComparingInt(TrialTrace::trial));
-                envs.add(new EnvDetails(e, file, cpu, mem, traces));
+                envs.add(new EnvDetails(e, file, cpu, mem, traces, harness(file.path("harness"))));
             }
             return new ReportInputs(folder, s, envs, run);
         }
@@ -3293,6 +3323,33 @@ public class metaorchestrator {
         }
 
         private static Long lng(JsonNode n, String k) { return n.path(k).isNumber() ? n.path(k).asLong() : null; }
+
+        private static Double dbl(JsonNode n, String k) { return n.path(k).isNumber() ? n.path(k).asDouble() : null; }
+
+        /** The trial's slices in time order (a slice without a time or a throughput is left out); null when it has none. */
+        private static TrialProgress progress(JsonNode trial) {
+            JsonNode list = trial.path("slices");
+            if (!list.isArray()) return null;
+            List<Slice> slices = new ArrayList<>();
+            for (JsonNode x : list) {
+                Double t = dbl(x, "t"), mflops = dbl(x, "mflops");
+                if (t == null || mflops == null) continue;
+                Long iterations = lng(x, "iterations");
+                slices.add(new Slice(t, iterations == null ? 0 : iterations, mflops));
+            }
+            slices.sort(Comparator.comparingDouble(Slice::t));
+            JsonNode warm = trial.path("warmup_slow_start");
+            return new TrialProgress(slices, dbl(trial, "steady_mflops"), dbl(trial, "within_cv_percent"),
+                    warm.isBoolean() ? Boolean.valueOf(warm.asBoolean()) : null);
+        }
+
+        /** The file's "harness" (local backend only); null when absent or without a spawn time. */
+        private static HarnessSpawn harness(JsonNode h) {
+            Double spawn = dbl(h, "spawn_s");
+            if (spawn == null) return null;
+            Long warmed = lng(h, "warmed_spawns");
+            return new HarnessSpawn(spawn, h.path("spawn_samples").size(), warmed == null ? null : warmed.intValue());
+        }
 
         /** "512Mi", "2Gi", "1G", "268435456" → bytes (null when not a quantity). */
         static Long bytes(String quantity) {
@@ -3344,18 +3401,14 @@ public class metaorchestrator {
             for (String key : in.keys()) charts.add(throughput(in, key));
             ChartFigure ratio = ratio(in);
             if (ratio != null) charts.add(ratio);
-            ChartFigure cold = perTrial(in, "cold-start", "Cold start per trial",
-                    "Cold start = from asking for the workload (process spawned, or pod created) to seeing it run. Each "
-                            + "point is one valid trial, in the order the trials ran (all sizes); lower is better. A first "
-                            + "trial far above the others usually paid for a cold cache (image, files, page cache).",
-                    "cold start (ms)", TrialRecord::coldStart);
-            if (cold != null) charts.add(cold);
-            ChartFigure main = perTrial(in, "time-to-main", "Time to main per trial",
-                    "Time to main = from asking for the workload to the program's first line (MMB_READY); for Wasm it "
-                            + "includes loading and compiling the module. Each point is one valid trial, in the order the "
-                            + "trials ran; lower is better.",
-                    "time to main (ms)", TrialRecord::timeToMain);
-            if (main != null) charts.add(main);
+            for (String key : in.keys()) {
+                ChartFigure slices = overTime(in, key);
+                if (slices != null) charts.add(slices);
+            }
+            for (String key : in.keys()) {
+                ChartFigure startup = startup(in, key);
+                if (startup != null) charts.add(startup);
+            }
             for (EnvDetails e : in.envs()) {
                 for (String key : e.results().byKey().keySet()) {
                     ChartFigure cpu = cpu(in, e, key);
@@ -3476,33 +3529,199 @@ public class metaorchestrator {
             return values.stream().map(v -> v == null ? 0.0 : v).collect(Collectors.toList());
         }
 
-        /** One line per environment: a trial statistic in the order the trials ran (all sizes), valid trials. */
-        static ChartFigure perTrial(ReportInputs in, String id, String title, String how, String yTitle,
-                                    java.util.function.Function<TrialRecord, Double> value) {
-            var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(380).title(title)
-                    .xAxisTitle("trial, in the order run (all sizes)").yAxisTitle(yTitle).build();
+        /**
+         * Per size: each valid trial's slices (x = program time since its timed loop began, y = the slice's MFLOPS),
+         * a colour per environment, the trials overlaid; the trial's steady-state level dotted; a red diamond on the
+         * first slice of a trial flagged as a slow start. Null when no trial at this size has slices.
+         */
+        static ChartFigure overTime(ReportInputs in, String key) {
+            String title = "Throughput over time at " + ReportInputs.keyLabel(key) + " (each valid trial, MFLOPS per slice)";
+            var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(440).title(title)
+                    .xAxisTitle("program time since the timed loop began (s)").yAxisTitle("throughput of the slice (MFLOPS)")
+                    .build();
             ChartStyle.xy(chart);
-            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setXAxisMin(0.0);
             List<String> series = new ArrayList<>();
-            int colour = 0;
-            for (EnvDetails e : in.envs()) {
-                List<TrialRecord> trials = e.results().byKey().values().stream().flatMap(List::stream)
-                        .filter(TrialRecord::isValid).filter(t -> value.apply(t) != null)
-                        .sorted(Comparator.comparing(t -> t.start() == null ? Double.MAX_VALUE : t.start()))
-                        .collect(Collectors.toList());
-                int c = colour++;
-                if (trials.isEmpty()) continue;
-                double[] x = new double[trials.size()], y = new double[trials.size()];
-                for (int i = 0; i < x.length; i++) { x[i] = i + 1; y[i] = value.apply(trials.get(i)) * 1000; }
-                var line = chart.addSeries(e.name(), x, y);
-                line.setLineColor(ChartStyle.color(c));
-                line.setMarkerColor(ChartStyle.color(c));
-                line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
-                series.add(e.name());
+            List<double[]> slowStarts = new ArrayList<>();
+            double lowest = Double.MAX_VALUE, highest = 0;
+            for (int i = 0; i < in.envs().size(); i++) {
+                EnvDetails e = in.envs().get(i);
+                java.awt.Color c = ChartStyle.color(i);
+                for (TrialTrace t : e.sliced(key)) {
+                    List<Slice> slices = t.progress().slices();
+                    double[] x = slices.stream().mapToDouble(Slice::t).toArray();
+                    double[] y = slices.stream().mapToDouble(Slice::mflops).toArray();
+                    boolean first = series.isEmpty() || !series.get(series.size() - 1).equals(e.name());
+                    var line = chart.addSeries(first ? e.name() : e.name() + " trial " + t.trial(), x, y);
+                    line.setLineColor(c);
+                    line.setLineStyle(ChartStyle.SOLID);
+                    line.setMarkerColor(c);
+                    line.setMarker(x.length <= 3 ? org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE
+                            : org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                    line.setShowInLegend(first);
+                    if (first) series.add(e.name());
+                    for (double v : y) if (v > 0) { lowest = Math.min(lowest, v); highest = Math.max(highest, v); }
+                    Double steady = t.progress().steadyMflops();
+                    if (steady != null) {
+                        var level = chart.addSeries(e.name() + " trial " + t.trial() + " steady state",
+                                new double[] {0, x[x.length - 1]}, new double[] {steady, steady});
+                        level.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                        level.setLineColor(c);
+                        level.setLineStyle(ChartStyle.DOTTED);
+                        level.setShowInLegend(false);
+                    }
+                    if (t.progress().slowStart()) slowStarts.add(new double[] {x[0], y[0]});
+                }
             }
             if (series.isEmpty()) return null;
-            chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> v == Math.rint(v) ? String.valueOf(v.longValue()) : "");
-            return new ChartFigure(id, "startup", null, title, how, series, List.of(), chart);
+            if (!slowStarts.isEmpty()) {
+                String name = "slow start (warm-up)";
+                var marks = chart.addSeries(name, slowStarts.stream().mapToDouble(p -> p[0]).toArray(),
+                        slowStarts.stream().mapToDouble(p -> p[1]).toArray());
+                marks.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                marks.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
+                marks.setMarkerColor(ChartStyle.ALERT);
+                series.add(name);
+            }
+            // Environments ten times apart (an interpreter next to native code) would flatten the slower ones on a
+            // linear axis; on a log axis a warm-up looks the same size at every level.
+            boolean log = highest / lowest > 10;
+            if (log) {
+                chart.getStyler().setYAxisLogarithmic(true);
+                // XChart labels only the powers of ten on a log axis: the axis spans whole decades, so at least two show
+                chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+                chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest))));
+                chart.getStyler().setYAxisDecimalPattern("#,##0.###");   // 10,000, not 1E4
+                chart.setYAxisTitle("throughput of the slice (MFLOPS, log scale)");
+            } else {
+                chart.getStyler().setYAxisMin(0.0);
+                if (highest > 0) chart.getStyler().setYAxisMax(highest * 1.1);   // the highest slice whole, off the frame
+            }
+            return new ChartFigure(id("throughput-over-time", key), "over-time", null, title,
+                    "Each line is one valid trial: mmb reports its progress every slice of the timed loop, and each point "
+                            + "is a slice's throughput, at the program's time when the slice ended. One colour per "
+                            + "environment, its trials overlaid; the dotted line of the same colour is a trial's steady-state "
+                            + "throughput as single_env_bench derived it. A line that starts low and climbs is a runtime "
+                            + "warming up (a JIT replacing its first quick translation of the hot loop with a better one: V8's "
+                            + "Liftoff → TurboFan, WAMR's fast JIT, Wasmer's tiers); a red diamond marks the first slice of a "
+                            + "trial flagged as a slow start. Dips in a flat line are the machine, not the program (another "
+                            + "process, frequency changes)."
+                            + (log ? " The axis is logarithmic: the environments are more than ten times apart." : ""),
+                    series, List.of(), chart);
+        }
+
+        /**
+         * Per size: for each environment, each valid trial's cold start (circle) and time to main (diamond), joined
+         * by a line whose length is what the runtime does before main; the harness's own spawn cost (local backend)
+         * as a dashed line. Trials left to right in the order they ran. Null when no valid trial has either time.
+         */
+        static ChartFigure startup(ReportInputs in, String key) {
+            List<EnvDetails> envs = new ArrayList<>();
+            List<List<TrialRecord>> trials = new ArrayList<>();
+            for (EnvDetails e : in.envs()) {
+                List<TrialRecord> valid = e.results().byKey().getOrDefault(key, List.of()).stream().filter(TrialRecord::isValid)
+                        .filter(t -> t.coldStart() != null || t.timeToMain() != null)
+                        .sorted(Comparator.comparing(t -> t.start() == null ? Double.MAX_VALUE : t.start()))
+                        .collect(Collectors.toList());
+                if (valid.isEmpty()) continue;
+                envs.add(e);
+                trials.add(valid);
+            }
+            if (envs.isEmpty()) return null;
+            String title = "Start-up at " + ReportInputs.keyLabel(key) + ": cold start and time to main per trial (ms)";
+            var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(440).title(title)
+                    .xAxisTitle("each environment's valid trials, left to right in the order they ran")
+                    .yAxisTitle("milliseconds since the start was requested (ms)").build();
+            ChartStyle.xy(chart);
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+            chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+            List<Double> coldX = new ArrayList<>(), coldY = new ArrayList<>(), mainX = new ArrayList<>(), mainY = new ArrayList<>();
+            double top = 0;
+            int joins = 0;
+            boolean spawnNamed = false;
+            for (int i = 0; i < envs.size(); i++) {
+                List<TrialRecord> list = trials.get(i);
+                for (int k = 0; k < list.size(); k++) {
+                    TrialRecord t = list.get(k);
+                    double x = i + (list.size() == 1 ? 0 : -0.25 + 0.5 * k / (list.size() - 1));
+                    if (t.coldStart() != null) {
+                        coldX.add(x);
+                        coldY.add(t.coldStart() * 1000);
+                        top = Math.max(top, t.coldStart() * 1000);
+                    }
+                    if (t.timeToMain() != null) {
+                        mainX.add(x);
+                        mainY.add(t.timeToMain() * 1000);
+                        top = Math.max(top, t.timeToMain() * 1000);
+                    }
+                    if (t.coldStart() != null && t.timeToMain() != null) {
+                        var join = chart.addSeries("before main " + joins++, new double[] {x, x},
+                                new double[] {t.coldStart() * 1000, t.timeToMain() * 1000});
+                        join.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                        join.setLineColor(ChartStyle.GREY);
+                        join.setLineStyle(ChartStyle.SOLID);
+                        join.setShowInLegend(false);
+                    }
+                }
+                HarnessSpawn spawn = envs.get(i).harness();
+                if (spawn != null) {
+                    double ms = spawn.spawnSeconds() * 1000;
+                    var line = chart.addSeries(spawnNamed ? "harness spawn " + i : SPAWN, new double[] {i - 0.4, i + 0.4},
+                            new double[] {ms, ms});
+                    line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                    line.setLineColor(ChartStyle.LIMIT);
+                    line.setLineStyle(ChartStyle.DASHED);
+                    line.setShowInLegend(!spawnNamed);
+                    spawnNamed = true;
+                    top = Math.max(top, ms);
+                }
+            }
+            List<String> series = new ArrayList<>();
+            if (spawnNamed) series.add(SPAWN);   // the legend's order: the series in the order added
+            // the circles over the diamonds: where the two times are equal (a native binary), both stay visible
+            if (!mainX.isEmpty()) series.add(dots(chart, "time to main", mainX, mainY, ChartStyle.color(5),
+                    org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND));
+            if (!coldX.isEmpty()) series.add(dots(chart, "cold start", coldX, coldY, ChartStyle.color(0),
+                    org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE));
+            // Each environment's name over its group, groups apart by a thin line. (XChart 3.8.8 gives up on tick labels
+            // from a formatting function that leaves some ticks blank, so the names are annotations, not ticks.)
+            List<String> names = envs.stream().map(EnvDetails::name).collect(Collectors.toList());
+            var styler = chart.getStyler();
+            // XChart leaves (1 − plot content size) ÷ 2 of the plot blank on each side of the axis range: shrink the
+            // range by as much, so that each environment's group is as wide as the others.
+            double margin = (1 - styler.getPlotContentSize()) / 2 * envs.size();
+            styler.setXAxisMin(-0.5 + margin);
+            styler.setXAxisMax(envs.size() - 0.5 - margin);
+            styler.setXAxisTicksVisible(false);
+            styler.setPlotGridVerticalLinesVisible(false);
+            styler.setYAxisMin(0.0);
+            styler.setYAxisMax(top * 1.2);   // room for the names above the highest dot
+            styler.setAnnotationTextFont(styler.getAxisTickLabelsFont());
+            styler.setAnnotationTextFontColor(ChartStyle.DOT);
+            styler.setAnnotationLineColor(ChartStyle.GRID);
+            styler.setAnnotationLineStroke(ChartStyle.SOLID);
+            for (int i = 0; i < names.size(); i++) {
+                chart.addAnnotation(new org.knowm.xchart.AnnotationText(names.get(i), i, top * 1.12, false));
+                if (i > 0) chart.addAnnotation(new org.knowm.xchart.AnnotationLine(i - 0.5, true, false));
+            }
+            return new ChartFigure(id("startup", key), "startup", null, title,
+                    "Per environment, each valid trial is a circle (cold start) and a diamond (time to main) on one "
+                            + "vertical line; the line's length is the time the runtime spent before the program's main "
+                            + "(for Wasm, loading and compiling the module). The dashed line is the harness's own cost of "
+                            + "spawning a trivial program (local backend): cold start includes it. Lower is better; a first "
+                            + "trial far above the others usually paid for a cold cache (files, page cache, image).",
+                    series, names, chart);
+        }
+
+        static final String SPAWN = "harness spawn cost (trivial program)";
+
+        private static String dots(org.knowm.xchart.XYChart chart, String name, List<Double> x, List<Double> y, java.awt.Color c,
+                                   org.knowm.xchart.style.markers.Marker marker) {
+            var s = chart.addSeries(name, x, y);
+            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(marker);
+            s.setMarkerColor(c);
+            return name;
         }
 
         static ChartFigure cpu(ReportInputs in, EnvDetails e, String key) {
@@ -3778,12 +3997,8 @@ public class metaorchestrator {
                     + "matrices is 2·N³ operations). Higher is better.</p>\n");
             for (ChartFigure c : charts) if (c.section().equals("throughput")) figure(h, c, svgs);
             h.append("</section>\n");
-            h.append("<section id=\"startup\">\n<h2>Start-up</h2>\n<p>How long each environment takes to start the program, "
-                    + "trial by trial. Lower is better.</p>\n");
-            boolean any = false;
-            for (ChartFigure c : charts) if (c.section().equals("startup")) { figure(h, c, svgs); any = true; }
-            if (!any) h.append("<p class=\"empty\">No valid trial recorded a start-up time.</p>\n");
-            h.append("</section>\n");
+            overTime(h, in, charts, svgs);
+            startup(h, in, charts, svgs);
             resources(h, in, charts, svgs);
             throttling(h, in, charts, svgs);
             summaryTables(h, s);
@@ -3818,7 +4033,8 @@ public class metaorchestrator {
             }
             h.append(" · report written ").append(Html.esc(generatedUtc)).append("</p>\n<nav><strong>Contents:</strong> ")
                     .append("<a href=\"#warnings\">Warnings (").append(s.notes().size()).append(")</a> · ")
-                    .append("<a href=\"#throughput\">Throughput</a> · <a href=\"#startup\">Start-up</a> · ")
+                    .append("<a href=\"#throughput\">Throughput</a> · <a href=\"#over-time\">Throughput over time</a> · ")
+                    .append("<a href=\"#startup\">Start-up</a> · ")
                     .append("<a href=\"#resources\">CPU and memory over time</a> · <a href=\"#throttling\">Throttling</a> · ")
                     .append("<a href=\"#summary\">Summary table</a> · <a href=\"#run\">Run details</a> · ")
                     .append("<a href=\"#glossary\">How to read this page</a></nav>\n</header>\n");
@@ -3855,6 +4071,96 @@ public class metaorchestrator {
             if (note.contains(": interrupted")) return new String[] {"environment", "interrupted"};
             if (note.contains(": failed") || note.contains(": not run")) return new String[] {"environment", "environment failed"};
             return new String[] {"other", "note"};
+        }
+
+        /** Per size, the slices of every valid trial; per trial, what single_env_bench derived from them. */
+        private static void overTime(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
+            h.append("<section id=\"over-time\">\n<h2>Throughput over time, inside a trial</h2>\n<p>A trial's throughput is "
+                    + "one number for its whole timed loop; mmb also reports its progress every slice of the loop, which "
+                    + "shows whether the speed was steady or changed while it ran — a runtime that starts slow and speeds up "
+                    + "once its JIT has compiled the hot loop again, or a machine that was busy for a moment.</p>\n");
+            List<String> without = in.envs().stream().filter(e -> e.traces().stream().noneMatch(TrialTrace::hasSlices))
+                    .map(EnvDetails::name).collect(Collectors.toList());
+            if (without.size() == in.envs().size()) {
+                h.append("<p class=\"empty\">These results predate progress lines: their result files hold no slices "
+                        + "(<code>slices</code> per trial, recorded by single_env_bench since mmb prints progress), so "
+                        + "throughput over time cannot be drawn. Run the suite again to get it.</p>\n</section>\n");
+                return;
+            }
+            if (!without.isEmpty()) {
+                h.append("<p class=\"empty\">Not drawn, their result files predate progress lines (no slices): ")
+                        .append(Html.esc(String.join(", ", without))).append(".</p>\n");
+            }
+            for (String key : in.keys()) {
+                ChartFigure c = charts.stream().filter(x -> x.section().equals("over-time")
+                        && x.id().equals(ReportCharts.id("throughput-over-time", key))).findFirst().orElse(null);
+                if (c == null) continue;
+                figure(h, c, svgs);
+                List<String> slow = new ArrayList<>();
+                StringBuilder rows = new StringBuilder();
+                for (EnvDetails e : in.envs()) {
+                    for (TrialTrace t : e.sliced(key)) {
+                        TrialProgress p = t.progress();
+                        if (p.slowStart()) slow.add(e.name() + " trial " + t.trial());
+                        rows.append("<tr><td>").append(Html.esc(e.name())).append("</td><td class=\"num\">").append(t.trial())
+                                .append("</td><td class=\"num\">").append(p.slices().size()).append("</td><td class=\"num\">")
+                                .append(p.steadyMflops() == null ? "–" : Display.mflops(p.steadyMflops()))
+                                .append("</td><td class=\"num\">")
+                                .append(p.withinCvPercent() == null ? "–" : Display.oneDecimal(p.withinCvPercent()))
+                                .append("</td><td>").append(p.warmupSlowStart() == null ? "–" : p.slowStart() ? "yes" : "no")
+                                .append("</td></tr>\n");
+                    }
+                }
+                h.append("<p>").append(slow.isEmpty() ? "No valid trial at " + Html.esc(ReportInputs.keyLabel(key))
+                        + " was flagged as a slow start." : "Slow start (the first slices much slower than the rest) at "
+                        + Html.esc(ReportInputs.keyLabel(key)) + ": " + Html.esc(String.join(", ", slow)) + ".").append("</p>\n");
+                h.append("<details><summary>Per trial at ").append(Html.esc(ReportInputs.keyLabel(key)))
+                        .append(": steady-state throughput, within-trial CV, slow start</summary>\n<div class=\"table\"><table>\n")
+                        .append("<thead><tr><th>Environment</th><th>Trial</th><th>Slices</th><th>Steady state (MFLOPS)</th>"
+                                + "<th>Within-trial CV %</th><th>Slow start</th></tr></thead>\n<tbody>\n")
+                        .append(rows).append("</tbody></table></div>\n</details>\n");
+            }
+            h.append("</section>\n");
+        }
+
+        /** Per size, cold start and time to main of every valid trial; what they measure, said where they are shown. */
+        private static void startup(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
+            h.append("<section id=\"startup\">\n<h2>Start-up</h2>\n<p>How long each environment takes to start the "
+                    + "program, per size, trial by trial. Lower is better. How to read the two times:</p>\n<dl class=\"startup\">\n"
+                    + "<dt>Cold start</dt><dd>From asking for the workload (local: the process is spawned; K3s: the pod is "
+                    + "created) to seeing it run (local: it has entered its cgroup, just before the program is started; "
+                    + "K3s: the container is reported running). For the local backend it includes the harness's own cost "
+                    + "of spawning a process, measured with a trivial program through the same path and drawn as the "
+                    + "dashed line.</dd>\n"
+                    + "<dt>Time to main</dt><dd>From the same request to the program's first line of output "
+                    + "(<code>MMB_READY</code>, printed as mmb's <code>main</code> begins).</dd>\n"
+                    + "<dt>Their difference</dt><dd>What the runtime does before <code>main</code>: for WebAssembly, "
+                    + "loading, validating and compiling the module (or preparing an interpreter); for a native binary, "
+                    + "little more than loading it.</dd>\n</dl>\n");
+            boolean any = false;
+            for (ChartFigure c : charts) if (c.section().equals("startup")) { figure(h, c, svgs); any = true; }
+            if (!any) {
+                h.append("<p class=\"empty\">No valid trial recorded a start-up time.</p>\n</section>\n");
+                return;
+            }
+            List<String> spawns = new ArrayList<>(), unknown = new ArrayList<>();
+            for (EnvDetails e : in.envs()) {
+                HarnessSpawn p = e.harness();
+                if (p == null) unknown.add(e.name());
+                else spawns.add(e.name() + " " + String.format(Locale.ROOT, "%.1f ms", p.spawnSeconds() * 1000)
+                        + (p.samples() > 0 ? " (median of " + p.samples() + " spawns" + (p.warmedSpawns() == null
+                        || p.warmedSpawns() == 0 ? "" : ", after " + p.warmedSpawns() + " to warm up") + ")" : ""));
+            }
+            if (!spawns.isEmpty()) {
+                h.append("<p>Harness spawn cost, measured in each environment's run: ").append(Html.esc(String.join("; ", spawns)))
+                        .append(".</p>\n");
+            }
+            if (!unknown.isEmpty()) {
+                h.append("<p class=\"empty\">No harness spawn cost recorded for ").append(Html.esc(String.join(", ", unknown)))
+                        .append(" (only the local backend measures it, and only since it records <code>harness</code> "
+                                + "in the result file).</p>\n");
+            }
+            h.append("</section>\n");
         }
 
         private static void resources(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
@@ -4077,6 +4383,8 @@ public class metaorchestrator {
                 .inline-warning { background: var(--warn); padding: 4px 10px; margin: 4px 0; }
                 .ok { background: #e8f6ee; padding: 6px 10px; } .empty { color: var(--muted); font-style: italic; }
                 figure.chart { margin: 12px 0 20px; }
+                details { margin: 4px 0 20px; } summary { cursor: pointer; color: #0b5cad; }
+                dl.startup { background: #f7f9fb; border-left: 4px solid var(--line); padding: 4px 12px 8px; max-width: 70em; }
                 svg.chart { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); }
                 figcaption { color: var(--muted); font-size: 13.5px; margin-top: 4px; max-width: 1000px; }
                 figcaption .png { white-space: nowrap; }

@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * WebSocket on 127.0.0.1, Java's own client). The page must load with no console error, no uncaught exception,
  * no network request, and show every expected chart as a drawn SVG with its series; pages broken on purpose
  * (a throwing script, an external image, a console error, a missing chart) must fail the same check. A
- * screenshot (chromium --screenshot, 1400×3000) must show the page and its first charts.
+ * screenshot (chromium --screenshot, 1400×3000) must show the page and its first charts. The same for results with
+ * progress lines and the harness's spawn cost (results_progress): the charts over time and the start-up panels.
  * Without chromium the tests are skipped, except under CI=true, where they fail: CI installs it (.ci/run).
  */
 @Tag("browser")
@@ -67,14 +68,55 @@ class ReportBrowserTest {
         // what the reader sees: the title, every section, the warnings
         assertTrue(load.title().startsWith("mmb benchmark report: "), load.title());
         JsonNode sections = browser.evaluate("[...document.querySelectorAll('section')].map(s => s.id)");
-        assertEquals(List.of("warnings", "throughput", "startup", "resources", "throttling", "summary", "run", "glossary"),
-                strings(sections));
+        assertEquals(List.of("warnings", "throughput", "over-time", "startup", "resources", "throttling", "summary", "run",
+                "glossary"), strings(sections));
         assertEquals(8, browser.evaluate("document.querySelectorAll('li.warning').length").asInt());
         // each chart's legend series as the page lists them, and its title as the SVG's accessible name
         JsonNode nodeCpu = load.charts().stream().filter(c -> c.path("id").asText().equals("cpu-mmb-wasm-node-512-warm"))
                 .findFirst().orElseThrow();
         assertEquals("trial 1|trial 2 (failed)|trial 3|average 0.99 cores|peak 1.00 cores|limit 1 core", nodeCpu.path("series").asText());
         assertEquals("mmb-wasm-node, N = 512: CPU cores used", nodeCpu.path("title").asText());
+    }
+
+    /** Results with progress lines and the harness's spawn cost: the charts over time and the start-up panels drawn. */
+    @Test void theProgressChartsRenderWithNoError() throws Exception {
+        Path progress = ReportKit.copy(ReportKit.fixture("results_progress"));
+        MetaKit.Run r = MetaKit.meta("report", progress.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        HeadlessChromium.PageLoad load = browser.load(progress.resolve("report.html"));
+        assertEquals(List.of(), problems(load, ReportKit.expectedProgressCharts()));
+        for (JsonNode c : load.charts()) {
+            String id = c.path("id").asText();
+            if (id.startsWith("throughput-over-time-")) {
+                assertEquals("mmb-debian-default|mmb-static-default|mmb-wasm-node|mmb-wasm-wasmtime|slow start (warm-up)",
+                        c.path("series").asText(), id);
+            }
+            if (id.startsWith("startup-")) {
+                assertEquals("harness spawn cost (trivial program)|time to main|cold start", c.path("series").asText(), id);
+            }
+        }
+        // the start-up section explains the two times above its charts; the per-trial tables open on a click
+        assertEquals(3, browser.evaluate("document.querySelectorAll('#startup dl dt').length").asInt());
+        assertEquals(2, browser.evaluate("document.querySelectorAll('#over-time details').length").asInt());
+        assertFalse(browser.evaluate("document.querySelector('#over-time details').open").asBoolean(),
+                "the per-trial table is folded until asked for");
+        assertTrue(browser.evaluate("document.querySelectorAll('#over-time details tbody tr').length").asInt() > 10, "its rows");
+
+        Path shot = Files.createTempDirectory("mmb-screenshot").resolve("progress.png");
+        TestSupport.Run s = HeadlessChromium.screenshot(HeadlessChromium.find(), progress.resolve("report.html"), shot, 1400, 5200);
+        assertEquals(0, s.exit(), s.all());
+        BufferedImage img = ImageIO.read(shot.toFile());
+        long node = 0, spawn = 0;
+        for (int y = 0; y < img.getHeight(); y += 2) {
+            for (int x = 0; x < img.getWidth(); x += 2) {
+                int rgb = img.getRGB(x, y) & 0xFFFFFF;
+                if (near(rgb, 0x009E73)) node++;    // mmb-wasm-node's colour (the third environment) in the charts over time
+                if (near(rgb, 0x7B2CBF)) spawn++;   // the harness spawn cost's dashed lines (ChartStyle.LIMIT)
+            }
+        }
+        assertTrue(node > 300, "the node lines over time are on screen: " + node);
+        assertTrue(spawn > 50, "the spawn cost lines are on screen: " + spawn);
+        System.out.println("ReportBrowserTest: screenshot of the progress charts in " + shot);
     }
 
     /** The check fails on pages broken on purpose: it can see what it is meant to see. */
@@ -104,9 +146,9 @@ class ReportBrowserTest {
         Files.writeString(missing, html.replaceFirst("(?s)<figure class=\"chart\" id=\"chart-ratio\".*?</figure>", ""));
         assertTrue(problems(browser.load(missing), ReportKit.expectedCharts()).contains("chart missing: ratio"));
         Path empty = folder.resolve("empty-chart.html");
-        Files.writeString(empty, html.replaceFirst("(?s)(<figure class=\"chart\" id=\"chart-cold-start\".*?<svg [^>]*>).*?</svg>",
+        Files.writeString(empty, html.replaceFirst("(?s)(<figure class=\"chart\" id=\"chart-startup-256-warm\".*?<svg [^>]*>).*?</svg>",
                 "$1</svg>"));
-        assertTrue(problems(browser.load(empty), ReportKit.expectedCharts()).contains("chart not drawn: cold-start"),
+        assertTrue(problems(browser.load(empty), ReportKit.expectedCharts()).contains("chart not drawn: startup-256-warm"),
                 problems(browser.load(empty), ReportKit.expectedCharts()).toString());
         // and the report with a request added: the page's own policy refuses it, which is an error too
         Path request = folder.resolve("request.html");

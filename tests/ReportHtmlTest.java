@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,8 +103,11 @@ class ReportHtmlTest {
                 f.get("throughput-512-warm").series(), "static's trial 3 at 512 is an outlier");
         assertEquals(List.of("N = 256", "N = 512"), f.get("ratio").series());
         assertEquals(ENVS, f.get("ratio").categories());
-        assertEquals(ENVS, f.get("cold-start").series(), "one line per environment");
-        assertEquals(ENVS, f.get("time-to-main").series());
+        for (String size : List.of("256", "512")) {
+            ReportKit.Figure startup = f.get("startup-" + size + "-warm");
+            assertEquals(List.of("time to main", "cold start"), startup.series(), "no harness spawn cost in these files");
+            assertEquals(ENVS, startup.categories(), "a group per environment");
+        }
         assertEquals(List.of("trial 1", "trial 2 (failed)", "trial 3", "average 0.99 cores", "peak 1.00 cores", "limit 1 core"),
                 f.get("cpu-mmb-wasm-node-512-warm").series());
         assertEquals(List.of("trial 1", "trial 2", "trial 3 (invalid)", "average 3.0 MiB", "peak 3.3 MiB"),
@@ -212,11 +216,12 @@ class ReportHtmlTest {
         String html = Files.readString(folder.resolve("report.html"));
         ReportKit.assertSelfContained(html);
         List<String> ids = ReportKit.figures(html).stream().map(ReportKit.Figure::id).collect(Collectors.toList());
-        assertTrue(ids.containsAll(List.of("throughput-256-warm", "throughput-512-warm", "ratio", "cold-start", "time-to-main",
+        assertTrue(ids.containsAll(List.of("throughput-256-warm", "throughput-512-warm", "ratio", "startup-256-warm", "startup-512-warm",
                 "memory-mmb-wasm-node-512-warm")), ids.toString());
         assertTrue(ids.stream().noneMatch(i -> i.startsWith("cpu-")), "one sample: no interval, no CPU curve");
         assertTrue(ids.stream().noneMatch(i -> i.startsWith("throttling")), ids.toString());
         assertTrue(html.contains("No CPU or memory limit was set in this run"), "says why there is no throttling chart");
+        assertTrue(html.contains("These results predate progress lines"), "says why there is no chart over time");
         assertTrue(html.contains("<span class=\"tag\">skipped environment</span> mmb-wasm-wasmtime: no results"));
     }
 
@@ -230,6 +235,192 @@ class ReportHtmlTest {
         ReportKit.assertSelfContained(html);
         assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assertTrue(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    }
+
+    // ---- results_progress: slices per trial and the harness's spawn cost (make_results_progress.py) ----
+
+    static final List<String> PROGRESS_ENVS = List.of("mmb-debian-default", "mmb-static-default", "mmb-wasm-node",
+            "mmb-wasm-wasmtime", "mmb-wasm-wamr");
+    static final Map<String, String> PROGRESS_FILES = Map.of("mmb-debian-default", "mmb-debian_default.json",
+            "mmb-static-default", "mmb-static_default.json", "mmb-wasm-node", "mmb-wasm_node.json",
+            "mmb-wasm-wasmtime", "mmb-wasm_wasmtime.json", "mmb-wasm-wamr", "mmb-wasm_wamr.json");
+
+    /** results_progress after `report`, shared by the tests that only read it. */
+    static Path progress;
+    static String progressPage;
+
+    @BeforeAll static void writeTheProgressReportOnce() throws IOException {
+        progress = ReportKit.copy(ReportKit.fixture("results_progress"));
+        MetaKit.Run r = MetaKit.meta("report", progress.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals("", r.err());
+        progressPage = Files.readString(progress.resolve("report.html"));
+    }
+
+    static JsonNode progressFile(String env) throws IOException {
+        return JSON.readTree(progress.resolve(PROGRESS_FILES.get(env)).toFile());
+    }
+
+    /** The valid trials of a file at a size (status ok, valid, a throughput), in trial order. */
+    static List<JsonNode> validTrials(JsonNode file, String key) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode t : file.path("results").path(key)) {
+            boolean valid = t.path("status").asText().equals("ok") && !(t.path("valid").isBoolean() && !t.path("valid").asBoolean())
+                    && t.path("throughput_mflops").isNumber();
+            if (valid) out.add(t);
+        }
+        return out;
+    }
+
+    /** The report's inputs read straight from a folder (the charts below need no summary). */
+    static metaorchestrator.ReportInputs inputs(Path folder) throws IOException {
+        List<metaorchestrator.Problem> problems = new ArrayList<>();
+        metaorchestrator.ResultsFolder.Contents contents = metaorchestrator.ResultsFolder.read(folder, problems);
+        assertEquals(List.of(), problems);
+        return metaorchestrator.ReportInputs.read(folder, contents, null);
+    }
+
+    @Test void theProgressPageHasEveryChart() {
+        List<String> ids = ReportKit.figures(progressPage).stream().map(ReportKit.Figure::id).collect(Collectors.toList());
+        assertEquals(ReportKit.expectedProgressCharts(), ids);
+        ReportKit.assertSelfContained(progressPage);
+        assertTrue(progressPage.contains("<a href=\"#over-time\">Throughput over time</a>"), "in the contents");
+    }
+
+    @Test void throughputOverTimeShowsEveryValidTrialsSlices() throws IOException {
+        Map<String, ReportKit.Figure> f = new LinkedHashMap<>();
+        for (ReportKit.Figure x : ReportKit.figures(progressPage)) f.put(x.id(), x);
+        List<String> withSlices = PROGRESS_ENVS.subList(0, 4);
+        for (String key : List.of("256_warm", "512_warm")) {
+            ReportKit.Figure fig = f.get("throughput-over-time-" + key.replace('_', '-'));
+            List<String> legend = new ArrayList<>(withSlices);
+            legend.add("slow start (warm-up)");
+            assertEquals(legend, fig.series(), "one entry per environment with slices, and the warm-up mark");
+            assertTrue(fig.caption().contains("steady-state"), fig.caption());
+
+            // the chart's lines are the files' slices: one per valid trial, none for the failed one
+            var chart = (org.knowm.xchart.XYChart) metaorchestrator.ReportCharts.overTime(inputs(progress), key).chart();
+            List<String> slow = new ArrayList<>();
+            int slowMarks = 0;
+            for (String env : withSlices) {
+                List<JsonNode> valid = validTrials(progressFile(env), key);
+                for (int i = 0; i < valid.size(); i++) {
+                    JsonNode t = valid.get(i);
+                    String name = i == 0 ? env : env + " trial " + t.path("trial").asInt();
+                    var line = chart.getSeriesMap().get(name);
+                    assertNotNull(line, name + " in " + chart.getSeriesMap().keySet());
+                    double[] want = new double[t.path("slices").size()], at = new double[want.length];
+                    for (int k = 0; k < want.length; k++) {
+                        want[k] = t.path("slices").get(k).path("mflops").asDouble();
+                        at[k] = t.path("slices").get(k).path("t").asDouble();
+                    }
+                    assertArrayEquals(want, line.getYData(), 1e-9, name);
+                    assertArrayEquals(at, line.getXData(), 1e-9, name);
+                    var steady = chart.getSeriesMap().get(env + " trial " + t.path("trial").asInt() + " steady state");
+                    assertEquals(t.path("steady_mflops").asDouble(), steady.getYData()[0], 1e-9, name);
+                    if (t.path("warmup_slow_start").asBoolean()) {
+                        slow.add(env + " trial " + t.path("trial").asInt());
+                        slowMarks++;
+                    }
+                    // the page's table holds the file's derived values
+                    assertTrue(progressPage.contains("<tr><td>" + env + "</td><td class=\"num\">" + t.path("trial").asInt()
+                            + "</td><td class=\"num\">" + want.length + "</td><td class=\"num\">"
+                            + String.format(Locale.ROOT, "%.1f", t.path("steady_mflops").asDouble()) + "</td><td class=\"num\">"
+                            + String.format(Locale.ROOT, "%.1f", t.path("within_cv_percent").asDouble()) + "</td><td>"
+                            + (t.path("warmup_slow_start").asBoolean() ? "yes" : "no") + "</td></tr>"), name);
+                }
+            }
+            long trialLines = chart.getSeriesMap().keySet().stream().filter(n -> n.startsWith("mmb-") && !n.endsWith("steady state")).count();
+            assertEquals(withSlices.stream().mapToLong(e -> {
+                try { return validTrials(progressFile(e), key).size(); } catch (IOException x) { throw new AssertionError(x); }
+            }).sum(), trialLines, "a line per valid trial with slices, nothing else");
+            assertEquals(slowMarks, chart.getSeriesMap().get("slow start (warm-up)").getYData().length);
+            assertFalse(slow.isEmpty(), "node starts slow in the fixture");
+            String label = key.startsWith("256") ? "N = 256" : "N = 512";
+            assertTrue(progressPage.contains("Slow start (the first slices much slower than the rest) at " + label + ": "
+                    + String.join(", ", slow) + "."), slow.toString());
+        }
+        assertFalse(chartSeriesNames(progress, "512_warm").contains("mmb-wasm-node trial 2"), "the failed trial is not drawn");
+        assertTrue(progressPage.contains("Not drawn, their result files predate progress lines (no slices): mmb-wasm-wamr."));
+    }
+
+    @Test void environmentsTenTimesApartGetALogAxis() throws IOException {
+        Path folder = ReportKit.copy(ReportKit.fixture("results_progress"));
+        var linear = metaorchestrator.ReportCharts.overTime(inputs(folder), "256_warm");
+        assertFalse(((org.knowm.xchart.XYChart) linear.chart()).getStyler().isYAxisLogarithmic(), "within 10×: linear");
+        assertFalse(linear.howToRead().contains("logarithmic"));
+        // wasmtime as an interpreter would run it: every slice at 4% of its speed
+        Path file = folder.resolve("mmb-wasm_wasmtime.json");
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.toFile());
+        for (JsonNode t : root.path("results").path("256_warm")) {
+            for (JsonNode x : t.path("slices")) ((com.fasterxml.jackson.databind.node.ObjectNode) x).put("mflops", x.path("mflops").asDouble() * 0.04);
+        }
+        JSON.writeValue(file.toFile(), root);
+        var log = metaorchestrator.ReportCharts.overTime(inputs(folder), "256_warm");
+        assertTrue(((org.knowm.xchart.XYChart) log.chart()).getStyler().isYAxisLogarithmic(), "25× apart: logarithmic");
+        assertTrue(log.howToRead().contains("The axis is logarithmic"), log.howToRead());
+        assertEquals("throughput of the slice (MFLOPS, log scale)", ((org.knowm.xchart.XYChart) log.chart()).getYAxisTitle());
+        assertTrue(metaorchestrator.SvgChart.inline(log).contains("<path"), "and it draws");
+    }
+
+    static java.util.Set<String> chartSeriesNames(Path folder, String key) throws IOException {
+        return metaorchestrator.ReportCharts.overTime(inputs(folder), key).chart().getSeriesMap().keySet();
+    }
+
+    @Test void startUpIsPerSizeWithTheHarnessSpawnCost() throws IOException {
+        Map<String, ReportKit.Figure> f = new LinkedHashMap<>();
+        for (ReportKit.Figure x : ReportKit.figures(progressPage)) f.put(x.id(), x);
+        for (String key : List.of("256_warm", "512_warm")) {
+            ReportKit.Figure fig = f.get("startup-" + key.replace('_', '-'));
+            assertEquals(List.of(metaorchestrator.ReportCharts.SPAWN, "time to main", "cold start"), fig.series());
+            assertEquals(PROGRESS_ENVS, fig.categories());
+            var chart = (org.knowm.xchart.XYChart) metaorchestrator.ReportCharts.startup(inputs(progress), key).chart();
+            List<Double> cold = new ArrayList<>(), main = new ArrayList<>();
+            int joins = 0;
+            for (int i = 0; i < PROGRESS_ENVS.size(); i++) {
+                JsonNode file = progressFile(PROGRESS_ENVS.get(i));
+                for (JsonNode t : validTrials(file, key)) {
+                    cold.add(t.path("cold_start_time").asDouble() * 1000);
+                    main.add(t.path("time_to_main").asDouble() * 1000);
+                    joins++;
+                }
+                // the spawn cost: a line at the file's spawn_s over the environment's own group
+                if (file.has("harness")) {
+                    double ms = file.path("harness").path("spawn_s").asDouble() * 1000;
+                    final int group = i;
+                    var spawn = chart.getSeriesMap().values().stream().filter(s -> s.getName().equals(metaorchestrator.ReportCharts.SPAWN)
+                            || s.getName().equals("harness spawn " + group)).filter(s -> Math.abs(s.getXData()[0] - (group - 0.4)) < 1e-9)
+                            .findFirst().orElseThrow(() -> new AssertionError("no spawn line for " + PROGRESS_ENVS.get(group)));
+                    assertArrayEquals(new double[] {ms, ms}, spawn.getYData(), 1e-9);
+                    assertTrue(progressPage.contains(PROGRESS_ENVS.get(i) + " " + String.format(Locale.ROOT, "%.1f ms", ms)
+                            + " (median of " + file.path("harness").path("spawn_samples").size() + " spawns, after "
+                            + file.path("harness").path("warmed_spawns").asInt() + " to warm up)"), PROGRESS_ENVS.get(i));
+                }
+            }
+            assertEquals(sorted(cold), sorted(chart.getSeriesMap().get("cold start").getYData()), "every valid trial's cold start");
+            assertEquals(sorted(main), sorted(chart.getSeriesMap().get("time to main").getYData()), "and its time to main");
+            assertEquals(joins, chart.getSeriesMap().keySet().stream().filter(n -> n.startsWith("before main ")).count());
+            assertTrue(chart.getStyler().getYAxisMax() >= Collections.max(main), "the highest dot is inside the plot");
+        }
+        assertTrue(progressPage.contains("No harness spawn cost recorded for mmb-wasm-wamr"), "the old file says nothing");
+        // explained where it is shown
+        for (String s : List.of("<dt>Cold start</dt>", "<dt>Time to main</dt>", "<dt>Their difference</dt>",
+                "For the local backend it includes the harness&#39;s own cost", "(<code>MMB_READY</code>",
+                "loading, validating and compiling the module")) {
+            assertTrue(progressPage.contains(s) || progressPage.contains(s.replace("&#39;", "'")), s);
+        }
+    }
+
+    static List<Double> sorted(List<Double> v) { return v.stream().sorted().collect(Collectors.toList()); }
+
+    static List<Double> sorted(double[] v) { return java.util.Arrays.stream(v).sorted().boxed().collect(Collectors.toList()); }
+
+    @Test void resultsFromBeforeProgressLinesSaySo() throws IOException {
+        assertFalse(page.contains("id=\"chart-throughput-over-time"), "results_limits has no slices");
+        assertTrue(page.contains("These results predate progress lines"), "the chart is replaced by a sentence");
+        assertTrue(page.contains("No harness spawn cost recorded for mmb-debian-default, mmb-static-default, mmb-wasm-node, "
+                + "mmb-wasm-wamr"), "nor a spawn cost");
+        assertNull(metaorchestrator.ReportCharts.overTime(inputs(limits), "256_warm"));
     }
 
     @Test void aShortLastIntervalJoinsTheOneBefore() {
@@ -279,7 +470,8 @@ final class ReportKit {
 
     /** The charts of the results_limits fixture, in page order. */
     static List<String> expectedCharts() {
-        List<String> ids = new ArrayList<>(List.of("throughput-256-warm", "throughput-512-warm", "ratio", "cold-start", "time-to-main"));
+        List<String> ids = new ArrayList<>(List.of("throughput-256-warm", "throughput-512-warm", "ratio", "startup-256-warm",
+                "startup-512-warm"));
         for (String env : ReportHtmlTest.ENVS) {
             for (String size : List.of("256", "512")) {
                 ids.add("cpu-" + env + "-" + size + "-warm");
@@ -287,6 +479,19 @@ final class ReportKit {
             }
         }
         ids.addAll(List.of("throttling", "throttling-mmb-wasm-node"));
+        return ids;
+    }
+
+    /** The charts of the results_progress fixture, in page order. */
+    static List<String> expectedProgressCharts() {
+        List<String> ids = new ArrayList<>(List.of("throughput-256-warm", "throughput-512-warm", "ratio",
+                "throughput-over-time-256-warm", "throughput-over-time-512-warm", "startup-256-warm", "startup-512-warm"));
+        for (String env : ReportHtmlTest.PROGRESS_ENVS) {
+            for (String size : List.of("256", "512")) {
+                ids.add("cpu-" + env + "-" + size + "-warm");
+                ids.add("memory-" + env + "-" + size + "-warm");
+            }
+        }
         return ids;
     }
 
