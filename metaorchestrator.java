@@ -7,7 +7,7 @@
 //   jbang metaorchestrator.java report RESULTS_FOLDER
 //
 // Read it top-down, like a table of contents:
-//   1. CLI            Exit, Io, Cli (the options), ReportCommand (`report FOLDER`)
+//   1. CLI            Exit, Io, Cli (the options), FlagErrors (all at once), ReportCommand (`report FOLDER`)
 //   2. Config         the model (SharedArgs, EnvironmentSpec, SuiteConfig), ConfigLoader (walks the YAML
 //                     nodes, applies overrides), YamlFile (safe reading), NodeValues (typed values),
 //                     Problems (file:line:column messages), Names (DNS-1123, images, "did you mean")
@@ -267,6 +267,10 @@ public class metaorchestrator {
                 if (System.getenv("MMB_DEBUG") != null) ex.printStackTrace(io.err());
                 return Exit.FAILED;
             });
+            FlagErrors.collectAll(cl);
+            CommandLine.ParseResult parsed = cl.parseArgs(args);
+            if (FlagErrors.any(parsed)) return FlagErrors.report(parsed, cl.getCommand(), io);
+            FlagErrors.collectNone(cl);
             return cl.execute(args);
         }
 
@@ -303,6 +307,84 @@ public class metaorchestrator {
             }
             if (dryRun) return new DryRun(plan, launcher, io, interrupts).print();
             return new SuiteRunner(plan, launcher, io, interrupts).run();
+        }
+    }
+
+    /**
+     * picocli's own errors (unknown flags, missing values, --resume with --overwrite), all at once, each naming
+     * its flag with the nearest known flag, listed together with the config's problems and the overrides' values.
+     */
+    static final class FlagErrors {
+        private FlagErrors() {}
+
+        static void collectAll(CommandLine cl) { collect(cl, true); }
+
+        static void collectNone(CommandLine cl) { collect(cl, false); }
+
+        private static void collect(CommandLine cl, boolean on) {
+            cl.getCommandSpec().parser().collectErrors(on);
+            cl.getSubcommands().values().forEach(sub -> collect(sub, on));
+        }
+
+        static boolean any(CommandLine.ParseResult parsed) {
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) if (!p.errors().isEmpty()) return true;
+            return false;
+        }
+
+        /** Prints every problem of the command line (and of the config, for the suite itself); exit 2. */
+        static int report(CommandLine.ParseResult parsed, Cli cli, Io io) {
+            List<Problem> problems = new ArrayList<>();
+            CommandLine.ParseResult last = parsed;
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                problems.addAll(describe(p));
+                last = p;
+            }
+            String help = last == parsed ? "jbang metaorchestrator.java --help" : "jbang metaorchestrator.java report --help";
+            if (last != parsed) {   // `report …`: no config involved
+                problems.forEach(p -> io.errLine(p.toString()));
+                io.errLine(ConfigException.summary(problems, null) + "; nothing was run. " + help + " lists the options.");
+                return Exit.USAGE;
+            }
+            String file = cli.configFile == null ? "bench_config.yaml" : cli.configFile.toString();
+            List<Problem> all = new ArrayList<>();
+            try {
+                ConfigLoader.load(cli.configFile == null ? Paths.get(file) : cli.configFile, cli.overrides());
+            } catch (ConfigException e) {
+                all.addAll(e.problems);
+            }
+            all.addAll(problems);
+            new ConfigException(file, all).print(io);
+            io.errLine(help + " lists the options.");
+            return Exit.USAGE;
+        }
+
+        static List<Problem> describe(CommandLine.ParseResult parsed) {
+            List<String> known = new ArrayList<>();
+            for (CommandLine.Model.OptionSpec o : parsed.commandSpec().options()) known.add(o.longestName());
+            List<Problem> problems = new ArrayList<>();
+            for (Exception e : parsed.errors()) {
+                if (e instanceof CommandLine.UnmatchedArgumentException u) {
+                    boolean afterUnknownFlag = false;
+                    for (String arg : u.getUnmatched()) {
+                        if (arg.startsWith("-") && arg.length() > 1) {
+                            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                            problems.add(new Problem("command line", flag, "unknown option" + Names.didYouMean(flag, known)));
+                            afterUnknownFlag = !arg.contains("=");
+                        } else if (afterUnknownFlag) {
+                            afterUnknownFlag = false;   // most likely the value of the unknown flag before it
+                        } else {
+                            problems.add(new Problem("command line", "'" + arg + "'", "unexpected argument (the suite "
+                                    + "takes only flags; the one subcommand is `report RESULTS_FOLDER`)"));
+                        }
+                    }
+                } else if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                        && m.getMissing().get(0) instanceof CommandLine.Model.OptionSpec o) {
+                    problems.add(new Problem("command line", o.longestName(), "expects a value (" + o.paramLabel() + ")"));
+                } else {
+                    problems.add(new Problem("command line", "", e.getMessage().replaceFirst("^Error: ", "")));
+                }
+            }
+            return problems;
         }
     }
 
@@ -480,8 +562,17 @@ public class metaorchestrator {
 
         void print(Io io) {
             for (Problem p : problems) io.errLine(p.toString());
-            io.errLine(problems.size() == 1 ? "1 problem in " + file + "; nothing was run."
-                    : problems.size() + " problems in " + file + "; nothing was run.");
+            io.errLine(summary(problems, file) + "; nothing was run.");
+        }
+
+        /** "2 problems in bench_local.yaml", "1 problem on the command line", or both counted. */
+        static String summary(List<Problem> problems, String file) {
+            long onCommandLine = problems.stream().filter(p -> p.location().equals("command line")).count();
+            long inFile = problems.size() - onCommandLine;
+            String n = problems.size() == 1 ? "1 problem" : problems.size() + " problems";
+            if (inFile == 0) return n + " on the command line";
+            if (onCommandLine == 0) return n + " in " + file;
+            return n + ": " + inFile + " in " + file + ", " + onCommandLine + " on the command line";
         }
     }
 
