@@ -51,6 +51,12 @@ import java.util.stream.Stream;
 
 @Command(name = "single_env_bench", mixinStandardHelpOptions = true, version = "single_env_bench " + single_env_bench.VERSION,
         sortOptions = false, usageHelpAutoWidth = true,
+        synopsisHeading = "", customSynopsis = {   // as docs/single_env_bench.md writes it; picocli's breaks inside "N[,N...]"
+                "Usage: single_env_bench --image IMAGE [--runtime-class NAME]",
+                "         [--backend local|k8s] [--sizes N,N] [--trials N] [--duration S]",
+                "         [--[no-]warmup] [--warmup-seconds S] [--resume | --overwrite]",
+                "         [--dry-run] [OPTIONS below]",
+                "       single_env_bench --list-runtimes | --help | --version", ""},
         description = {"Benchmarks ONE environment of mmb (an image and a runtime class): runs each trial, follows "
                 + "its lifecycle, parses mmb's output, samples the workload's cgroup, and writes one JSON file:",
                 "  <results-dir>/<results-subfolder-name>/<image name>_<runtime class>.json", ""},
@@ -67,8 +73,8 @@ public class single_env_bench implements Callable<Integer> {
             EXIT_INTERRUPTED = 130;
 
     // ======================================================================================== 1. CLI
-    @Option(names = "--image", required = true, paramLabel = "IMAGE",
-            description = "Image of the environment, e.g. mmb-wasm:latest (local backend: selects the build).")
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "Image of the environment, e.g. mmb-wasm:latest (local backend: selects the build). Required.")
     String image;
     @Option(names = "--runtime-class", defaultValue = "default", paramLabel = "NAME",
             description = "default (runc), wasmtime, wasmedge, wasmer, wamr; local backend also node. Default: ${DEFAULT-VALUE}.")
@@ -76,7 +82,7 @@ public class single_env_bench implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "k8s", paramLabel = "local|k8s",
             description = "Where trials run: k8s (pods through kubectl) or local (processes in their own cgroup). Default: ${DEFAULT-VALUE}.")
     String backend;
-    @Option(names = "--sizes", defaultValue = "256,512", split = ",", paramLabel = "N",
+    @Option(names = "--sizes", defaultValue = "256,512", split = ",", paramLabel = "N[,N...]", hideParamSyntax = true,
             description = "Matrix sizes (1..8192). Default: ${DEFAULT-VALUE}.")
     List<String> sizes;
     @Option(names = "--trials", defaultValue = "3", paramLabel = "N", description = "Trials per size. Default: ${DEFAULT-VALUE}.")
@@ -109,6 +115,9 @@ public class single_env_bench implements Callable<Integer> {
     boolean overwrite;
     @Option(names = "--dry-run", description = "Print the plan (command or pod manifest, trials) and run nothing.")
     boolean dryRun;
+    @Option(names = "--list-runtimes", description = "local: print which runtime classes can run here, one line each "
+            + "(mmb-runtime CLASS installed PATH | mmb-runtime CLASS missing WHY), and run nothing. No --image needed.")
+    boolean listRuntimes;
     @Option(names = "--timeout-margin", defaultValue = "60", paramLabel = "SECONDS",
             description = "A trial fails when BENCH_END has not arrived within warmup + duration + this margin after the workload runs. Default: ${DEFAULT-VALUE}.")
     double timeoutMargin;
@@ -182,6 +191,7 @@ public class single_env_bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (listRuntimes) return LocalRuntimes.list(System.out);
         validate();
         Plan plan = Plan.of(this);
         try (Backend be = Backend.create(this)) {
@@ -240,6 +250,7 @@ public class single_env_bench implements Callable<Integer> {
                 problems.add("--memory-limit: expected a size of at least 4Mi like 512Mi, 1Gi or 268435456, got '" + memoryLimit + "'");
         }
         if (resume && overwrite) problems.add("--resume and --overwrite exclude each other: pick one");
+        if (image == null && !listRuntimes) problems.add("--image: required (IMAGE), e.g. --image mmb-wasm:latest");
         if (image != null && !Names.IMAGE.matcher(image).matches())
             problems.add("--image: '" + Names.printable(image) + "' is not an image reference like mmb-wasm:latest");
         if (runtimeClass != null && !Names.DNS_LABEL.matcher(runtimeClass).matches())
@@ -807,15 +818,29 @@ public class single_env_bench implements Callable<Integer> {
             if (!wasm) throw new SetupException("--runtime-class " + runtimeClass + " runs a Wasm module, but " + program
                     + " is not one: use --image mmb-wasm:latest");
             String exe = find(rt);
-            if (exe == null) throw new SetupException(EXIT_RUNTIME_MISSING, "runtime '" + rt.executable() + "' for --runtime-class "
-                    + runtimeClass + " is not installed: put it on PATH or set " + rt.envVar() + "=/path/to/" + rt.executable()
-                    + " (" + rt.install() + ")");
+            if (exe == null) throw new SetupException(EXIT_RUNTIME_MISSING, notInstalled(runtimeClass, rt));
             List<String> cmd = new ArrayList<>();
             cmd.add(exe);
             cmd.addAll(rt.before());
             cmd.add(program.toString());
             cmd.addAll(rt.between());
             return cmd;
+        }
+
+        static String notInstalled(String runtimeClass, Runtime rt) {
+            return "runtime '" + rt.executable() + "' for --runtime-class " + runtimeClass + " is not installed: put it on PATH or set "
+                    + rt.envVar() + "=/path/to/" + rt.executable() + " (" + rt.install() + ")";
+        }
+
+        /** --list-runtimes: what a trial of each runtime class would find (the suite plans with it). */
+        static int list(PrintStream out) {
+            out.println("mmb-runtime default installed -");   // the native build itself: no runtime
+            for (String rc : new TreeSet<>(WASM.keySet())) {
+                String exe = find(WASM.get(rc));
+                out.println("mmb-runtime " + rc + (exe != null ? " installed " + exe : " missing " + notInstalled(rc, WASM.get(rc))));
+            }
+            out.flush();
+            return EXIT_OK;
         }
 
         static String find(Runtime rt) {
@@ -1114,7 +1139,8 @@ public class single_env_bench implements Callable<Integer> {
             Map<String, Object> limits = new LinkedHashMap<>();
             if (o.cpuLimit != null) limits.put("cpu", Math.round(o.cpuLimit * 1000) + "m");
             if (o.memoryLimit != null) limits.put("memory", o.memoryLimit);
-            if (!limits.isEmpty()) container.put("resources", Map.of("limits", limits, "requests", limits));   // requests = limits
+            // LinkedHashMap, not Map.of: Map.of's order changes from one JVM to the next (--dry-run compared them)
+            if (!limits.isEmpty()) container.put("resources", ordered("limits", limits, "requests", limits));   // requests = limits
             Map<String, Object> podSpec = new LinkedHashMap<>();
             podSpec.put("restartPolicy", "Never");
             if (!o.runtimeClass.equals("default")) podSpec.put("runtimeClassName", o.runtimeClass);
@@ -1126,9 +1152,15 @@ public class single_env_bench implements Callable<Integer> {
             Map<String, Object> pod = new LinkedHashMap<>();
             pod.put("apiVersion", "v1");
             pod.put("kind", "Pod");
-            pod.put("metadata", Map.of("name", name, "namespace", o.namespace, "labels", labels));
+            pod.put("metadata", ordered("name", name, "namespace", o.namespace, "labels", labels));
             pod.put("spec", podSpec);
             return pod;
+        }
+
+        private static Map<String, Object> ordered(Object... keysAndValues) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            return m;
         }
     }
 
