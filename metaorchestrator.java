@@ -192,9 +192,9 @@ public class metaorchestrator {
 
         /** Printed as is, never wrapped: a command broken over two lines cannot be copied. */
         static final String EXAMPLES = String.join("\n",
-                "  # the plan of bench_config.yaml: what would run, how long, whether the cluster answers",
+                "  # the plan of bench_config.yaml: what would run, how long; does K3s answer?",
                 "  jbang metaorchestrator.java --dry-run",
-                "  # the whole suite on K3s, as root (a user with sudo: sudo \"$(command -v jbang)\" …)",
+                "  # the whole suite on K3s, as root (with sudo: sudo \"$(command -v jbang)\" …)",
                 "  jbang metaorchestrator.java",
                 "  # the demo of make bench: local processes, short trials",
                 "  jbang metaorchestrator.java --config bench_local.yaml --trials 2",
@@ -1938,13 +1938,13 @@ public class metaorchestrator {
                 String why = probe.whyMissing(r.spec);
                 if (why == null) continue;
                 r.outcome = Outcome.SKIPPED;
-                r.detail = why;
+                r.detail = "single_env_bench: " + why;   // as the child itself says it (exit 3)
                 r.finished = true;
                 skipped.add(r);
             }
             if (skipped.isEmpty()) return;
             io.sayf("[suite] %d environment(s) skipped, their runtime is not installed here:", skipped.size());
-            for (EnvironmentRun r : skipped) io.sayf("[suite]   %s: %s", r.spec.name(), r.detail);
+            for (EnvironmentRun r : skipped) io.sayf("[suite]   %s: %s", r.spec.name(), probe.whyMissing(r.spec));
         }
 
         /** The reason, not only the path Java names: "results/afile is a file, not a folder". */
@@ -4116,14 +4116,50 @@ public class metaorchestrator {
             return h.toString();
         }
 
+        /** "as local processes, each in its own cgroup, in 3 environments: the native build (dynamic glibc), …". */
+        static String whatRan(ReportInputs in) {
+            String backend = in.run() == null ? "" : in.run().path("config").path("shared_args").path("backend").asText("");
+            for (EnvDetails e : in.envs()) {   // no run.json: the result files say it too
+                if (backend.isEmpty() && e.file() != null) backend = e.file().path("environment").path("backend").asText("");
+            }
+            boolean local = backend.equals("local");
+            List<String> kinds = new ArrayList<>();
+            List<String> wasm = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (Row r : in.summary().rows()) {
+                if (!seen.add(r.environment())) continue;
+                String image = Names.imageName(r.image());
+                String rc = r.runtimeClass();
+                if (r.wasm()) {
+                    String engine = switch (rc) {
+                        case "node" -> "Node.js"; case "wamr" -> "WAMR"; default -> rc;
+                    };
+                    if (!wasm.contains(engine)) wasm.add(engine);
+                } else if (image.equals("mmb-debian") && rc.equals("default")) {
+                    kinds.add(local ? "the native build (dynamic glibc)" : "a Debian container (dynamic glibc)");
+                } else if (image.equals("mmb-static") && rc.equals("default")) {
+                    kinds.add(local ? "the static binary" : "a static binary in a scratch image");
+                } else {
+                    kinds.add(image + " under runtime class " + rc);
+                }
+            }
+            if (!wasm.isEmpty()) kinds.add("WebAssembly under " + joinAnd(wasm));
+            String where = local ? "as local processes, each in its own cgroup, " : backend.equals("k8s") ? "as K3s pods, " : "";
+            return where + "in " + seen.size() + (seen.size() == 1 ? " environment: " : " environments: ") + joinAnd(kinds);
+        }
+
+        private static String joinAnd(List<String> parts) {
+            if (parts.size() <= 1) return String.join("", parts);
+            return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+        }
+
         private static void header(StringBuilder h, ReportInputs in, String folderName, String generatedUtc) {
             Summary s = in.summary();
             long envs = s.rows().stream().map(Row::environment).distinct().count();
             h.append("<header>\n<h1>mmb benchmark report: <span class=\"folder\">").append(Html.esc(folderName)).append("</span></h1>\n")
                     .append("<p class=\"lead\">The same program — mmb, which multiplies two N×N matrices of doubles over "
-                            + "and over for a fixed time — was run in each environment below: a Debian container, a static "
-                            + "binary, WebAssembly under different runtimes, … Each environment ran several <em>trials</em> per "
-                            + "matrix size N. This page compares their speed (throughput), their start-up, and the CPU and "
+                            + "and over for a fixed time — was run ").append(Html.esc(whatRan(in))).append(". Each "
+                            + "environment ran several <em>trials</em> per matrix size N. This page compares their speed (throughput), their start-up, and the CPU and "
                             + "memory they used, with <strong>")
                     .append(Html.esc(s.baseline())).append("</strong> as the baseline every other environment is compared "
                             + "with.</p>\n<p class=\"meta\">")
