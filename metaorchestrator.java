@@ -23,6 +23,7 @@
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
 // (docs/results.schema.json). docs/suite.md documents the config keys, docs/statistics.md the summary.
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.yaml:snakeyaml:2.3
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
