@@ -26,7 +26,7 @@ if [ ! -d "$home/lib" ] || [ "$(cat "$home/VERSION" 2>/dev/null)" != "$version" 
   if ! log=$(mvn -q -B -Dstyle.color=never -f "$here/jbang-pom.xml" dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory="$home.tmp/lib" 2>&1); then
     printf '%s\n' "$log" | sed 's/\x1b\[[0-9;]*m//g' >&2
-    echo "install-jbang: Maven could not fetch JBang (above); is Maven Central reachable?" >&2
+    echo "install-jbang: Maven could not fetch JBang into $home (its output above)" >&2
     exit 1
   fi
   echo "$version" > "$home.tmp/VERSION"
