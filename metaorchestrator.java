@@ -365,7 +365,8 @@ public class metaorchestrator {
             String help = last == parsed ? "jbang metaorchestrator.java --help" : "jbang metaorchestrator.java report --help";
             if (last != parsed) {   // `report …`: no config involved
                 problems.forEach(p -> io.errLine(p.toString()));
-                io.errLine(ConfigException.summary(problems, null) + "; nothing was run. " + help + " lists the options.");
+                io.errLine(ConfigException.summary(problems, null) + "; nothing was run.");
+                io.errLine(help + " lists the options.");
                 return Exit.USAGE;
             }
             String file = cli.configFile == null ? "bench_config.yaml" : cli.configFile.toString();
