@@ -18,8 +18,8 @@ done
 version=$(sed -n 's:.*<jbang.version>\(.*\)</jbang.version>.*:\1:p' "$here/jbang-pom.xml")
 
 if [ ! -d "$home/lib" ] || [ "$(cat "$home/VERSION" 2>/dev/null)" != "$version" ]; then
-  # Maven is quiet (-q): say what the pause is. ~20-30 s the first time (JBang and ~40 jars), less with ~/.m2 filled.
-  echo "install-jbang: installing JBang $version from Maven Central into $home (once; about 20-30 s)..." >&2
+  # Maven is quiet (-q): say what the pause is. 20-60 s the first time (JBang and ~40 jars), less with ~/.m2 filled.
+  echo "install-jbang: installing JBang $version from Maven Central into $home (once; typically 20-60 s)..." >&2
   started=$SECONDS
   rm -rf "$home.tmp" && mkdir -p "$home.tmp/lib"
   # Debian's Maven 3.8 writes colour resets even with -B: keep its output, show it (plain) only on failure.

@@ -41,7 +41,7 @@ class TerminalTest {
         TestSupport.Run install = TestSupport.exec(List.of("scripts/install-jbang.sh"), env, 600);
         assertEquals(0, install.exit(), install.all());
         assertTrue(install.err().contains("install-jbang: installing JBang "), "the pause is explained: " + install.err());
-        assertTrue(install.err().matches("(?s).*about \\d+-\\d+ s.*"), "and its length: " + install.err());
+        assertTrue(install.err().matches("(?s).*typically \\d+-\\d+ s.*"), "and its length: " + install.err());
         assertTrue(install.err().contains(" installed in "), install.err());
         assertFalse(install.all().contains(ESC), "no escape sequences from Maven: " + install.all());
         String launcher = install.out().trim();
