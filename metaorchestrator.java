@@ -4146,7 +4146,13 @@ public class metaorchestrator {
                 }
             }
             if (!wasm.isEmpty()) kinds.add("WebAssembly under " + joinAnd(wasm));
-            String where = local ? "as local processes, each in its own cgroup, " : backend.equals("k8s") ? "as K3s pods, " : "";
+            Set<String> samplers = new TreeSet<>();   // without root the local backend samples /proc, not cgroups
+            for (EnvDetails e : in.envs()) {
+                if (e.file() != null) samplers.add(e.file().path("environment").path("sampler").asText(""));
+            }
+            String how = !samplers.isEmpty() && samplers.stream().allMatch(x -> x.startsWith("cgroup")) ? ", each in its own cgroup, "
+                    : samplers.equals(Set.of("procfs")) ? ", sampled from /proc, " : " ";
+            String where = local ? "as local processes" + how : backend.equals("k8s") ? "as K3s pods, " : "";
             return where + "in " + seen.size() + (seen.size() == 1 ? " environment: " : " environments: ") + joinAnd(kinds);
         }
 

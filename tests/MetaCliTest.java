@@ -180,6 +180,22 @@ class MetaCliTest {
         MetaKit.assertNoStackTrace(mixed);
     }
 
+    /** A user without root: the trials are sampled from /proc, and report.html says so rather than "cgroup". */
+    @Test void reportOfAProcfsRunSaysHowItWasSampled() throws IOException {
+        Path dir = Files.createTempDirectory("mmb-meta-procfs");
+        TestSupport.Run child = TestSupport.singleEnv("--backend", "local", "--image", "mmb-static:latest", "--sampler",
+                "procfs", "--sizes", "64", "--trials", "1", "--duration", "0.3", "--no-warmup", "--interval", "0.1",
+                "--results-dir", dir.toString(), "--results-subfolder-name", "p", "--build-dir",
+                MetaKit.repo().resolve("build").toString());
+        assertEquals(0, child.exit(), child.all());
+        MetaKit.Run r = MetaKit.meta("report", dir.resolve("p").toString());
+        assertTrue(r.code() == 0 || r.code() == 1, r.out() + r.err());   // 1: no fonts for the charts
+        String html = Files.readString(dir.resolve("p").resolve("report.html"));
+        assertTrue(html.contains("was run as local processes, sampled from /proc, in 1 environment: the static binary."),
+                html.substring(0, Math.min(html.length(), 3000)));
+        assertFalse(html.contains("its own cgroup"), "no cgroup was used");
+    }
+
     /** "cannot create the results folder results/afile: results/afile" said nothing: now it says why. */
     @Test void aResultsFolderThatIsAFileIsExplained() throws IOException {
         Path c = MetaKit.localConfig("""
