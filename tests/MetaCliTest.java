@@ -111,6 +111,26 @@ class MetaCliTest {
         assertFalse(Files.exists(MetaKit.repo().resolve("results").resolve(folder)), "a dry run writes nothing");
     }
 
+    /** The dry run's kubectl check, real processes: the stand-in cluster answers; a kubectl that hangs is cut at 5 s. */
+    @Test void dryRunSaysWhetherKubectlAndTheClusterAnswer() throws Exception {
+        List<String> dry = List.of(MetaKit.jbang(), "--quiet", "metaorchestrator.java", "--dry-run",
+                "--results-subfolder-name", "meta-dry-kubectl");
+        String standin = MetaKit.repo().resolve("tests/kubectl/kubectl").toString();
+        TestSupport.Run up = TestSupport.exec(dry, java.util.Map.of("MMB_KUBECTL", standin), 300);
+        assertEquals(0, up.exit(), up.all());
+        assertTrue(up.out().contains("answers; the cluster answers (v1.31.4+k3s1)"), up.out());
+
+        Path hanging = Files.createTempDirectory("mmb-kubectl").resolve("kubectl");
+        Files.writeString(hanging, "#!/bin/sh\nexec sleep 120\n");
+        assertTrue(hanging.toFile().setExecutable(true));
+        long started = System.nanoTime();
+        TestSupport.Run down = TestSupport.exec(dry, java.util.Map.of("MMB_KUBECTL", hanging.toString()), 300);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertEquals(0, down.exit(), down.all());
+        assertTrue(down.out().contains("kubectl " + hanging + " did not answer within 5 s"), down.out());
+        assertTrue(seconds < 120, "bounded, not the 120 s the stand-in sleeps: " + seconds);
+    }
+
     /** --verbose: each child's own --dry-run, the pod manifests with their keys in one order for every environment. */
     @Test void dryRunVerboseShowsEachManifestInOneKeyOrder() {
         MetaKit.Run r = MetaKit.meta("--dry-run", "--verbose", "--jbang", MetaKit.jbang(), "--only",
