@@ -7,7 +7,9 @@ SHELL := /bin/bash
 # ---- tools (override on the command line, e.g. make image-build CTR="ctr -n k8s.io") ----
 DOCKER      ?= docker
 # CTR is the ctr command of the containerd to import into; `images import -` / `images rm` are appended.
-CTR         ?= sudo k3s ctr
+# K3s's containerd needs root: as root `k3s ctr`, otherwise `sudo k3s ctr` (a minimal Debian has no sudo).
+MMB_AS_ROOT := $(filter 0,$(shell id -u))
+CTR         ?= $(if $(MMB_AS_ROOT),,sudo )k3s ctr
 DOCKER_BUILD_FLAGS ?=
 CC_NATIVE   ?= gcc
 CC_WASM     ?= clang
@@ -20,6 +22,8 @@ include build.mk
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@echo "Variables: CTR=\"$(CTR)\" (image-build, reset: the ctr of K3s's containerd; sudo only when not root),"
+	@echo "  BENCH_ARGS (extra flags of make bench), TEST_ARGS (make test), RESULTS (make report)."
 
 jbang: ## Install JBang from Maven Central if it is not on PATH (prints its path)
 	@$(call jbang_path)
@@ -57,7 +61,7 @@ MMB_CTR_REFS = $(foreach i,$(MMB_IMAGES),docker.io/library/$(i):latest)
 
 build: $(MMB_BUILDS) ## Compile build/mmb-debian, build/mmb-static, build/mmb.wasm (flags from build.mk)
 
-image-build: ## Build mmb-debian, mmb-static, mmb-wasm images and import them with CTR (default: K3s)
+image-build: ## Build mmb-debian, mmb-static, mmb-wasm images and import them with CTR (K3s; sudo if not root)
 	@command -v $(firstword $(DOCKER)) >/dev/null 2>&1 || { echo "$(firstword $(DOCKER)) not found: apt-get install docker.io" >&2; exit 1; }
 	@if [ -z "$${DOCKER_BUILDKIT+set}" ] && ! $(DOCKER) buildx version >/dev/null 2>&1; then \
 	  echo "(no docker buildx here: using the legacy builder, DOCKER_BUILDKIT=0)"; export DOCKER_BUILDKIT=0; fi; \

@@ -7,12 +7,12 @@
 //   jbang metaorchestrator.java report RESULTS_FOLDER
 //
 // Read it top-down, like a table of contents:
-//   1. CLI            Exit, Io, Cli (the options), ReportCommand (`report FOLDER`)
+//   1. CLI            Exit, Io, Cli (the options), FlagErrors (all at once), ReportCommand (`report FOLDER`)
 //   2. Config         the model (SharedArgs, EnvironmentSpec, SuiteConfig), ConfigLoader (walks the YAML
 //                     nodes, applies overrides), YamlFile (safe reading), NodeValues (typed values),
 //                     Problems (file:line:column messages), Names (DNS-1123, images, "did you mean")
 //   3. Plan           Plan, ChildArgs (the child's command line), ChildLauncher (which script, which JBang),
-//                     Estimate, DryRun
+//                     Estimate, RuntimeProbe (which runtimes are installed), ClusterCheck (kubectl answers?), DryRun
 //   4. Suite runner   SuiteRunner (order, exit statuses), ChildRun (one child, prefixed output), TrialLine,
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
@@ -24,6 +24,7 @@
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
 // (docs/results.schema.json). docs/suite.md documents the config keys, docs/statistics.md the summary.
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.yaml:snakeyaml:2.3
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
@@ -64,6 +65,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -164,6 +166,14 @@ public class metaorchestrator {
     /** The command line (picocli): options override the config file; `report` summarises a saved folder. */
     @Command(name = "metaorchestrator", mixinStandardHelpOptions = true, sortOptions = false,
             versionProvider = Cli.Version.class, usageHelpAutoWidth = true, subcommands = ReportCommand.class,
+            synopsisHeading = "", customSynopsis = {   // as the README writes it; picocli's breaks inside "N[,N…]"
+                    "Usage: metaorchestrator [--config FILE] [--backend local|k8s] [--sizes N,N]",
+                    "         [--trials N] [--duration S] [--only NAME,NAME] [--baseline NAME]",
+                    "         [--order sequential|interleaved] [--results-subfolder-name NAME]",
+                    "         [--resume | --overwrite] [--fail-fast] [--dry-run [--verbose]]",
+                    "         [--single-env-bench FILE] [--jbang FILE]",
+                    "       metaorchestrator report RESULTS_FOLDER [--baseline NAME]",
+                    "       metaorchestrator --help | --version", ""},
             description = {
                     "Runs single_env_bench.java once per environment of bench_config.yaml (a Debian container, a "
                             + "static binary, WebAssembly runtimes…), streams its output, and prints a summary that "
@@ -179,14 +189,21 @@ public class metaorchestrator {
                     "4:could not start: single_env_bench.java or JBang not found, the child does not build, "
                             + "result files exist (use --resume or --overwrite)",
                     "130:interrupted (SIGINT/SIGTERM); completed trials are kept"},
-            footerHeading = "%nExamples:%n",
-            footer = {
-                    "  jbang metaorchestrator.java --dry-run                 # the plan of bench_config.yaml",
-                    "  sudo jbang metaorchestrator.java                      # the whole suite on K3s",
-                    "  jbang metaorchestrator.java --config bench_local.yaml --backend local --trials 2 --duration 5",
-                    "  jbang metaorchestrator.java --only mmb-wasm-wasmtime --resume",
-                    "  jbang metaorchestrator.java report results/initial_bm  # the summary again, nothing run"})
+            footerHeading = "%nExamples:%n")
     static final class Cli implements Callable<Integer> {
+
+        /** Printed as is, never wrapped: a command broken over two lines cannot be copied. */
+        static final String EXAMPLES = String.join("\n",
+                "  # the plan of bench_config.yaml: what would run, how long; does K3s answer?",
+                "  jbang metaorchestrator.java --dry-run",
+                "  # the whole suite on K3s, as root (with sudo: sudo \"$(command -v jbang)\" …)",
+                "  jbang metaorchestrator.java",
+                "  # the demo of make bench: local processes, short trials",
+                "  jbang metaorchestrator.java --config bench_local.yaml --trials 2",
+                "  # fill in what is missing for one environment",
+                "  jbang metaorchestrator.java --only mmb-wasm-wasmtime --resume",
+                "  # the summary and report.html of a results folder again, nothing run",
+                "  jbang metaorchestrator.java report results/initial_bm", "");
 
         @Option(names = "--config", paramLabel = "FILE", defaultValue = "bench_config.yaml",
                 description = "The suite's config (default: ${DEFAULT-VALUE}).")
@@ -195,7 +212,8 @@ public class metaorchestrator {
         @Option(names = "--backend", paramLabel = "local|k8s", description = "Overrides shared_args.backend.")
         String backend;
 
-        @Option(names = "--sizes", paramLabel = "N[,N…]", split = ",", description = "Overrides shared_args.sizes.")
+        @Option(names = "--sizes", paramLabel = "N[,N…]", split = ",", hideParamSyntax = true,
+                description = "Overrides shared_args.sizes.")
         List<String> sizes;
 
         @Option(names = "--trials", paramLabel = "N", description = "Overrides shared_args.trials.")
@@ -204,7 +222,7 @@ public class metaorchestrator {
         @Option(names = "--duration", paramLabel = "S", description = "Overrides shared_args.duration (seconds).")
         String duration;
 
-        @Option(names = "--only", paramLabel = "NAME", arity = "1..*", split = ",",
+        @Option(names = "--only", paramLabel = "NAME[,NAME…]", arity = "1..*", split = ",", hideParamSyntax = true,
                 description = "Runs only these environments (names as in --dry-run).")
         List<String> only;
 
@@ -218,9 +236,13 @@ public class metaorchestrator {
         @Option(names = "--baseline", paramLabel = "NAME", description = "Overrides baseline.")
         String baseline;
 
-        @Option(names = "--dry-run", description = "Prints the plan (each environment's command, its pod spec or "
-                + "local command, trial count, estimated time) and runs nothing.")
+        @Option(names = "--dry-run", description = "Prints the plan and runs nothing: per environment its trials, "
+                + "estimated time and exact command; the skipped ones; whether kubectl and the cluster answer (k8s).")
         boolean dryRun;
+
+        @Option(names = "--verbose", description = "With --dry-run: also each child's own --dry-run (its local "
+                + "command or the manifest of a trial's pod).")
+        boolean verbose;
 
         @Option(names = "--fail-fast", description = "Stops the suite at the first environment that fails.")
         boolean failFast;
@@ -256,6 +278,7 @@ public class metaorchestrator {
         static int run(String[] args, Io io, Interrupts interrupts) {
             Quiet.slf4j();
             CommandLine cl = new CommandLine(new Cli(io, interrupts));
+            cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> EXAMPLES);
             cl.setOut(new PrintWriter(io.out(), true));
             cl.setErr(new PrintWriter(io.err(), true));
             cl.setParameterExceptionHandler((ex, a) -> {
@@ -268,6 +291,10 @@ public class metaorchestrator {
                 if (System.getenv("MMB_DEBUG") != null) ex.printStackTrace(io.err());
                 return Exit.FAILED;
             });
+            FlagErrors.collectAll(cl);
+            CommandLine.ParseResult parsed = cl.parseArgs(args);
+            if (FlagErrors.any(parsed)) return FlagErrors.report(parsed, cl.getCommand(), io);
+            FlagErrors.collectNone(cl);
             return cl.execute(args);
         }
 
@@ -295,15 +322,94 @@ public class metaorchestrator {
                 launcher = ChildLauncher.locate(singleEnvBench, jbang, config.file(), io);
             } catch (SetupException e) {
                 if (dryRun) {
-                    new DryRun(plan, null, io, interrupts).print();
+                    new DryRun(plan, null, io, interrupts, verbose).print();
                     io.error(e.getMessage());
                     return Exit.SETUP;
                 }
                 io.error(e.getMessage());
                 return Exit.SETUP;
             }
-            if (dryRun) return new DryRun(plan, launcher, io, interrupts).print();
+            if (dryRun) return new DryRun(plan, launcher, io, interrupts, verbose).print();
             return new SuiteRunner(plan, launcher, io, interrupts).run();
+        }
+    }
+
+    /**
+     * picocli's own errors (unknown flags, missing values, --resume with --overwrite), all at once, each naming
+     * its flag with the nearest known flag, listed together with the config's problems and the overrides' values.
+     */
+    static final class FlagErrors {
+        private FlagErrors() {}
+
+        static void collectAll(CommandLine cl) { collect(cl, true); }
+
+        static void collectNone(CommandLine cl) { collect(cl, false); }
+
+        private static void collect(CommandLine cl, boolean on) {
+            cl.getCommandSpec().parser().collectErrors(on);
+            cl.getSubcommands().values().forEach(sub -> collect(sub, on));
+        }
+
+        static boolean any(CommandLine.ParseResult parsed) {
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) if (!p.errors().isEmpty()) return true;
+            return false;
+        }
+
+        /** Prints every problem of the command line (and of the config, for the suite itself); exit 2. */
+        static int report(CommandLine.ParseResult parsed, Cli cli, Io io) {
+            List<Problem> problems = new ArrayList<>();
+            CommandLine.ParseResult last = parsed;
+            for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+                problems.addAll(describe(p));
+                last = p;
+            }
+            String help = last == parsed ? "jbang metaorchestrator.java --help" : "jbang metaorchestrator.java report --help";
+            if (last != parsed) {   // `report …`: no config involved
+                problems.forEach(p -> io.errLine(p.toString()));
+                io.errLine(ConfigException.summary(problems, null) + "; nothing was run.");
+                io.errLine(help + " lists the options.");
+                return Exit.USAGE;
+            }
+            String file = cli.configFile == null ? "bench_config.yaml" : cli.configFile.toString();
+            List<Problem> all = new ArrayList<>();
+            try {
+                ConfigLoader.load(cli.configFile == null ? Paths.get(file) : cli.configFile, cli.overrides());
+            } catch (ConfigException e) {
+                all.addAll(e.problems);
+            }
+            all.addAll(problems);
+            new ConfigException(file, all).print(io);
+            io.errLine(help + " lists the options.");
+            return Exit.USAGE;
+        }
+
+        static List<Problem> describe(CommandLine.ParseResult parsed) {
+            List<String> known = new ArrayList<>();
+            for (CommandLine.Model.OptionSpec o : parsed.commandSpec().options()) known.add(o.longestName());
+            List<Problem> problems = new ArrayList<>();
+            for (Exception e : parsed.errors()) {
+                if (e instanceof CommandLine.UnmatchedArgumentException u) {
+                    boolean afterUnknownFlag = false;
+                    for (String arg : u.getUnmatched()) {
+                        if (arg.startsWith("-") && arg.length() > 1) {
+                            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                            problems.add(new Problem("command line", flag, "unknown option" + Names.didYouMean(flag, known)));
+                            afterUnknownFlag = !arg.contains("=");
+                        } else if (afterUnknownFlag) {
+                            afterUnknownFlag = false;   // most likely the value of the unknown flag before it
+                        } else {
+                            problems.add(new Problem("command line", "'" + arg + "'", "unexpected argument (the suite "
+                                    + "takes only flags; the one subcommand is `report RESULTS_FOLDER`)"));
+                        }
+                    }
+                } else if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                        && m.getMissing().get(0) instanceof CommandLine.Model.OptionSpec o) {
+                    problems.add(new Problem("command line", o.longestName(), "expects a value (" + o.paramLabel() + ")"));
+                } else {
+                    problems.add(new Problem("command line", "", e.getMessage().replaceFirst("^Error: ", "")));
+                }
+            }
+            return problems;
         }
     }
 
@@ -481,8 +587,17 @@ public class metaorchestrator {
 
         void print(Io io) {
             for (Problem p : problems) io.errLine(p.toString());
-            io.errLine(problems.size() == 1 ? "1 problem in " + file + "; nothing was run."
-                    : problems.size() + " problems in " + file + "; nothing was run.");
+            io.errLine(summary(problems, file) + "; nothing was run.");
+        }
+
+        /** "2 problems in bench_local.yaml", "1 problem on the command line", or both counted. */
+        static String summary(List<Problem> problems, String file) {
+            long onCommandLine = problems.stream().filter(p -> p.location().equals("command line")).count();
+            long inFile = problems.size() - onCommandLine;
+            String n = problems.size() == 1 ? "1 problem" : problems.size() + " problems";
+            if (inFile == 0) return n + " on the command line";
+            if (onCommandLine == 0) return n + " in " + file;
+            return n + ": " + inFile + " in " + file + ", " + onCommandLine + " on the command line";
         }
     }
 
@@ -1457,74 +1572,226 @@ public class metaorchestrator {
             return s.backend == Backend.k8s ? K8S_TRIAL_OVERHEAD_S : LOCAL_TRIAL_OVERHEAD_S;
         }
 
-        static double perEnvironment(Plan p) {
+        /** One environment with `trials` trials still to run: the trials plus its child starts (one per round). */
+        static double environment(Plan p, int trials) {
+            if (trials == 0) return 0;
             SharedArgs s = p.shared();
-            int invocations = p.config().order() == Order.interleaved ? s.trials : 1;
-            return p.trialsPerEnvironment() * (measuredSecondsPerTrial(s) + overheadGuess(s))
-                    + invocations * CHILD_START_S;
+            int invocations = p.config().order() == Order.interleaved ? Math.min(s.trials, trials) : 1;
+            return trials * (measuredSecondsPerTrial(s) + overheadGuess(s)) + invocations * CHILD_START_S;
         }
 
-        static double suite(Plan p) { return p.environments().size() * perEnvironment(p); }
+        /** What will run: trials still missing, of the environments that are not skipped. */
+        static double suite(Plan p, Map<String, Integer> trialsToRun) {
+            return trialsToRun.values().stream().mapToDouble(t -> environment(p, t)).sum();
+        }
     }
 
-    /** --dry-run: the plan, each child's exact command and its own --dry-run (pod spec or local command). */
+    /**
+     * Which local runtime classes are installed here, asked of the child itself (`--list-runtimes`): the same
+     * detection its trials use (PATH, MMB_WASMTIME & co., Node's WASI), in one child start. Environments whose
+     * runtime is missing are skipped before the plan, so the plan and its ETA count only what will run.
+     */
+    record RuntimeProbe(Map<String, String> missing) {
+        static RuntimeProbe none() { return new RuntimeProbe(Map.of()); }
+
+        /** Unknown when the child cannot answer: then every environment is planned, and a child says exit 3 itself. */
+        static RuntimeProbe ask(ChildLauncher launcher, Io io) {
+            try {
+                ProcessResult r = new ProcessExecutor().command(launcher.command(List.of("--list-runtimes")))
+                        .readOutput(true).redirectError(OutputStream.nullOutputStream()).exitValueAny()
+                        .timeout(2, TimeUnit.MINUTES).execute();
+                Map<String, String> missing = new TreeMap<>();
+                for (String line : r.outputUTF8().split("\n")) {
+                    String[] f = line.trim().split(" ", 4);
+                    if (f.length == 4 && f[0].equals("mmb-runtime") && f[2].equals("missing")) missing.put(f[1], f[3]);
+                }
+                if (r.getExitValue() == 0) return new RuntimeProbe(missing);
+            } catch (IOException | InterruptedException | TimeoutException e) {
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            }
+            io.say("[suite] (could not ask " + ChildLauncher.SCRIPT + " which runtimes are installed; planning every "
+                    + "environment)");
+            return none();
+        }
+
+        /** Why this environment cannot run here, or null. */
+        String whyMissing(EnvironmentSpec env) { return missing.get(env.runtimeClass()); }
+    }
+
+    /**
+     * --dry-run: does kubectl answer, and the cluster behind it? One `kubectl version` bounded to a few seconds,
+     * found as the child finds it (MMB_KUBECTL, else PATH); the real run's pre-flight checks far more.
+     */
+    record ClusterCheck(String summary, boolean ok) {
+        static final int TIMEOUT_S = 5;
+
+        static ClusterCheck of(SharedArgs s) {
+            String kubectl = find();
+            if (kubectl == null) {
+                return new ClusterCheck("kubectl: not found on PATH (K3s links /usr/local/bin/kubectl to k3s; or set "
+                        + "MMB_KUBECTL=/path/to/kubectl)", false);
+            }
+            List<String> cmd = new ArrayList<>(List.of(kubectl, "version", "-o", "json",
+                    "--request-timeout=" + (TIMEOUT_S - 1) + "s"));
+            if (s.kubeconfig != null) cmd.addAll(List.of("--kubeconfig", s.kubeconfig));
+            if (s.context != null) cmd.addAll(List.of("--context", s.context));
+            try {
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                ProcessResult r = new ProcessExecutor().command(cmd).readOutput(true).redirectError(err)
+                        .redirectInput(InputStream.nullInputStream()).exitValueAny()
+                        .timeout(TIMEOUT_S, TimeUnit.SECONDS).execute();
+                JsonNode v;
+                try { v = Json.MAPPER.readTree(r.outputUTF8()); } catch (IOException e) { v = Json.MAPPER.nullNode(); }
+                String client = v.path("clientVersion").path("gitVersion").asText("");
+                String server = v.path("serverVersion").path("gitVersion").asText("");
+                String who = "kubectl " + Display.path(Paths.get(kubectl)) + (client.isEmpty() ? "" : " (" + client + ")");
+                if (!server.isEmpty()) return new ClusterCheck(who + " answers; the cluster answers (" + server + ")", true);
+                String why = err.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
+                        .reduce((a, b) -> b).orElse("exit " + r.getExitValue()).trim();
+                return new ClusterCheck(who + (client.isEmpty() ? " does not answer: " : " answers; the cluster does not: ")
+                        + why, false);
+            } catch (TimeoutException e) {
+                return new ClusterCheck("kubectl " + kubectl + " did not answer within " + TIMEOUT_S + " s", false);
+            } catch (IOException e) {
+                return new ClusterCheck("kubectl " + kubectl + " could not be started: " + e.getMessage(), false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ClusterCheck("kubectl: not asked (interrupted)", false);
+            }
+        }
+
+        private static String find() {
+            String env = System.getenv("MMB_KUBECTL");
+            if (env != null && !env.isBlank()) return Files.isExecutable(Paths.get(env)) ? env : null;
+            for (String dir : Objects.toString(System.getenv("PATH"), "").split(":")) {
+                if (dir.isEmpty()) continue;
+                Path p = Paths.get(dir, "kubectl");
+                if (Files.isExecutable(p) && !Files.isDirectory(p)) return p.toString();
+            }
+            return null;
+        }
+    }
+
+    /**
+     * --dry-run: a table of what would run (environment, trials, estimated time, its exact child command), the
+     * environments that would be skipped, and whether kubectl and the cluster answer (k8s). --verbose adds each
+     * child's own --dry-run: its local command vector or the manifest of a trial's pod.
+     */
     static final class DryRun {
         private final Plan plan;
         private final ChildLauncher launcher;
         private final Io io;
         private final Interrupts interrupts;
+        private final boolean verbose;
 
-        DryRun(Plan plan, ChildLauncher launcher, Io io, Interrupts interrupts) {
+        DryRun(Plan plan, ChildLauncher launcher, Io io, Interrupts interrupts, boolean verbose) {
             this.plan = plan;
             this.launcher = launcher;
             this.io = io;
             this.interrupts = interrupts;
+            this.verbose = verbose;
         }
 
         int print() {
             SharedArgs s = plan.shared();
             SuiteConfig c = plan.config();
-            io.say("Plan (dry run: nothing is run)");
-            io.sayf("  config          %s", c.file());
-            io.sayf("  backend         %s", s.backend);
-            io.sayf("  order           %s%s", c.order(), c.order() == Order.interleaved
-                    ? " (round r runs trial r of every environment: --trials r --resume)" : "");
-            io.sayf("  sizes           %s, mode %s (%s)", s.sizes.stream().map(String::valueOf)
-                    .collect(Collectors.joining(", ")), s.mode(), s.warmup ? Display.seconds(s.warmupSeconds)
-                    + " warmup + " + Display.seconds(s.duration) + " measured per trial"
-                    : Display.seconds(s.duration) + " measured per trial, no warmup");
-            io.sayf("  trials          %d per size, %d per environment, %d in all", s.trials,
-                    plan.trialsPerEnvironment(), plan.trialsPerEnvironment() * plan.environments().size());
-            io.sayf("  results         %s", plan.resultsFolder());
-            io.sayf("  baseline        %s", c.baseline());
-            io.sayf("  significance    Welch's t-test, two-sided, alpha %s", ChildArgs.num(c.significanceLevel()));
-            io.sayf("  estimated time  ~%s (~%s of overhead per trial assumed)", Display.duration(Estimate.suite(plan)),
-                    Display.seconds(Estimate.overheadGuess(s)));
-            if (launcher != null) io.sayf("  child           %s %s", launcher.jbang(), launcher.script());
+            RuntimeProbe probe = launcher != null && s.backend == Backend.local ? RuntimeProbe.ask(launcher, io)
+                    : RuntimeProbe.none();
+            TrialLedger ledger = new TrialLedger(s.sizes, s.mode());
+            List<String> existing = new ArrayList<>();
+            for (EnvironmentSpec env : plan.environments()) {
+                Path file = plan.resultsFolder().resolve(env.resultFileName());
+                if (Files.exists(file)) existing.add(env.resultFileName());
+                if (plan.resume() == ResumeMode.RESUME) ledger.readExisting(env.name(), file);
+                else ledger.register(env.name());
+            }
+            io.sayf("Plan of %s (dry run: nothing is run)", c.file());
+            io.sayf("  %s backend, %s order, sizes %s, %d trial(s) per size of %s", s.backend, c.order(),
+                    s.sizes.stream().map(String::valueOf).collect(Collectors.joining(", ")), s.trials,
+                    s.warmup ? Display.seconds(s.warmupSeconds) + " warmup + " + Display.seconds(s.duration) + " measured"
+                            : Display.seconds(s.duration) + " measured, no warmup");
+            io.sayf("  results in %s, baseline %s, Welch's t-test (two-sided, alpha %s)", plan.resultsFolder(),
+                    c.baseline(), ChildArgs.num(c.significanceLevel()));
             io.say("");
-            io.sayf("Environments (%d)", plan.environments().size());
-            int i = 0, worst = Exit.OK;
+
+            List<List<String>> rows = new ArrayList<>();
+            List<String> commands = new ArrayList<>();
+            Map<String, String> skipped = new LinkedHashMap<>();
+            Map<String, Integer> toRun = new LinkedHashMap<>();
+            for (EnvironmentSpec env : plan.environments()) {
+                String why = probe.whyMissing(env);
+                int missing = ledger.missing(env.name(), s.trials);
+                if (why != null) skipped.put(env.name(), why);
+                else toRun.put(env.name(), missing);
+                rows.add(List.of(env.name(), env.image(), env.runtimeClass(), why != null ? "skipped"
+                        : String.valueOf(missing), why != null || missing == 0 ? "–" : "~"
+                        + Display.duration(Estimate.environment(plan, missing))));
+                List<String> args = plan.childArgs(env, s.trials, plan.resume());
+                commands.add(why != null ? null : Display.shellQuote(launcher == null
+                        ? prepend(List.of("jbang", ChildLauncher.SCRIPT), args) : launcher.command(args)));
+            }
+            int total = toRun.values().stream().mapToInt(Integer::intValue).sum();
+            rows.add(List.of("total", "", "", String.valueOf(total), "~" + Display.duration(Estimate.suite(plan, toRun))));
+            List<String> headers = List.of("environment", "image", "runtime class", "trials", "estimated time");
+            int[] w = new int[headers.size()];
+            for (int i = 0; i < w.length; i++) w[i] = Display.width(headers.get(i));
+            for (List<String> r : rows) for (int i = 0; i < w.length; i++) w[i] = Math.max(w[i], Display.width(r.get(i)));
+            io.say(row(headers, w));
+            for (int i = 0; i < rows.size(); i++) {
+                io.say(row(rows.get(i), w));
+                if (i < commands.size() && commands.get(i) != null) io.say("    $ " + commands.get(i));
+            }
+            io.sayf("  (~%s of overhead per trial assumed: %s, sampling, result checks; plus ~%s per child start)",
+                    Display.seconds(Estimate.overheadGuess(s)), s.backend == Backend.k8s ? "pod start" : "process start",
+                    Display.seconds(Estimate.CHILD_START_S));
+            if (!skipped.isEmpty()) {
+                io.say("");
+                io.say("Skipped, their runtime is not installed here:");
+                skipped.forEach((name, why) -> io.sayf("  %s: %s", name, why));
+            }
+            if (!existing.isEmpty() && plan.resume() == ResumeMode.NONE) {
+                io.say("");
+                io.sayf("Results exist in %s (%s): the run needs --resume (only the missing trials) or --overwrite.",
+                        plan.resultsFolder(), String.join(", ", existing));
+            }
+            if (s.backend == Backend.k8s) {
+                io.say("");
+                io.say(ClusterCheck.of(s).summary());
+            }
+            if (launcher == null) return Exit.SETUP;
+            if (!verbose) {
+                io.say("");
+                io.say("--verbose adds each child's own --dry-run: its " + (s.backend == Backend.k8s
+                        ? "pod manifest" : "local command") + " and trials.");
+                return interrupts.stopRequested() ? Exit.INTERRUPTED : Exit.OK;
+            }
+            int worst = Exit.OK;
             for (EnvironmentSpec env : plan.environments()) {
                 if (interrupts.stopRequested()) return Exit.INTERRUPTED;
-                io.sayf("  %d. %s  image %s  runtime class %s  → %s  %d trials  ~%s", ++i, env.name(), env.image(),
-                        env.runtimeClass(), plan.resultsFolder().resolve(env.resultFileName()),
-                        plan.trialsPerEnvironment(), Display.duration(Estimate.perEnvironment(plan)));
-                List<String> args = plan.childArgs(env, s.trials, plan.resume());
-                List<String> command = launcher == null ? prepend(List.of("jbang", ChildLauncher.SCRIPT), args)
-                        : launcher.command(args);
-                io.say("     $ " + Display.shellQuote(command));
-                if (launcher == null) continue;
-                List<String> dry = new ArrayList<>(launcher.command(args));
+                if (skipped.containsKey(env.name())) continue;
+                io.say("");
+                io.sayf("%s: single_env_bench --dry-run", env.name());
+                List<String> dry = new ArrayList<>(launcher.command(plan.childArgs(env, s.trials, plan.resume())));
                 dry.add("--dry-run");
-                ChildRun.Result r = ChildRun.run(dry, "     [" + env.name() + "] ", io, t -> { }, interrupts);
-                if (r.exitCode() == 3) io.say("     (would be skipped: its runtime is not installed)");
+                ChildRun.Result r = ChildRun.run(dry, "  ", io, t -> { }, interrupts);
+                if (r.exitCode() == 3) io.say("  (would be skipped: its runtime is not installed)");
                 else if (r.exitCode() != 0) {
-                    io.sayf("     (single_env_bench --dry-run exited %d%s)", r.exitCode(),
+                    io.sayf("  (single_env_bench --dry-run exited %d%s)", r.exitCode(),
                             r.lastError() == null ? "" : ": " + r.lastError());
                     worst = Exit.SETUP;
                 }
             }
             return interrupts.stopRequested() ? Exit.INTERRUPTED : worst;
+        }
+
+        private static String row(List<String> cells, int[] w) {
+            StringBuilder sb = new StringBuilder(" ");
+            for (int i = 0; i < cells.size(); i++) {
+                String c = cells.get(i);
+                String pad = " ".repeat(w[i] - Display.width(c));
+                sb.append(' ').append(i >= 3 ? pad + c : c + pad).append(i < cells.size() - 1 ? " " : "");
+            }
+            return sb.toString().replaceAll("\\s+$", "");
         }
 
         private static List<String> prepend(List<String> head, List<String> tail) {
@@ -1590,16 +1857,27 @@ public class metaorchestrator {
             if (setup != Exit.OK) return setup;
             record = new RunRecord(plan, folder, launcher);
             record.writeStart(runs.values(), io);
+            Map<String, Integer> toRun = new LinkedHashMap<>();
+            for (EnvironmentRun r : runs.values()) {
+                if (!r.finished) toRun.put(r.spec.name(), ledger.missing(r.spec.name(), plan.shared().trials));
+            }
+            int trials = toRun.values().stream().mapToInt(Integer::intValue).sum();
+            if (trials == 0) {
+                io.say(toRun.isEmpty() ? "[suite] nothing to run: no selected environment can run here"
+                        : "[suite] nothing to run: every planned trial of " + toRun.size() + " environment(s) is already in "
+                        + folder + "; the summary of the folder follows");
+                return finish(folder);
+            }
             io.sayf("[suite] %d environment(s), %s order, %d trial(s) to run, results in %s, ETA ~%s",
-                    runs.size(), plan.config().order(), ledger.missingTotal(plan.shared().trials), folder,
-                    Display.duration(Estimate.suite(plan)));
-            progress = new Progress(ledger.missingTotal(plan.shared().trials),
-                    Estimate.measuredSecondsPerTrial(plan.shared()), Estimate.overheadGuess(plan.shared()),
-                    System::nanoTime, io);
+                    toRun.values().stream().filter(t -> t > 0).count(), plan.config().order(), trials, folder,
+                    Display.duration(Estimate.suite(plan, toRun)));
+            progress = new Progress(trials, Estimate.measuredSecondsPerTrial(plan.shared()),
+                    Estimate.overheadGuess(plan.shared()), System::nanoTime, io);
 
             if (plan.config().order() == Order.sequential) {
                 for (EnvironmentRun env : runs.values()) {
                     if (stopping()) break;
+                    if (env.finished || ledger.missing(env.spec.name(), plan.shared().trials) == 0) continue;
                     invoke(env, plan.shared().trials, plan.resume());
                 }
             } else {
@@ -1607,7 +1885,7 @@ public class metaorchestrator {
                     io.sayf("[suite] round %d of %d", round, plan.shared().trials);
                     for (EnvironmentRun env : runs.values()) {
                         if (stopping()) break;
-                        if (env.finished) continue;
+                        if (env.finished || ledger.missing(env.spec.name(), round) == 0) continue;   // nothing new
                         invoke(env, round, round == 1 ? plan.resume() : ResumeMode.RESUME);
                     }
                 }
@@ -1635,7 +1913,7 @@ public class metaorchestrator {
             try {
                 Files.createDirectories(folder);
             } catch (IOException e) {
-                io.error("cannot create the results folder " + folder + ": " + e.getMessage());
+                io.error("cannot create the results folder " + folder + ": " + whyNotCreated(folder, e));
                 return Exit.SETUP;
             }
             ledger = new TrialLedger(plan.shared().sizes, plan.shared().mode());
@@ -1645,8 +1923,47 @@ public class metaorchestrator {
                 }
             }
             for (EnvironmentRun r : runs.values()) ledger.register(r.spec.name());
+            if (ledger.missingTotal(plan.shared().trials) == 0) return Exit.OK;   // complete: no child needed
             if (!launcher.build(io)) return Exit.SETUP;
+            skipMissingRuntimes();
             return Exit.OK;
+        }
+
+        /** Local backend: environments whose runtime is not installed are skipped before the plan, and listed. */
+        private void skipMissingRuntimes() {
+            if (plan.shared().backend != Backend.local) return;
+            boolean needsARuntime = runs.values().stream().anyMatch(r -> !r.spec.runtimeClass().equals("default")
+                    && ledger.missing(r.spec.name(), plan.shared().trials) > 0);
+            if (!needsARuntime) return;
+            RuntimeProbe probe = RuntimeProbe.ask(launcher, io);
+            List<EnvironmentRun> skipped = new ArrayList<>();
+            for (EnvironmentRun r : runs.values()) {
+                String why = probe.whyMissing(r.spec);
+                if (why == null) continue;
+                r.outcome = Outcome.SKIPPED;
+                r.detail = "single_env_bench: " + why;   // as the child itself says it (exit 3)
+                r.finished = true;
+                skipped.add(r);
+            }
+            if (skipped.isEmpty()) return;
+            io.sayf("[suite] %d environment(s) skipped, their runtime is not installed here:", skipped.size());
+            for (EnvironmentRun r : skipped) io.sayf("[suite]   %s: %s", r.spec.name(), probe.whyMissing(r.spec));
+        }
+
+        /** The reason, not only the path Java names: "results/afile is a file, not a folder". */
+        static String whyNotCreated(Path folder, IOException e) {
+            for (Path p = folder; p != null; p = p.getParent()) {
+                if (Files.exists(p) && !Files.isDirectory(p)) {
+                    return p + " is a file, not a folder; move it away or choose another --results-subfolder-name";
+                }
+            }
+            if (e instanceof AccessDeniedException) {
+                return "permission denied on " + e.getMessage() + "; run as its owner (or root), or choose another "
+                        + "results_dir";
+            }
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage();
+            return reason == null ? e.getClass().getSimpleName() : reason;
         }
 
         private void invoke(EnvironmentRun env, int trials, ResumeMode resume) {
@@ -1707,14 +2024,17 @@ public class metaorchestrator {
         private int finish(Path folder) {
             // An exit 0 is only as good as the result file: every planned trial present, ok and valid.
             for (EnvironmentRun env : runs.values()) {
-                if (env.invocations.isEmpty()) {
+                if (env.invocations.isEmpty() && env.outcome == Outcome.SKIPPED) continue;   // known before the run
+                boolean upToDate = ledger.missing(env.spec.name(), plan.shared().trials) == 0;
+                if (env.invocations.isEmpty() && !upToDate) {
                     env.outcome = interrupts.stopRequested() ? Outcome.INTERRUPTED : Outcome.NOT_RUN;
                     env.detail = interrupts.stopRequested() ? "not started: the suite was interrupted"
                             : "not started: --fail-fast stopped the suite";
                     continue;
                 }
                 boolean ranItsTrials = env.invocations.stream().allMatch(i -> i.exitCode() == 0 || i.exitCode() == 1);
-                if (ranItsTrials && (env.outcome == Outcome.COMPLETED || env.outcome == Outcome.FAILED)) {
+                if (ranItsTrials && (env.invocations.isEmpty() || env.outcome == Outcome.COMPLETED
+                        || env.outcome == Outcome.FAILED)) {
                     TrialLedger.FileCheck check = TrialLedger.check(folder.resolve(env.spec.resultFileName()),
                             plan.shared().sizes, plan.shared().mode(), plan.shared().trials);
                     if (check.allValid()) {   // e.g. a failed trial of round 1 that --resume could not redo
@@ -1855,8 +2175,10 @@ public class metaorchestrator {
             try {
                 JsonNode results = Json.MAPPER.readTree(file.toFile()).path("results");
                 for (int s : sizes) {
-                    for (JsonNode t : results.path(s + "_" + mode)) {
-                        if (t.path("trial").isInt()) present.get(env).get(s).add(t.path("trial").asInt());
+                    for (JsonNode t : results.path(s + "_" + mode)) {   // an interrupted trial runs again (the child's rule)
+                        if (t.path("trial").isInt() && !t.path("status").asText().equals("interrupted")) {
+                            present.get(env).get(s).add(t.path("trial").asInt());
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -4011,14 +4333,56 @@ public class metaorchestrator {
             return h.toString();
         }
 
+        /** "as local processes, each in its own cgroup, in 3 environments: the native build (dynamic glibc), …". */
+        static String whatRan(ReportInputs in) {
+            String backend = in.run() == null ? "" : in.run().path("config").path("shared_args").path("backend").asText("");
+            for (EnvDetails e : in.envs()) {   // no run.json: the result files say it too
+                if (backend.isEmpty() && e.file() != null) backend = e.file().path("environment").path("backend").asText("");
+            }
+            boolean local = backend.equals("local");
+            List<String> kinds = new ArrayList<>();
+            List<String> wasm = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (Row r : in.summary().rows()) {
+                if (!seen.add(r.environment())) continue;
+                String image = Names.imageName(r.image());
+                String rc = r.runtimeClass();
+                if (r.wasm()) {
+                    String engine = switch (rc) {
+                        case "node" -> "Node.js"; case "wamr" -> "WAMR"; default -> rc;
+                    };
+                    if (!wasm.contains(engine)) wasm.add(engine);
+                } else if (image.equals("mmb-debian") && rc.equals("default")) {
+                    kinds.add(local ? "the native build (dynamic glibc)" : "a Debian container (dynamic glibc)");
+                } else if (image.equals("mmb-static") && rc.equals("default")) {
+                    kinds.add(local ? "the static binary" : "a static binary in a scratch image");
+                } else {
+                    kinds.add(image + " under runtime class " + rc);
+                }
+            }
+            if (!wasm.isEmpty()) kinds.add("WebAssembly under " + joinAnd(wasm));
+            Set<String> samplers = new TreeSet<>();   // without root the local backend samples /proc, not cgroups
+            for (EnvDetails e : in.envs()) {
+                if (e.file() != null) samplers.add(e.file().path("environment").path("sampler").asText(""));
+            }
+            String how = !samplers.isEmpty() && samplers.stream().allMatch(x -> x.startsWith("cgroup")) ? ", each in its own cgroup, "
+                    : samplers.equals(Set.of("procfs")) ? ", sampled from /proc, " : " ";
+            String where = local ? "as local processes" + how : backend.equals("k8s") ? "as K3s pods, " : "";
+            return where + "in " + seen.size() + (seen.size() == 1 ? " environment: " : " environments: ") + joinAnd(kinds);
+        }
+
+        private static String joinAnd(List<String> parts) {
+            if (parts.size() <= 1) return String.join("", parts);
+            return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+        }
+
         private static void header(StringBuilder h, ReportInputs in, String folderName, String generatedUtc) {
             Summary s = in.summary();
             long envs = s.rows().stream().map(Row::environment).distinct().count();
             h.append("<header>\n<h1>mmb benchmark report: <span class=\"folder\">").append(Html.esc(folderName)).append("</span></h1>\n")
                     .append("<p class=\"lead\">The same program — mmb, which multiplies two N×N matrices of doubles over "
-                            + "and over for a fixed time — was run in each environment below: a Debian container, a static "
-                            + "binary, WebAssembly under different runtimes, … Each environment ran several <em>trials</em> per "
-                            + "matrix size N. This page compares their speed (throughput), their start-up, and the CPU and "
+                            + "and over for a fixed time — was run ").append(Html.esc(whatRan(in))).append(". Each "
+                            + "environment ran several <em>trials</em> per matrix size N. This page compares their speed (throughput), their start-up, and the CPU and "
                             + "memory they used, with <strong>")
                     .append(Html.esc(s.baseline())).append("</strong> as the baseline every other environment is compared "
                             + "with.</p>\n<p class=\"meta\">")

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
@@ -52,6 +53,12 @@ import java.util.stream.Stream;
 
 @Command(name = "single_env_bench", mixinStandardHelpOptions = true, version = "single_env_bench " + single_env_bench.VERSION,
         sortOptions = false, usageHelpAutoWidth = true,
+        synopsisHeading = "", customSynopsis = {   // as docs/single_env_bench.md writes it; picocli's breaks inside "N[,N...]"
+                "Usage: single_env_bench --image IMAGE [--runtime-class NAME]",
+                "         [--backend local|k8s] [--sizes N,N] [--trials N] [--duration S]",
+                "         [--[no-]warmup] [--warmup-seconds S] [--resume | --overwrite]",
+                "         [--dry-run] [OPTIONS below]",
+                "       single_env_bench --list-runtimes | --help | --version", ""},
         description = {"Benchmarks ONE environment of mmb (an image and a runtime class): runs each trial, follows "
                 + "its lifecycle, parses mmb's output, samples the workload's cgroup, and writes one JSON file:",
                 "  <results-dir>/<results-subfolder-name>/<image name>_<runtime class>.json", ""},
@@ -68,8 +75,8 @@ public class single_env_bench implements Callable<Integer> {
             EXIT_INTERRUPTED = 130;
 
     // ======================================================================================== 1. CLI
-    @Option(names = "--image", required = true, paramLabel = "IMAGE",
-            description = "Image of the environment, e.g. mmb-wasm:latest (local backend: selects the build).")
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "Image of the environment, e.g. mmb-wasm:latest (local backend: selects the build). Required.")
     String image;
     @Option(names = "--runtime-class", defaultValue = "default", paramLabel = "NAME",
             description = "default (runc), wasmtime, wasmedge, wasmer, wamr; local backend also node. Default: ${DEFAULT-VALUE}.")
@@ -77,7 +84,7 @@ public class single_env_bench implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "k8s", paramLabel = "local|k8s",
             description = "Where trials run: k8s (pods through kubectl) or local (processes in their own cgroup). Default: ${DEFAULT-VALUE}.")
     String backend;
-    @Option(names = "--sizes", defaultValue = "256,512", split = ",", paramLabel = "N",
+    @Option(names = "--sizes", defaultValue = "256,512", split = ",", paramLabel = "N[,N...]", hideParamSyntax = true,
             description = "Matrix sizes (1..8192). Default: ${DEFAULT-VALUE}.")
     List<String> sizes;
     @Option(names = "--trials", defaultValue = "3", paramLabel = "N", description = "Trials per size. Default: ${DEFAULT-VALUE}.")
@@ -110,6 +117,9 @@ public class single_env_bench implements Callable<Integer> {
     boolean overwrite;
     @Option(names = "--dry-run", description = "Print the plan (command or pod manifest, trials) and run nothing.")
     boolean dryRun;
+    @Option(names = "--list-runtimes", description = "local: print which runtime classes can run here, one line each "
+            + "(mmb-runtime CLASS installed PATH | mmb-runtime CLASS missing WHY), and run nothing. No --image needed.")
+    boolean listRuntimes;
     @Option(names = "--timeout-margin", defaultValue = "60", paramLabel = "SECONDS",
             description = "A trial fails when BENCH_END has not arrived within warmup + duration + this margin after the workload runs. Default: ${DEFAULT-VALUE}.")
     double timeoutMargin;
@@ -166,11 +176,24 @@ public class single_env_bench implements Callable<Integer> {
             c.getErr().println("single_env_bench: internal error: " + ex);
             return EXIT_SETUP;
         });
+        // Every problem of the command line at once: picocli's (unknown flags, values of the wrong type) and ours.
+        cli.getCommandSpec().parser().collectErrors(true);
+        CommandLine.ParseResult parsed = cli.parseArgs(args);
+        if (!parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
+            List<String> problems = FlagErrors.describe(parsed);
+            List<String> values = ((single_env_bench) cli.getCommand()).valueProblems();
+            // After a parse error picocli leaves the defaults unset: only the flags given are worth checking then.
+            if (!problems.isEmpty()) values.removeIf(p -> !parsed.hasMatchedOption(p.split("[: ]", 2)[0]));
+            problems.addAll(values);
+            if (!problems.isEmpty()) return FlagErrors.print(problems, cli.getErr());
+        }
+        cli.getCommandSpec().parser().collectErrors(false);
         return cli.execute(args);
     }
 
     @Override
     public Integer call() throws Exception {
+        if (listRuntimes) return LocalRuntimes.list(System.out);
         validate();
         Plan plan = Plan.of(this);
         try (Backend be = Backend.create(this)) {
@@ -188,55 +211,63 @@ public class single_env_bench implements Callable<Integer> {
         }
     }
 
-    /** Value checks picocli cannot express; each names the flag. */
+    /** Value checks picocli cannot express, every one at once; each names the flag. */
     void validate() {
-        CommandLine cl = spec.commandLine();
+        List<String> problems = valueProblems();
+        if (!problems.isEmpty()) throw new ParameterException(spec.commandLine(), String.join("\n", problems));
+    }
+
+    /** What is wrong with the flags' values (empty: nothing); sets sizeValues and runId. */
+    List<String> valueProblems() {
+        List<String> problems = new ArrayList<>();
         List<Integer> parsedSizes = new ArrayList<>();
-        for (String s : sizes) {
+        for (String s : sizes == null ? List.<String>of() : sizes) {   // null: picocli stopped at an error
             try {
                 int n = Integer.parseInt(s.trim());
                 if (n < 1 || n > 8192) throw new NumberFormatException();
                 parsedSizes.add(n);
             } catch (NumberFormatException e) {
-                throw new ParameterException(cl, "--sizes: '" + s + "' is not an integer from 1 to 8192 (e.g. --sizes 256,512)");
+                problems.add("--sizes: '" + s + "' is not an integer from 1 to 8192 (e.g. --sizes 256,512)");
             }
         }
         this.sizeValues = parsedSizes;
-        if (trials < 1 || trials > 10000) throw new ParameterException(cl, "--trials: must be from 1 to 10000, got " + trials);
-        if (!(duration > 0) || duration > 86400) throw new ParameterException(cl, "--duration: must be > 0 seconds (at most 86400), got " + duration);
-        if (!(warmupSeconds >= 0) || warmupSeconds > 86400) throw new ParameterException(cl, "--warmup-seconds: must be >= 0, got " + warmupSeconds);
-        if (!(interval >= 0.01) || interval > 3600) throw new ParameterException(cl, "--interval: must be at least 0.01 seconds, got " + interval);
-        if (!(timeoutMargin > 0)) throw new ParameterException(cl, "--timeout-margin: must be > 0 seconds");
-        if (kubectlTimeout < 1 || kubectlTimeout > 3600) throw new ParameterException(cl, "--kubectl-timeout: seconds from 1 to 3600, got " + kubectlTimeout);
-        if (!(startupTimeout > 0)) throw new ParameterException(cl, "--startup-timeout: must be > 0 seconds");
-        if (!List.of("local", "k8s").contains(backend))
-            throw new ParameterException(cl, "--backend: expected 'local' or 'k8s', got '" + backend + "'");
-        if (!List.of("auto", "cgroup", "procfs").contains(sampler))
-            throw new ParameterException(cl, "--sampler: expected auto, cgroup or procfs, got '" + sampler + "'");
-        if (!List.of("Always", "IfNotPresent", "Never").contains(imagePullPolicy))
-            throw new ParameterException(cl, "--image-pull-policy: expected Always, IfNotPresent or Never, got '" + imagePullPolicy + "'");
+        if (trials < 1 || trials > 10000) problems.add("--trials: must be from 1 to 10000, got " + trials);
+        if (!(duration > 0) || duration > 86400) problems.add("--duration: must be > 0 seconds (at most 86400), got " + duration);
+        if (!(warmupSeconds >= 0) || warmupSeconds > 86400) problems.add("--warmup-seconds: must be >= 0, got " + warmupSeconds);
+        if (!(interval >= 0.01) || interval > 3600) problems.add("--interval: must be at least 0.01 seconds, got " + interval);
+        if (!(timeoutMargin > 0)) problems.add("--timeout-margin: must be > 0 seconds");
+        if (kubectlTimeout < 1 || kubectlTimeout > 3600) problems.add("--kubectl-timeout: seconds from 1 to 3600, got " + kubectlTimeout);
+        if (!(startupTimeout > 0)) problems.add("--startup-timeout: must be > 0 seconds");
+        if (backend != null && !List.of("local", "k8s").contains(backend))
+            problems.add("--backend: expected 'local' or 'k8s', got '" + backend + "'");
+        if (sampler != null && !List.of("auto", "cgroup", "procfs").contains(sampler))
+            problems.add("--sampler: expected auto, cgroup or procfs, got '" + sampler + "'");
+        if (imagePullPolicy != null && !List.of("Always", "IfNotPresent", "Never").contains(imagePullPolicy))
+            problems.add("--image-pull-policy: expected Always, IfNotPresent or Never, got '" + imagePullPolicy + "'");
         if (cpuLimit != null && !(cpuLimit >= 0.01 && cpuLimit <= 1024))
-            throw new ParameterException(cl, "--cpu-limit: cores from 0.01 to 1024 (e.g. 0.5), got " + cpuLimit);
+            problems.add("--cpu-limit: cores from 0.01 to 1024 (e.g. 0.5), got " + cpuLimit);
         if (memoryLimit != null) {
             Long bytes = Quantity.bytes(memoryLimit);
             if (bytes == null || bytes < 4L << 20)
-                throw new ParameterException(cl, "--memory-limit: expected a size of at least 4Mi like 512Mi, 1Gi or 268435456, got '" + memoryLimit + "'");
+                problems.add("--memory-limit: expected a size of at least 4Mi like 512Mi, 1Gi or 268435456, got '" + memoryLimit + "'");
         }
-        if (resume && overwrite) throw new ParameterException(cl, "--resume and --overwrite exclude each other: pick one");
-        if (!Names.IMAGE.matcher(image).matches())
-            throw new ParameterException(cl, "--image: '" + Names.printable(image) + "' is not an image reference like mmb-wasm:latest");
-        if (!Names.DNS_LABEL.matcher(runtimeClass).matches())
-            throw new ParameterException(cl, "--runtime-class: '" + Names.printable(runtimeClass) + "' is not a DNS-1123 name (lower-case letters, digits, '-')");
-        if (!Names.DNS_LABEL.matcher(namespace).matches())
-            throw new ParameterException(cl, "--namespace: '" + Names.printable(namespace) + "' is not a DNS-1123 label (lower-case letters, digits, '-', at most 63)");
-        if (!Names.FOLDER.matcher(resultsSubfolder).matches())
-            throw new ParameterException(cl, "--results-subfolder-name: '" + Names.printable(resultsSubfolder)
+        if (resume && overwrite) problems.add("--resume and --overwrite exclude each other: pick one");
+        if (image == null && !listRuntimes) problems.add("--image: required (IMAGE), e.g. --image mmb-wasm:latest");
+        if (image != null && !Names.IMAGE.matcher(image).matches())
+            problems.add("--image: '" + Names.printable(image) + "' is not an image reference like mmb-wasm:latest");
+        if (runtimeClass != null && !Names.DNS_LABEL.matcher(runtimeClass).matches())
+            problems.add("--runtime-class: '" + Names.printable(runtimeClass) + "' is not a DNS-1123 name (lower-case letters, digits, '-')");
+        if (namespace != null && !Names.DNS_LABEL.matcher(namespace).matches())
+            problems.add("--namespace: '" + Names.printable(namespace) + "' is not a DNS-1123 label (lower-case letters, digits, '-', at most 63)");
+        if (resultsSubfolder != null && !Names.FOLDER.matcher(resultsSubfolder).matches())
+            problems.add("--results-subfolder-name: '" + Names.printable(resultsSubfolder)
                     + "' must be a plain folder name (letters, digits, '.', '_', '-'; no '/' or leading '.')");
         if (runId == null) runId = Names.newRunId();
         else if (!Names.DNS_LABEL.matcher(runId).matches() || runId.length() > 40)
-            throw new ParameterException(cl, "--run-id: '" + Names.printable(runId) + "' must be a DNS-1123 label of at most 40 characters");
+            problems.add("--run-id: '" + Names.printable(runId) + "' must be a DNS-1123 label of at most 40 characters");
         if (node != null && !Names.DNS_SUBDOMAIN.matcher(node).matches())
-            throw new ParameterException(cl, "--node: '" + Names.printable(node) + "' is not a node name");
+            problems.add("--node: '" + Names.printable(node) + "' is not a node name");
+        return problems;
     }
 
     List<Integer> sizeValues;
@@ -262,6 +293,56 @@ public class single_env_bench implements Callable<Integer> {
             m.put("keep_pods", keepPods); m.put("context", context); m.put("kubectl_timeout", kubectlTimeout);
         }
         return m;
+    }
+
+    /** picocli's parse errors, each naming its flag (with the nearest known flag for an unknown one). */
+    static final class FlagErrors {
+        static List<String> describe(CommandLine.ParseResult parsed) {
+            List<String> problems = new ArrayList<>();
+            for (Exception e : parsed.errors()) {
+                if (e instanceof CommandLine.UnmatchedArgumentException u) {
+                    boolean afterUnknownFlag = false;
+                    for (String arg : u.getUnmatched()) {
+                        if (arg.startsWith("-") && arg.length() > 1) {
+                            String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                            List<String> near = suggestions(flag, parsed);
+                            problems.add(flag + ": unknown option" + (near.isEmpty() ? "" : "; did you mean " + near.get(0) + "?"));
+                            afterUnknownFlag = !arg.contains("=");
+                        } else if (afterUnknownFlag) {
+                            afterUnknownFlag = false;   // most likely the unknown flag's value
+                        } else {
+                            problems.add("'" + Names.printable(arg) + "': unexpected argument (every input is a --flag)");
+                        }
+                    }
+                } else if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                        && m.getMissing().get(0) instanceof CommandLine.Model.OptionSpec o) {
+                    problems.add(o.longestName() + (o.required() && m.getMessage().startsWith("Missing required option")
+                            ? ": required (" + o.paramLabel() + ")" : ": expects a value (" + o.paramLabel() + ")"));
+                } else if (e instanceof ParameterException pe && pe.getArgSpec() instanceof CommandLine.Model.OptionSpec o
+                        && e.getMessage().startsWith("Invalid value for option")) {   // "'many' is not an int"
+                    problems.add(o.longestName() + ": " + Names.printable(e.getMessage().replaceFirst("^[^:]*: ", "")
+                            .replace("is not an int", "is not an integer").replace("is not a double", "is not a number")));
+                } else {
+                    problems.add(Names.printable(e.getMessage()));
+                }
+            }
+            return problems;
+        }
+
+        /** picocli's own "did you mean" (cosine similarity of the names), nearest first. */
+        private static List<String> suggestions(String flag, CommandLine.ParseResult parsed) {
+            List<String> names = new ArrayList<>();
+            for (CommandLine.Model.OptionSpec o : parsed.commandSpec().options()) names.add(o.longestName());
+            return new CommandLine.UnmatchedArgumentException(parsed.commandSpec().commandLine(), List.of(flag))
+                    .getSuggestions().stream().filter(names::contains).limit(1).collect(Collectors.toList());
+        }
+
+        static int print(List<String> problems, PrintWriter err) {
+            problems.forEach(p -> err.println("single_env_bench: " + p));
+            err.println((problems.size() == 1 ? "" : problems.size() + " problems on the command line; nothing was run. ")
+                    + "Try 'single_env_bench --help' for the options.");
+            return EXIT_USAGE;
+        }
     }
 
     /** A failure before any trial runs: printed as one message, exit status 3 or 4. */
@@ -812,15 +893,29 @@ public class single_env_bench implements Callable<Integer> {
             if (!wasm) throw new SetupException("--runtime-class " + runtimeClass + " runs a Wasm module, but " + program
                     + " is not one: use --image mmb-wasm:latest");
             String exe = find(rt);
-            if (exe == null) throw new SetupException(EXIT_RUNTIME_MISSING, "runtime '" + rt.executable() + "' for --runtime-class "
-                    + runtimeClass + " is not installed: put it on PATH or set " + rt.envVar() + "=/path/to/" + rt.executable()
-                    + " (" + rt.install() + ")");
+            if (exe == null) throw new SetupException(EXIT_RUNTIME_MISSING, notInstalled(runtimeClass, rt));
             List<String> cmd = new ArrayList<>();
             cmd.add(exe);
             cmd.addAll(rt.before());
             cmd.add(program.toString());
             cmd.addAll(rt.between());
             return cmd;
+        }
+
+        static String notInstalled(String runtimeClass, Runtime rt) {
+            return "runtime '" + rt.executable() + "' for --runtime-class " + runtimeClass + " is not installed: put it on PATH or set "
+                    + rt.envVar() + "=/path/to/" + rt.executable() + " (" + rt.install() + ")";
+        }
+
+        /** --list-runtimes: what a trial of each runtime class would find (the suite plans with it). */
+        static int list(PrintStream out) {
+            out.println("mmb-runtime default installed -");   // the native build itself: no runtime
+            for (String rc : new TreeSet<>(WASM.keySet())) {
+                String exe = find(WASM.get(rc));
+                out.println("mmb-runtime " + rc + (exe != null ? " installed " + exe : " missing " + notInstalled(rc, WASM.get(rc))));
+            }
+            out.flush();
+            return EXIT_OK;
         }
 
         static String find(Runtime rt) {
@@ -1119,7 +1214,8 @@ public class single_env_bench implements Callable<Integer> {
             Map<String, Object> limits = new LinkedHashMap<>();
             if (o.cpuLimit != null) limits.put("cpu", Math.round(o.cpuLimit * 1000) + "m");
             if (o.memoryLimit != null) limits.put("memory", o.memoryLimit);
-            if (!limits.isEmpty()) container.put("resources", Map.of("limits", limits, "requests", limits));   // requests = limits
+            // LinkedHashMap, not Map.of: Map.of's order changes from one JVM to the next (--dry-run compared them)
+            if (!limits.isEmpty()) container.put("resources", ordered("limits", limits, "requests", limits));   // requests = limits
             Map<String, Object> podSpec = new LinkedHashMap<>();
             podSpec.put("restartPolicy", "Never");
             if (!o.runtimeClass.equals("default")) podSpec.put("runtimeClassName", o.runtimeClass);
@@ -1131,9 +1227,15 @@ public class single_env_bench implements Callable<Integer> {
             Map<String, Object> pod = new LinkedHashMap<>();
             pod.put("apiVersion", "v1");
             pod.put("kind", "Pod");
-            pod.put("metadata", Map.of("name", name, "namespace", o.namespace, "labels", labels));
+            pod.put("metadata", ordered("name", name, "namespace", o.namespace, "labels", labels));
             pod.put("spec", podSpec);
             return pod;
+        }
+
+        private static Map<String, Object> ordered(Object... keysAndValues) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            return m;
         }
     }
 

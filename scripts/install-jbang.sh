@@ -15,17 +15,37 @@ for tool in java mvn; do
   }
 done
 
-if [ ! -x "$home/bin/jbang" ] || [ "$(cat "$home/VERSION" 2>/dev/null)" != "$(sed -n 's:.*<jbang.version>\(.*\)</jbang.version>.*:\1:p' "$here/jbang-pom.xml")" ]; then
-  rm -rf "$home.tmp" && mkdir -p "$home.tmp/bin" "$home.tmp/lib"
-  mvn -q -B -f "$here/jbang-pom.xml" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$home.tmp/lib" >&2
-  sed -n 's:.*<jbang.version>\(.*\)</jbang.version>.*:\1:p' "$here/jbang-pom.xml" > "$home.tmp/VERSION"
-  cat > "$home.tmp/bin/jbang" <<'LAUNCHER'
+version=$(sed -n 's:.*<jbang.version>\(.*\)</jbang.version>.*:\1:p' "$here/jbang-pom.xml")
+
+if [ ! -d "$home/lib" ] || [ "$(cat "$home/VERSION" 2>/dev/null)" != "$version" ]; then
+  # Maven is quiet (-q): say what the pause is. 20-60 s the first time (JBang and ~40 jars), less with ~/.m2 filled.
+  echo "install-jbang: installing JBang $version from Maven Central into $home (once; typically 20-60 s)..." >&2
+  started=$SECONDS
+  rm -rf "$home.tmp" && mkdir -p "$home.tmp/lib"
+  # Debian's Maven 3.8 writes colour resets even with -B: keep its output, show it (plain) only on failure.
+  if ! log=$(mvn -q -B -Dstyle.color=never -f "$here/jbang-pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$home.tmp/lib" 2>&1); then
+    printf '%s\n' "$log" | sed 's/\x1b\[[0-9;]*m//g' >&2
+    echo "install-jbang: Maven could not fetch JBang into $home (its output above)" >&2
+    exit 1
+  fi
+  echo "$version" > "$home.tmp/VERSION"
+  rm -rf "$home" && mkdir -p "$(dirname "$home")" && mv "$home.tmp" "$home"
+  echo "install-jbang: JBang $version installed in $((SECONDS - started)) s" >&2
+fi
+
+# The launcher is rewritten whenever this script's version of it differs (no download needed for that).
+# Colour only on a terminal, never with NO_COLOR: JBang's own output is captured here, so JBang cannot see
+# the terminal itself, and forcing colour unconditionally put raw escape sequences into logs and pipes.
+mkdir -p "$home/bin"
+cat > "$home/bin/jbang.new" <<'LAUNCHER'
 #!/usr/bin/env bash
 # JBang launcher (installed by mmb's scripts/install-jbang.sh from Maven Central).
 lib="$(cd "$(dirname "$(readlink -f "$0")")/../lib" && pwd)"
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
-output=$(CLICOLOR_FORCE=1 "$java" ${JBANG_JAVA_OPTIONS:-} -classpath "$lib/*" dev.jbang.Main "$@")
+color=()
+if [ -z "${NO_COLOR:-}" ] && [ -t 1 ] && [ -t 2 ]; then color=(env CLICOLOR_FORCE=1); fi
+output=$("${color[@]}" "$java" ${JBANG_JAVA_OPTIONS:-} -classpath "$lib/*" dev.jbang.Main "$@")
 status=$?
 if [ $status -eq 255 ]; then
   eval "exec $output"     # JBang printed the command that runs the script
@@ -33,7 +53,6 @@ fi
 [ -n "$output" ] && printf '%s\n' "$output"
 exit $status
 LAUNCHER
-  chmod +x "$home.tmp/bin/jbang"
-  rm -rf "$home" && mkdir -p "$(dirname "$home")" && mv "$home.tmp" "$home"
-fi
+chmod +x "$home/bin/jbang.new"
+if cmp -s "$home/bin/jbang.new" "$home/bin/jbang"; then rm -f "$home/bin/jbang.new"; else mv -f "$home/bin/jbang.new" "$home/bin/jbang"; fi
 echo "$home/bin/jbang"

@@ -2,6 +2,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /** single_env_bench's command line: every bad value gives exit 2 and a message naming the flag. */
@@ -103,6 +109,43 @@ class SingleEnvCliTest {
         assertTrue(flat.contains("Default: k8s"), flat);
         assertTrue(flat.contains("Default: 256,512"), flat);
         assertTrue(r.out().contains("Exit status"));
+    }
+
+    /** Every problem at once: picocli's (unknown flag, wrong type) and the value checks, with the near miss. */
+    @Test void everyFlagProblemAtOnceWithTheNearMiss() {
+        var r = TestSupport.singleEnv("--image", "mmb-static:latest", "--trails", "3", "--duration", "soon",
+                "--sizes", "0", "--namespace", "Bad_NS");
+        assertEquals(2, r.exit(), r.all());
+        String e = r.err();
+        assertTrue(e.contains("single_env_bench: --trails: unknown option; did you mean --trials?"), e);
+        assertTrue(e.contains("single_env_bench: --duration: 'soon' is not a number"), e);
+        assertTrue(e.contains("single_env_bench: --sizes: '0' is not an integer from 1 to 8192"), e);
+        assertTrue(e.contains("single_env_bench: --namespace: 'Bad_NS' is not a DNS-1123 label"), e);
+        assertTrue(e.contains("4 problems on the command line; nothing was run."), e);
+        // flags not given keep their (valid) defaults: no problem is reported for them
+        assertFalse(e.contains("--trials: must be"), e);
+        assertFalse(e.contains("'3'"), "3 is the misspelt flag's value: " + e);
+    }
+
+    /** --list-runtimes: what a trial would find, one line per runtime class; no --image needed. */
+    @Test void listRuntimesAnswersPerRuntimeClass() {
+        var r = TestSupport.singleEnv("--list-runtimes");
+        assertEquals(0, r.exit(), r.all());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(List.of("default", "node", "wamr", "wasmedge", "wasmer", "wasmtime"),
+                lines.stream().map(l -> l.split(" ")[1]).toList(), r.out());
+        Map<String, String> executables = Map.of("node", "node", "wamr", "iwasm", "wasmedge", "wasmedge", "wasmer", "wasmer",
+                "wasmtime", "wasmtime");
+        for (String line : lines) {
+            String[] f = line.split(" ", 4);
+            assertEquals("mmb-runtime", f[0]);
+            if (f[1].equals("default")) { assertEquals("installed", f[2]); continue; }
+            String exe = executables.get(f[1]);
+            String envVar = System.getenv("MMB_" + exe.toUpperCase(Locale.ROOT));
+            boolean there = envVar != null ? Files.isExecutable(Path.of(envVar)) : MetaKit.onPath(exe);
+            assertEquals(there ? "installed" : "missing", f[2], line);
+            if (!there) assertTrue(f[3].contains("is not installed: put it on PATH or set MMB_"), line);
+        }
     }
 
     @Test void versionIsPrinted() {

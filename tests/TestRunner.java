@@ -2,6 +2,7 @@
 // Runs mmb's JUnit 5 tests (the code under test is included with //SOURCES) and ends with
 // one line "N passed, N failed". Usage: jbang tests/TestRunner.java [--include-tag T] [--exclude-tag T] [--class NAME] [--method CLASS#METHOD]
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.junit.jupiter:junit-jupiter:5.11.4
 //DEPS org.junit.platform:junit-platform-launcher:1.11.4
 //SOURCES ../single_env_bench.java
