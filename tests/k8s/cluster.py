@@ -16,6 +16,7 @@ import select
 import signal
 import socket
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -48,7 +49,22 @@ class Exit(Exception):
 
 
 def standin_unsupported(what):
-    raise Exit("error: the kubectl stand-in does not emulate: " + what)
+    raise ApiError(400, "BadRequest", "the API server stand-in does not model: " + what)
+
+
+class ApiError(Exception):
+    """An API error, sent as a Status object (what kubectl turns into "Error from server (Reason): ...")."""
+
+    def __init__(self, code, reason, message, details=None):
+        super().__init__(message)
+        self.code, self.reason, self.message, self.details = code, reason, message, details
+
+    def status(self):
+        s = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": self.message,
+             "reason": self.reason, "code": self.code}
+        if self.details is not None:
+            s["details"] = self.details
+        return s
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -250,16 +266,20 @@ def qjson(value):
 
 
 def invalid_error(kind, name, causes):
-    """cmdutil.CheckErr for an Invalid StatusError (kubectl prints this, not "Error from server (Invalid)")."""
+    """An Invalid StatusError: kubectl prints it from details.causes as `The Pod "x" is invalid: FIELD: MESSAGE`."""
     seen, msgs = set(), []
     for c in causes:
         if c not in seen:
             seen.add(c)
             msgs.append(c)
-    prefix = "The %s %s is invalid: " % (kind, qjson(name))
-    if len(msgs) == 1:
-        return Exit(prefix + msgs[0])
-    return Exit(prefix + "\n" + "".join("* %s\n" % m for m in msgs))
+    items = []
+    for m in msgs:
+        field, _, message = m.partition(": ")
+        reason = {"Required": "FieldValueRequired", "Unsupported": "FieldValueNotSupported"}.get(
+            message.split(" ", 1)[0], "FieldValueInvalid")
+        items.append({"reason": reason, "message": message, "field": field})
+    text = "%s %s is invalid: %s" % (kind, qjson(name), msgs[0] if len(msgs) == 1 else "[" + ", ".join(msgs) + "]")
+    return ApiError(422, "Invalid", text, {"name": name, "kind": kind.lower() + "s", "causes": items})
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -270,22 +290,27 @@ class Store:
         self.root = root
         for d in ("pods", "events", "runtime", "logs"):
             os.makedirs(os.path.join(root, d), exist_ok=True)
-        self._lockfd = None
+        self._held = threading.local()
 
     def path(self, *parts):
         return os.path.join(self.root, *parts)
 
-    # one lock for every read-modify-write of the store
+    # one lock for every read-modify-write of the store, across processes (flock) and the API server's threads
     def __enter__(self):
+        fds = self._held.__dict__.setdefault("fds", [])
+        if fds:                      # re-entered by the same thread: already held
+            fds.append(None)
+            return self
         fd = os.open(self.path(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(fd, fcntl.LOCK_EX)
-        self._lockfd = fd
+        fds.append(fd)
         return self
 
     def __exit__(self, *exc):
-        fcntl.flock(self._lockfd, fcntl.LOCK_UN)
-        os.close(self._lockfd)
-        self._lockfd = None
+        fd = self._held.fds.pop()
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     @staticmethod
     def write_atomic(path, text):
@@ -886,11 +911,24 @@ def node_obj():
                          "memory": mem, "pods": "110"},
             "conditions": conds,
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-            "images": [],
+            "images": node_images(),
             "nodeInfo": {"architecture": "amd64", "bootID": boot_id, "containerRuntimeVersion": CONTAINERD_VERSION,
                          "kernelVersion": os.uname().release, "kubeProxyVersion": GIT_VERSION,
                          "kubeletVersion": GIT_VERSION, "machineID": machine_id, "operatingSystem": "linux",
                          "osImage": os_image(), "systemUUID": machine_id}}}
+
+
+def node_images():
+    """status.images as K3s reports images imported with `k3s ctr images import`: the containerd name, the size."""
+    if "missing-image" in CFG.faults:
+        return []
+    images = []
+    for base in CFG.images:
+        artifact = os.path.join(CFG.build, CFG.artifact(base))
+        if os.path.exists(artifact):
+            images.append({"names": ["docker.io/library/%s:latest" % base],
+                           "sizeBytes": os.path.getsize(artifact)})
+    return images
 
 
 def as_list(items):
@@ -1245,16 +1283,16 @@ def admit_pod(obj, ns, source):
                 try:
                     pr[(kind, rname)] = Quantity(val)
                 except ValueError:
-                    raise Exit('Error from server (BadRequest): error when creating "%s": Pod in version "v1" cannot '
-                               'be handled as a Pod: %s' % (source, QUANTITY_ERR))
+                    raise ApiError(400, "BadRequest", 'Pod in version "v1" cannot be handled as a Pod: %s'
+                                   % QUANTITY_ERR)
         parsed_res.append(pr)
     # admission: NamespaceLifecycle, then RuntimeClass
     if ns not in CFG.namespaces:
-        raise Exit('Error from server (NotFound): error when creating "%s": namespaces "%s" not found' % (source, ns))
+        raise ApiError(404, "NotFound", 'namespaces "%s" not found' % ns, {"name": ns, "kind": "namespaces"})
     rc = spec.get("runtimeClassName")
     if rc is not None and rc not in CFG.runtimeclasses:
-        raise Exit('Error from server (Forbidden): error when creating "%s": pods "%s" is forbidden: pod rejected: '
-                   'RuntimeClass "%s" not found' % (source, shown, rc))
+        raise ApiError(403, "Forbidden", 'pods "%s" is forbidden: pod rejected: RuntimeClass "%s" not found'
+                       % (shown, rc), {"name": shown, "kind": "pods"})
     # validation
     causes = []
     if not name:
@@ -1303,6 +1341,8 @@ def admit_pod(obj, ns, source):
                               % (p, qjson(req.canonical()), rname, lim.canonical()))
     if causes:
         raise invalid_error("Pod", shown, causes)
+    if STORE.get_pod(ns, name) is not None:
+        raise ApiError(409, "AlreadyExists", 'pods "%s" already exists' % name, {"name": name, "kind": "pods"})
 
     # defaulting (pkg/apis/core/v1/defaults.go) and canonical quantities
     pod = json.loads(json.dumps(obj))
@@ -1851,6 +1891,18 @@ def oom_kills(paths):
 
 # ----------------------------------------------------------------------------------------------------------------------
 # the pod supervisor (scheduler + kubelet + containerd for one pod), detached from kubectl
+
+def run_kubelet(ns, name, uid):
+    """The kubelet of one pod, started by the API server in a session of its own (apiserver.py start_kubelet)."""
+    for sig in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        Supervisor(ns, name, uid).run()
+    except Exception:  # noqa: BLE001 - the supervisor must report, not vanish
+        traceback.print_exc()
+        return 1
+    return 0
+
 
 def spawn_supervisor(pod):
     ns, name, uid = pod["metadata"]["namespace"], pod["metadata"]["name"], pod["metadata"]["uid"]
@@ -2603,6 +2655,9 @@ def main(argv):
     global CFG, STORE
     try:
         CFG = Config()
+        if argv and argv[0] == "__kubelet":
+            STORE = Store(CFG.state)
+            return run_kubelet(*argv[1:4])
         if argv and argv[0] == "__standin-reset":
             STORE = Store(CFG.state)
             cmd_standin_reset(argv[1:], {})
