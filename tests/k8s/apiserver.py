@@ -74,7 +74,7 @@ class Faults:
 
     api-lost-at-pod=N   the server goes away once the N-th pod's container runs *and* a watch that selects that pod is
                         open: fired by events, never by the clock, so a busy machine sees the same run
-    flaky=N             the first N reads of pods end without an answer (a connection dropped by a proxy)
+    flaky=N             the first N reads of pods get 503 ServiceUnavailable (an API server that lost etcd)
     watch-timeout=S     the server ends every watch after S s (as --min-request-timeout does, at ~30-60 min)
     unreachable         nothing listens: the kubeconfig points at a closed port
     """
@@ -353,8 +353,8 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- pods
     def pods(self, ns, q):
-        if FAULTS.flaky():
-            return self.cut()
+        if FAULTS.flaky():      # as an API server without etcd answers (client-go retries a dropped connection itself)
+            raise ApiError(503, "ServiceUnavailable", "the server is currently unable to handle the request")
         labels, fields = label_predicate(q.get("labelSelector")), field_predicate(q.get("fieldSelector"))
 
         def wanted(pod):
@@ -452,8 +452,10 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(400, "BadRequest", 'strict decoding error: unknown field "%s"' % unknown[0])
         with cluster.STORE:
             pod = cluster.admit_pod(obj, ns, "STDIN")
-            pod["metadata"]["creationTimestamp"] = cluster.api_time()
+            admitted = time.time()
+            pod["metadata"]["creationTimestamp"] = cluster.api_time(admitted)
             cluster.STORE.put_pod(pod, "ADDED")
+        cluster.STORE.set_runtime(pod["metadata"]["uid"], admitted=admitted)
         start_kubelet(pod)
         self.reply(201, pod)
 

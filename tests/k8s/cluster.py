@@ -279,7 +279,7 @@ def invalid_error(kind, name, causes):
             message.split(" ", 1)[0], "FieldValueInvalid")
         items.append({"reason": reason, "message": message, "field": field})
     text = "%s %s is invalid: %s" % (kind, qjson(name), msgs[0] if len(msgs) == 1 else "[" + ", ".join(msgs) + "]")
-    return ApiError(422, "Invalid", text, {"name": name, "kind": kind.lower() + "s", "causes": items})
+    return ApiError(422, "Invalid", text, {"name": name, "kind": kind, "causes": items})
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -2234,6 +2234,7 @@ class Supervisor:
                                  "failed: runc create failed: unable to start container process: unable to apply "
                                  "cgroup configuration: %s: unknown" % e)
             env = container_env(pod, c)
+            exec_at = time.time()
             try:
                 proc = Workload(argv, env, cg, logpath, entry, is_wasm)
             except StartError:
@@ -2248,6 +2249,7 @@ class Supervisor:
             return term
         STORE.set_runtime(self.uid, container_id=cid, container_cgroups=cg, workload_pid=proc.pid,
                           workload_start=proc_start_time(proc.pid), log_path=logpath)
+        record_timeline(self.uid, restarts, exec_at)
         running = dict(base_status, ready=True, started=True, state={"running": {"startedAt": started}})
         try:
             self.update(lambda p: self.set_status(p, "Running", running, ready=True))
@@ -2353,6 +2355,15 @@ class Supervisor:
             os.unlink(STORE.path("runtime", self.uid + ".supervisor.log"))
         except OSError:
             pass
+
+
+def record_timeline(uid, restarts, exec_at):
+    """The node's own truth, for the fidelity tests: when the API server admitted the pod and when the kubelet started
+    its process (wall clock, sub-millisecond), one JSON line per container start in timeline.jsonl."""
+    admitted = STORE.get_runtime(uid).get("admitted")
+    line = go_json({"uid": uid, "restart": restarts, "admitted": admitted, "exec": exec_at}) + "\n"
+    with open(STORE.path("timeline.jsonl"), "a") as f:
+        f.write(line)
 
 
 class StartError(Exception):
