@@ -86,15 +86,20 @@ class FidelityTest {
         double tb = median(truth(base, bt)), ts = median(truth(slow, st));
         System.out.printf("fidelity: cold start medians %.3f s and %.3f s: difference %.3f s; the node's own (admitted → exec) "
                 + "%.3f s and %.3f s: difference %.3f s (harness − node: %+.3f s)%n", b, s, s - b, tb, ts, ts - tb, (s - b) - (ts - tb));
+        // Per trial, harness − node is the client's overhead: never negative (the harness cannot see the process run
+        // before the node started it), bounded, and — the fidelity claim — not dependent on the injected delay: the
+        // medians' difference must match the node's within the overhead's own spread inside one run (the machine's
+        // noise, measured here rather than guessed).
+        double spread = 0.05;
         for (var c : List.of(Map.entry(bt, truth(base, bt)), Map.entry(st, truth(slow, st)))) {
-            for (int i = 0; i < c.getValue().size(); i++) {
-                double overhead = c.getKey().get(i).path("cold_start_time").asDouble() - c.getValue().get(i);
-                assertTrue(overhead >= 0 && overhead < 3, "harness cold start − node's admitted → exec = " + overhead + " s: only the client's overhead");
-            }
+            List<Double> overhead = new ArrayList<>();
+            for (int i = 0; i < c.getValue().size(); i++) overhead.add(c.getKey().get(i).path("cold_start_time").asDouble() - c.getValue().get(i));
+            for (double o : overhead) assertTrue(o >= 0 && o < 3, "harness cold start − node's admitted → exec = " + o + " s: only the client's overhead");
+            spread = Math.max(spread, Collections.max(overhead) - Collections.min(overhead));
         }
+        System.out.printf("fidelity: the client's overhead varies by %.3f s within a run%n", spread);
         assertTrue(ts - tb > 1.2, "the node saw the injected delay: " + (ts - tb));
-        // The margin is the variation of the client's overhead between two runs on a shared 2-core machine.
-        assertEquals(ts - tb, s - b, 0.3, "cold start medians: base " + b + " s, slow " + s + " s; node: " + tb + ", " + ts);
+        assertEquals(ts - tb, s - b, spread, "cold start medians: base " + b + " s, slow " + s + " s; node: " + tb + ", " + ts);
     }
 
     /** Per trial (same order), the node's admitted → process start, from the stand-in's timeline.jsonl. */

@@ -3,7 +3,8 @@
 
 Serves over plain HTTP on loopback what kubectl asks for when single_env_bench drives a one-node K3s cluster:
 /version, discovery (/api, /apis; plain JSON, so kubectl falls back from aggregated discovery), a small OpenAPI v3
-index (so that `kubectl create` validates on the server: fieldValidation=Strict), pods (create, get, list and watch
+index (so that `kubectl create` validates on the server: fieldValidation=Strict) and an empty OpenAPI v2 document (for
+older kubectls, which validate on the client), pods (create, get, list and watch
 with label and field selectors, logs with follow and timestamps, delete with a grace period), namespaces, nodes (with
 status.images as K3s reports imported images) and RuntimeClasses (node.k8s.io/v1), and API errors as Status objects.
 The node itself — scheduler, kubelet, containerd, the real processes in real cgroups — is cluster.py beside this file:
@@ -67,6 +68,16 @@ OPENAPI_CORE = {
                   "x-kubernetes-action": "patch",
                   "x-kubernetes-group-version-kind": {"group": "", "version": "v1", "kind": "Pod"}}}},
     "components": {"schemas": {}}}
+
+
+
+def openapi_v2_protobuf():
+    """The smallest OpenAPI v2 document (gnostic's protobuf: swagger "2.0", info) for kubectl < 1.27 (Debian's
+    1.20), which validates on the client: with no schema for a kind, it leaves the object to the server."""
+    def field(number, data):
+        return bytes([number << 3 | 2, len(data)]) + data
+    info = field(1, b"Kubernetes") + field(2, K8S_VERSION.encode())
+    return field(1, b"2.0") + field(2, info)
 
 
 class Faults:
@@ -311,6 +322,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, OPENAPI_INDEX)
         if method == "GET" and parts == ["openapi", "v3", "api", "v1"]:
             return self.reply(200, OPENAPI_CORE)
+        if method == "GET" and parts == ["openapi", "v2"]:
+            body = openapi_v2_protobuf()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
         if parts[:2] == ["api", "v1"]:
             return self.core(method, parts[2:], q, body)
         if parts[:3] == ["apis", "node.k8s.io", "v1"] and parts[3:4] == ["runtimeclasses"] and method == "GET":
