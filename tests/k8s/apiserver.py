@@ -32,7 +32,7 @@ sys.path.insert(0, HERE)
 import cluster  # noqa: E402  (the node: store, admission, kubelet)
 from cluster import ApiError  # noqa: E402
 
-K8S_VERSION = os.environ.get("MMB_STANDIN_K8S_VERSION") or "v1.32.5+k3s1"
+K8S_VERSION = cluster.GIT_VERSION
 
 
 def version_info():
@@ -469,7 +469,7 @@ class Handler(BaseHTTPRequestHandler):
             if unknown:
                 raise ApiError(400, "BadRequest", 'strict decoding error: unknown field "%s"' % unknown[0])
         with cluster.STORE:
-            pod = cluster.admit_pod(obj, ns, "STDIN")
+            pod = cluster.admit_pod(obj, ns)
             admitted = time.time()
             pod["metadata"]["creationTimestamp"] = cluster.api_time(admitted)
             cluster.STORE.put_pod(pod, "ADDED")

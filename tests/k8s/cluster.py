@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""kubectl stand-in for mmb's tests: behaves like kubectl v1.31 talking to a one-node K3s cluster,
-and runs each pod's container for real, in a real cgroup laid out as K3s's kubelet + containerd would.
+"""The node of mmb's test cluster: a one-node K3s as its API server, scheduler, kubelet and containerd would keep it.
 
-See README.md beside this file for the emulated command surface, the environment variables and the faults.
-Standard library only.
+apiserver.py (beside this file) serves the API over HTTP to the real kubectl; this module holds what it serves and
+what the node does: the state folder (pods, the watch journal, logs), admission and defaulting of Pods, the cluster's
+objects (namespaces, the node with its images, RuntimeClasses), and the kubelet (`cluster.py __kubelet NS NAME UID`,
+one process per pod) that runs each pod's container for real, in a real cgroup laid out as K3s's kubelet and
+containerd (or a runwasi shim) lay it out, and writes the pod's status back. See README.md. Standard library only.
 """
 import errno
 import fcntl
@@ -23,18 +25,10 @@ import uuid
 from fractions import Fraction
 
 # ----------------------------------------------------------------------------------------------------------------------
-# versions (K3s v1.31.4+k3s1 ships kubectl of the same version; kustomize v5.4.2 in kubectl 1.31)
+# versions: K3s ships the kubelet, API server and kubectl of one Kubernetes version (MMB_STANDIN_K8S_VERSION)
 
-GIT_VERSION = "v1.31.4+k3s1"
-VERSION_INFO = [
-    ("major", "1"), ("minor", "31"), ("gitVersion", GIT_VERSION),
-    ("gitCommit", "a562d090b0d2d3e8c44a8ae9e5a2c2b5a2ab5a2e"), ("gitTreeState", "clean"),
-    ("buildDate", "2024-12-14T00:12:49Z"), ("goVersion", "go1.22.9"), ("compiler", "gc"),
-    ("platform", "linux/amd64"),
-]
-KUSTOMIZE_VERSION = "v5.4.2"
+GIT_VERSION = os.environ.get("MMB_STANDIN_K8S_VERSION") or "v1.32.5+k3s1"
 CONTAINERD_VERSION = "containerd://1.7.23-k3s2"
-SERVER = "127.0.0.1:6443"
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -150,31 +144,6 @@ def go_json(obj, indent=None, sort_keys=True):
         s = json.dumps(obj, separators=(",", ":"), sort_keys=sort_keys, ensure_ascii=False)
     return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def out(text):
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def err(text):
-    sys.stderr.write(text if text.endswith("\n") else text + "\n")
-    sys.stderr.flush()
-
-
-def go_duration(text, flag):
-    """time.ParseDuration (and a bare integer as seconds, as --request-timeout accepts)."""
-    t = text.strip()
-    if re.fullmatch(r"[0-9]+", t):
-        return float(t)
-    units = {"ns": 1e-9, "us": 1e-6, "\u00b5s": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-    m = re.fullmatch(r"([+-]?)((?:[0-9]*\.?[0-9]+(?:ns|us|\u00b5s|ms|s|m|h))+)", t)
-    if not m:
-        raise Exit('error: invalid argument "%s" for "%s" flag: time: invalid duration "%s"' % (text, flag, text))
-    total = 0.0
-    for num, unit in re.findall(r"([0-9]*\.?[0-9]+)(ns|us|\u00b5s|ms|s|m|h)", m.group(2)):
-        total += float(num) * units[unit]
-    return -total if m.group(1) == "-" else total
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -440,306 +409,6 @@ STORE = None
 
 
 # ----------------------------------------------------------------------------------------------------------------------
-# faults that concern the API server
-
-def klog_line(where, msg):
-    t = time.time()
-    return "E%s.%06d %7d %s] %s" % (time.strftime("%m%d %H:%M:%S", time.localtime(t)), int((t % 1) * 1e6),
-                                   os.getpid(), where, msg)
-
-
-def api_lost():
-    lost = CFG.fault_float("api-lost-after")
-    if lost is None:
-        return False
-    try:
-        with open(STORE.path("first-pod-created")) as f:
-            first = float(f.read().strip())
-    except (FileNotFoundError, ValueError):
-        return False
-    return time.time() - first >= lost
-
-
-def server_down():
-    return "unreachable" in CFG.faults or api_lost()
-
-
-def refused(timeout_param="32s"):
-    for _ in range(5):
-        sys.stderr.write(klog_line("memcache.go:265", '"Unhandled Error" err="couldn\'t get current server API group '
-                                   'list: Get \\"https://%s/api?timeout=%s\\": dial tcp %s: connect: connection '
-                                   'refused"' % (SERVER, timeout_param, SERVER)) + "\n")
-    raise Exit("The connection to the server %s was refused - did you specify the right host or port?" % SERVER)
-
-
-def talk_to_server(opts, read=False):
-    """Every command that talks to the API server passes here first."""
-    if server_down():
-        refused(opts.get("request-timeout-param", "32s"))
-    flaky = CFG.faults.get("flaky")
-    if read and flaky:
-        try:
-            limit = int(flaky)
-        except ValueError:
-            raise Exit("error: the kubectl stand-in: fault flaky needs a count, got %r" % flaky)
-        with STORE:
-            n = STORE.counter("flaky-count", 0)
-        if n <= limit:
-            raise Exit("Unable to connect to the server: net/http: TLS handshake timeout")
-
-
-def maybe_hang(cmd):
-    if CFG.faults.get("hang") == cmd:
-        while True:
-            time.sleep(3600)
-
-
-# ----------------------------------------------------------------------------------------------------------------------
-# command-line parsing (pflag-like)
-
-GLOBAL_FLAGS = {
-    # name: (shorthand, takes_value)
-    "kubeconfig": (None, True), "context": (None, True), "cluster": (None, True), "user": (None, True),
-    "namespace": ("n", True), "request-timeout": (None, True), "server": ("s", True), "token": (None, True),
-    "insecure-skip-tls-verify": (None, False), "certificate-authority": (None, True),
-    "client-certificate": (None, True), "client-key": (None, True), "tls-server-name": (None, True),
-    "username": (None, True), "password": (None, True), "as": (None, True), "as-group": (None, True),
-    "as-uid": (None, True), "cache-dir": (None, True), "match-server-version": (None, False),
-    "disable-compression": (None, False), "v": ("v", True), "vmodule": (None, True),
-    "log-flush-frequency": (None, True), "warnings-as-errors": (None, False), "profile": (None, True),
-    "profile-output": (None, True), "help": ("h", False),
-}
-
-COMMAND_FLAGS = {
-    "version": {"client": (None, False), "output": ("o", True)},
-    "get": {"output": ("o", True), "selector": ("l", True), "watch": ("w", False), "watch-only": (None, False),
-            "output-watch-events": (None, False), "ignore-not-found": (None, False),
-            "all-namespaces": ("A", False), "show-managed-fields": (None, False), "chunk-size": (None, True),
-            "field-selector": (None, True), "no-headers": (None, False), "show-labels": (None, False),
-            "show-kind": (None, False), "sort-by": (None, True), "label-columns": ("L", True),
-            "filename": ("f", True), "recursive": ("R", False), "kustomize": ("k", True), "raw": (None, True),
-            "subresource": (None, True), "template": (None, True), "server-print": (None, False),
-            "allow-missing-template-keys": (None, False)},
-    "create": {"filename": ("f", True), "output": ("o", True), "validate": (None, True), "save-config": (None, False),
-               "dry-run": (None, True), "field-manager": (None, True), "recursive": ("R", False),
-               "kustomize": ("k", True), "selector": ("l", True), "edit": (None, False), "raw": (None, True),
-               "windows-line-endings": (None, False), "show-managed-fields": (None, False),
-               "template": (None, True), "allow-missing-template-keys": (None, False)},
-    "logs": {"container": ("c", True), "follow": ("f", False), "timestamps": (None, False), "tail": (None, True),
-             "previous": ("p", False), "pod-running-timeout": (None, True), "ignore-errors": (None, False),
-             "all-containers": (None, False), "prefix": (None, False), "since": (None, True),
-             "since-time": (None, True), "limit-bytes": (None, True), "selector": ("l", True),
-             "max-log-requests": (None, True), "insecure-skip-tls-verify-backend": (None, False),
-             "all-pods": (None, False)},
-    "delete": {"wait": (None, False), "timeout": (None, True), "ignore-not-found": (None, False),
-               "grace-period": (None, True), "force": (None, False), "now": (None, False),
-               "selector": ("l", True), "all": (None, False), "output": ("o", True), "cascade": (None, True),
-               "filename": ("f", True), "recursive": ("R", False), "kustomize": ("k", True),
-               "all-namespaces": ("A", False), "field-selector": (None, True), "raw": (None, True),
-               "dry-run": (None, True), "interactive": ("i", False)},
-}
-# flags whose value may be omitted (pflag NoOptDefVal)
-OPTIONAL_VALUE = {"cascade": "background", "dry-run": "unchanged", "validate": "strict"}
-
-KNOWN_COMMANDS = ["create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
-                  "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
-                  "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events",
-                  "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate", "completion",
-                  "alpha", "api-resources", "api-versions", "config", "plugin", "version", "options", "help"]
-
-
-def parse_bool(flag, value):
-    v = value.lower() if isinstance(value, str) else value
-    if v in ("1", "t", "true"):
-        return True
-    if v in ("0", "f", "false"):
-        return False
-    raise Exit('error: invalid argument "%s" for "--%s" flag: strconv.ParseBool: parsing "%s": invalid syntax'
-               % (value, flag, value))
-
-
-def parse_args(argv):
-    """Returns (command, positional args, flags dict). Global flags may appear anywhere."""
-    cmd = None
-    positional = []
-    flags = {}
-    i = 0
-    pending = list(argv)
-
-    def spec_for(name):
-        if name in GLOBAL_FLAGS:
-            return GLOBAL_FLAGS[name]
-        if cmd in COMMAND_FLAGS and name in COMMAND_FLAGS[cmd]:
-            return COMMAND_FLAGS[cmd][name]
-        return None
-
-    def by_short(ch):
-        for table in (GLOBAL_FLAGS, COMMAND_FLAGS.get(cmd, {})):
-            for name, (short, _) in table.items():
-                if short == ch:
-                    return name
-        return None
-
-    def usage_hint():
-        return "See 'kubectl%s --help' for usage." % ((" " + cmd) if cmd else "")
-
-    deferred_unknown = None
-    while i < len(pending):
-        a = pending[i]
-        i += 1
-        if a == "--":
-            positional.extend(pending[i:])
-            break
-        if a.startswith("--") and len(a) > 2:
-            name, eq, value = a[2:].partition("=")
-            spec = spec_for(name)
-            if spec is None:
-                if cmd is None:
-                    # flags before the command are resolved against the command later
-                    deferred_unknown = deferred_unknown or a
-                    flags.setdefault("__deferred", []).append(a)
-                    continue
-                raise Exit("error: unknown flag: --%s\n%s" % (name, usage_hint()))
-            _, takes = spec
-            if takes:
-                if not eq:
-                    if name in OPTIONAL_VALUE:
-                        value = OPTIONAL_VALUE[name]
-                    elif i < len(pending):
-                        value = pending[i]
-                        i += 1
-                    else:
-                        raise Exit("error: flag needs an argument: --%s\n%s" % (name, usage_hint()))
-                flags[name] = value
-            else:
-                flags[name] = parse_bool(name, value) if eq else True
-            continue
-        if a.startswith("-") and len(a) > 1:
-            shorts = a[1:]
-            j = 0
-            while j < len(shorts):
-                ch = shorts[j]
-                name = by_short(ch)
-                if name is None:
-                    if cmd is None:
-                        flags.setdefault("__deferred", []).append("-" + shorts[j:])
-                        break
-                    raise Exit("error: unknown shorthand flag: '%s' in -%s\n%s" % (ch, shorts, usage_hint()))
-                _, takes = spec_for(name)
-                if takes:
-                    rest = shorts[j + 1:]
-                    if rest.startswith("="):
-                        rest = rest[1:]
-                    if rest:
-                        value = rest
-                    elif i < len(pending):
-                        value = pending[i]
-                        i += 1
-                    else:
-                        raise Exit("error: flag needs an argument: '%s' in -%s\n%s" % (ch, shorts, usage_hint()))
-                    flags[name] = value
-                    break
-                rest = shorts[j + 1:]
-                if rest.startswith("="):
-                    flags[name] = parse_bool(name, rest[1:])
-                    break
-                flags[name] = True
-                j += 1
-            continue
-        if cmd is None:
-            cmd = a
-            if cmd not in COMMAND_FLAGS:
-                if cmd in KNOWN_COMMANDS:
-                    standin_unsupported("kubectl %s" % cmd)
-                raise Exit('error: unknown command "%s" for "kubectl"' % cmd)
-            deferred = flags.pop("__deferred", [])
-            if deferred:
-                pending = pending[:i] + deferred + pending[i:]
-            continue
-        positional.append(a)
-    if cmd is None and flags.get("__deferred"):
-        a = flags["__deferred"][0]
-        raise Exit("error: unknown flag: %s\nSee 'kubectl --help' for usage." % a.split("=")[0])
-    return cmd, positional, flags
-
-
-def namespace_of(flags):
-    return flags.get("namespace") or "default"
-
-
-def request_timeout(flags):
-    rt = flags.get("request-timeout")
-    if rt is None:
-        return None
-    d = go_duration(rt, "--request-timeout")
-    return d if d > 0 else None
-
-
-# ----------------------------------------------------------------------------------------------------------------------
-# resource types
-
-RESOURCE_ALIASES = {
-    "pod": "pods", "pods": "pods", "po": "pods",
-    "namespace": "namespaces", "namespaces": "namespaces", "ns": "namespaces",
-    "node": "nodes", "nodes": "nodes", "no": "nodes",
-    "runtimeclass": "runtimeclasses", "runtimeclasses": "runtimeclasses",
-    "runtimeclass.node.k8s.io": "runtimeclasses", "runtimeclasses.node.k8s.io": "runtimeclasses",
-}
-REAL_BUT_NOT_EMULATED = {"deployments", "deployment", "deploy", "services", "service", "svc", "events", "event", "ev",
-                         "jobs", "job", "configmaps", "configmap", "cm", "secrets", "secret", "replicasets", "rs",
-                         "daemonsets", "ds", "statefulsets", "sts", "serviceaccounts", "sa", "all", "endpoints", "ep",
-                         "pv", "pvc", "ingress", "ing", "leases", "lease", "cronjobs", "cj", "roles", "rolebindings",
-                         "clusterroles", "clusterrolebindings", "crd", "crds", "storageclasses", "sc", "limitranges",
-                         "resourcequotas", "priorityclasses", "customresourcedefinitions", "apiservices",
-                         "podtemplates", "networkpolicies", "horizontalpodautoscalers", "hpa", "pdb",
-                         "poddisruptionbudgets", "csinodes", "csidrivers", "componentstatuses", "cs",
-                         "mutatingwebhookconfigurations", "validatingwebhookconfigurations", "replicationcontrollers",
-                         "rc", "controllerrevisions", "endpointslices", "ingressclasses", "volumeattachments",
-                         "flowschemas", "prioritylevelconfigurations", "certificatesigningrequests", "csr",
-                         "helmcharts", "helmchartconfigs", "addons", "etcdsnapshotfiles"}
-NAME_PREFIX = {"pods": "pod", "namespaces": "namespace", "nodes": "node", "runtimeclasses": "runtimeclass.node.k8s.io"}
-NOT_FOUND_NAME = {"pods": "pods", "namespaces": "namespaces", "nodes": "nodes",
-                  "runtimeclasses": "runtimeclasses.node.k8s.io"}
-
-
-def resolve_type(word):
-    t = RESOURCE_ALIASES.get(word.lower())
-    if t:
-        return t
-    if word.lower() in REAL_BUT_NOT_EMULATED:
-        standin_unsupported("resource type %r" % word)
-    raise Exit('error: the server doesn\'t have a resource type "%s"' % word)
-
-
-def split_type_and_names(args):
-    """`pod NAME...`, `pods`, `pod/NAME pod/NAME2` -> (type, [names])."""
-    if not args:
-        return None, []
-    if "/" in args[0]:
-        typ, names = None, []
-        for a in args:
-            if "/" not in a:
-                raise Exit("error: there is no need to specify a resource type as a separate argument when passing "
-                           "arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of "
-                           "'kubectl get resource resource/<resource_name>'")
-            t, _, n = a.partition("/")
-            t = resolve_type(t)
-            if typ is not None and t != typ:
-                standin_unsupported("several resource types in one command")
-            typ = t
-            names.append(n)
-        return typ, names
-    first = args[0]
-    if "," in first:
-        standin_unsupported("several resource types in one command (%s)" % first)
-    return resolve_type(first), args[1:]
-
-
-def not_found(typ, name):
-    return Exit('Error from server (NotFound): %s "%s" not found' % (NOT_FOUND_NAME[typ], name))
-
-
-# ----------------------------------------------------------------------------------------------------------------------
 # label selectors (k8s.io/apimachinery/pkg/labels)
 
 def parse_selector(text):
@@ -931,229 +600,8 @@ def node_images():
     return images
 
 
-def as_list(items):
-    return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
-
-
 # ----------------------------------------------------------------------------------------------------------------------
-# commands: version
-
-def cmd_version(args, flags):
-    if args:
-        raise Exit("error: unexpected arguments: %s\nSee 'kubectl version -h' for help and examples" % args)
-    o = flags.get("output", "")
-    if o not in ("", "json", "yaml"):
-        raise Exit("error: --output must be 'yaml' or 'json'")
-    client = dict(VERSION_INFO)
-    server = None
-    server_err = None
-    if not flags.get("client"):
-        if server_down():
-            server_err = ("The connection to the server %s was refused - did you specify the right host or port?"
-                          % SERVER)
-        else:
-            server = dict(VERSION_INFO)
-    if o == "json":
-        doc = {"clientVersion": client, "kustomizeVersion": KUSTOMIZE_VERSION}
-        if server:
-            doc["serverVersion"] = server
-        out(go_json(doc, indent=2, sort_keys=False) + "\n")
-    elif o == "yaml":
-        lines = ["clientVersion:"] + ["  %s: %s" % (k, yaml_scalar(v)) for k, v in VERSION_INFO]
-        lines.append("kustomizeVersion: " + KUSTOMIZE_VERSION)
-        if server:
-            lines += ["serverVersion:"] + ["  %s: %s" % (k, yaml_scalar(v)) for k, v in VERSION_INFO]
-        out("\n".join(lines) + "\n\n")
-    else:
-        out("Client Version: %s\nKustomize Version: %s\n" % (GIT_VERSION, KUSTOMIZE_VERSION))
-        if server:
-            out("Server Version: %s\n" % GIT_VERSION)
-    if server_err:
-        raise Exit(server_err)
-
-
-def yaml_scalar(v):
-    if re.fullmatch(r"[0-9]+", v) or v in ("true", "false", "null", "") or ":" in v:
-        return '"%s"' % v
-    return v
-
-
-# ----------------------------------------------------------------------------------------------------------------------
-# commands: get
-
-def print_objects(objs, single, output, typ):
-    if output == "name":
-        for o in objs:
-            out("%s/%s\n" % (NAME_PREFIX[typ], o["metadata"]["name"]))
-    elif output == "json":
-        out(go_json(objs[0] if single else as_list(objs), indent=4) + "\n")
-    else:
-        standin_unsupported("output format %r (emulated: -o json, -o name)" % output)
-
-
-def check_output(flags):
-    o = flags.get("output")
-    if o is None or o == "" or o == "wide":
-        standin_unsupported("table output of kubectl get (use -o json or -o name)")
-    if o not in ("json", "name"):
-        if o in ("yaml",) or o.startswith(("jsonpath", "go-template", "custom-columns", "template")):
-            standin_unsupported("output format %r (emulated: -o json, -o name)" % o)
-        raise Exit("error: unable to match a printer suitable for the output format \"%s\", allowed formats are: "
-                   "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
-                   "jsonpath-file,name,template,templatefile,wide,yaml" % o)
-    return o
-
-
-def cmd_get(args, flags):
-    for f in ("filename", "raw", "kustomize", "sort-by", "label-columns", "subresource", "template", "watch-only",
-              "chunk-size"):
-        if f in flags:
-            standin_unsupported("kubectl get --%s" % f)
-    if not args:
-        raise Exit("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list "
-                   "of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain "
-                   "<resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee "
-                   "'kubectl get -h' for help and examples")
-    typ, names = split_type_and_names(args)
-    output = check_output(flags)
-    selector = parse_selector(flags["selector"]) if flags.get("selector") else None
-    if names and selector is not None:
-        raise Exit("error: name cannot be provided when a selector is specified")
-    field = flags.get("field-selector")
-    if field:
-        m = re.fullmatch(r"metadata\.name=([^,]+)", field)
-        if not m:
-            standin_unsupported("--field-selector %r (only metadata.name=NAME)" % field)
-    talk_to_server(flags, read=True)
-    ns = namespace_of(flags)
-    all_ns = bool(flags.get("all-namespaces"))
-    ignore_nf = bool(flags.get("ignore-not-found"))
-
-    if flags.get("watch"):
-        if typ != "pods":
-            standin_unsupported("kubectl get --watch of %s" % typ)
-        return watch_pods(ns, names, selector, field, output, flags)
-
-    def collect_all():
-        if typ == "pods":
-            objs = STORE.list_pods(None if all_ns else ns)
-        elif typ == "namespaces":
-            objs = [namespace_obj(n) for n in CFG.namespaces]
-        elif typ == "nodes":
-            objs = [node_obj()]
-        else:
-            objs = [runtimeclass_obj(n) for n in CFG.runtimeclasses]
-        if selector is not None:
-            objs = [o for o in objs if selector_matches(selector, o["metadata"].get("labels"))]
-        if field:
-            objs = [o for o in objs if o["metadata"]["name"] == field.split("=", 1)[1]]
-        return objs
-
-    if not names:
-        objs = collect_all()
-        print_objects(objs, False, output, typ)
-        return
-    found, errors = [], []
-    for name in names:
-        if typ == "pods":
-            obj = STORE.get_pod(ns, name)
-        elif typ == "namespaces":
-            obj = namespace_obj(name) if name in CFG.namespaces else None
-        elif typ == "nodes":
-            obj = node_obj() if name == CFG.node else None
-        else:
-            obj = runtimeclass_obj(name) if name in CFG.runtimeclasses else None
-        if obj is None:
-            if not ignore_nf:
-                errors.append(not_found(typ, name).message)
-        else:
-            found.append(obj)
-    if found:
-        print_objects(found, len(names) == 1, output, typ)
-    if errors:
-        raise Exit("\n".join(errors))
-
-
-def watch_pods(ns, names, selector, field, output, flags):
-    if output not in ("json", "name"):
-        standin_unsupported("watch output %r" % output)
-    if len(names) > 1:
-        standin_unsupported("watching several named pods")
-    events = bool(flags.get("output-watch-events"))
-    if events and output != "json":
-        standin_unsupported("--output-watch-events with -o %s (emulated: -o json)" % output)
-    deadline = None
-    rt = request_timeout(flags)
-    if rt:
-        deadline = time.time() + rt
-    name = names[0] if names else (field.split("=", 1)[1] if field else None)
-
-    def wanted(pod):
-        if pod["metadata"]["namespace"] != ns:
-            return False
-        if name is not None and pod["metadata"]["name"] != name:
-            return False
-        if selector is not None and not selector_matches(selector, pod["metadata"].get("labels")):
-            return False
-        return True
-
-    def emit(typ, obj):
-        if events:
-            text = '{"type":%s,"object":%s}\n' % (go_json(typ), go_json(obj))
-        elif output == "json":
-            text = go_json(obj, indent=4) + "\n"
-        else:
-            text = "pod/%s\n" % obj["metadata"]["name"]
-        try:
-            out(text)
-        except BrokenPipeError:
-            raise Exit("", 1)
-
-    journal = STORE.journal_path(ns)
-    with STORE:
-        if names:
-            current = STORE.get_pod(ns, names[0])
-            if current is None:
-                raise not_found("pods", names[0])
-            initial = [current]
-        else:
-            initial = [p for p in STORE.list_pods(ns) if wanted(p)]
-        try:
-            offset = os.path.getsize(journal)
-        except FileNotFoundError:
-            offset = 0
-    # the current state first (as ADDED with --output-watch-events); for a single named object kubectl then
-    # suppresses the watch's synthetic ADDED, so the next line is the next change (get.go watch())
-    for p in initial:
-        emit("ADDED", p)
-    buf = b""
-    while True:
-        if deadline is not None and time.time() >= deadline:
-            return  # the server ends the watch at the request timeout: kubectl exits 0
-        if server_down():
-            return  # a dropped watch connection ends `kubectl get -w` quietly with exit 0
-        try:
-            with open(journal, "rb") as f:
-                f.seek(offset)
-                chunk = f.read()
-        except FileNotFoundError:
-            chunk = b""
-        if chunk:
-            offset += len(chunk)
-            buf += chunk
-            while b"\n" in buf:
-                line, buf = buf.split(b"\n", 1)
-                try:
-                    ev = json.loads(line)
-                except ValueError:
-                    continue
-                if wanted(ev["object"]):
-                    emit(ev["type"], ev["object"])
-        time.sleep(0.01)
-
-
-# ----------------------------------------------------------------------------------------------------------------------
-# commands: create
+# admission: what the API server does with a Pod before it stores it
 
 DEFAULT_TOLERATIONS = [
     {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists", "tolerationSeconds": 300},
@@ -1191,76 +639,7 @@ def default_pull_policy(image):
     return "Always" if tag in (None, "latest") else "IfNotPresent"
 
 
-def read_manifest(flags):
-    files = flags.get("filename")
-    if not files:
-        raise Exit("error: must specify one of -f and -k\n\nerror: the kubectl stand-in needs -f")
-    if files == "-":
-        text, source = sys.stdin.read(), "STDIN"
-    else:
-        try:
-            with open(files) as f:
-                text, source = f.read(), files
-        except OSError as e:
-            raise Exit('error: the path "%s" does not exist' % files if e.errno == errno.ENOENT else "error: %s" % e)
-    stripped = text.strip()
-    if not stripped:
-        raise Exit("error: no objects passed to create")
-    try:
-        obj = json.loads(stripped)
-    except ValueError:
-        standin_unsupported("YAML manifests (give the Pod as JSON)")
-    return obj, source
-
-
-def cmd_create(args, flags):
-    for f in ("dry-run", "kustomize", "raw", "edit", "selector", "recursive", "template"):
-        if f in flags and not (f == "dry-run" and flags[f] == "none"):
-            standin_unsupported("kubectl create --%s" % f)
-    if args:
-        standin_unsupported("kubectl create %s (only create -f)" % " ".join(args))
-    output = flags.get("output")
-    if output not in (None, "", "name", "json"):
-        standin_unsupported("create output %r" % output)
-    obj, source = read_manifest(flags)
-    if not isinstance(obj, dict):
-        raise Exit("error: error parsing %s: the manifest is not an object" % source)
-    if obj.get("kind") == "List":
-        standin_unsupported("List manifests")
-    if not obj.get("kind") or not obj.get("apiVersion"):
-        raise Exit("error: error validating \"%s\": error validating data: [apiVersion not set, kind not set]; if "
-                   "you choose to ignore these errors, turn validation off with --validate=false" % source)
-    if obj.get("kind") != "Pod" or obj.get("apiVersion") != "v1":
-        standin_unsupported("creating %s %s (only v1 Pod)" % (obj.get("apiVersion"), obj.get("kind")))
-    meta = obj.setdefault("metadata", {}) or {}
-    obj["metadata"] = meta
-    flag_ns = flags.get("namespace")
-    ns = meta.get("namespace") or flag_ns or "default"
-    if flag_ns and meta.get("namespace") and meta["namespace"] != flag_ns:
-        raise Exit("error: the namespace from the provided object \"%s\" does not match the namespace \"%s\". You "
-                   "must pass '--namespace=%s' to perform this operation." % (meta["namespace"], flag_ns,
-                                                                              meta["namespace"]))
-    talk_to_server(flags)
-    pod = admit_pod(obj, ns, source)
-    with STORE:
-        if STORE.get_pod(ns, pod["metadata"]["name"]) is not None:
-            raise Exit('Error from server (AlreadyExists): error when creating "%s": pods "%s" already exists'
-                       % (source, pod["metadata"]["name"]))
-        pod["metadata"]["creationTimestamp"] = api_time()
-        STORE.put_pod(pod, "ADDED")
-        first = STORE.path("first-pod-created")
-        if not os.path.exists(first):
-            Store.write_atomic(first, repr(time.time()))
-    spawn_supervisor(pod)
-    if output == "name":
-        out("pod/%s\n" % pod["metadata"]["name"])
-    elif output == "json":
-        out(go_json(pod, indent=4) + "\n")
-    else:
-        out("pod/%s created\n" % pod["metadata"]["name"])
-
-
-def admit_pod(obj, ns, source):
+def admit_pod(obj, ns):
     """Decoding, admission, defaulting and validation as the API server does them for a Pod."""
     meta = obj["metadata"]
     spec = obj.get("spec") or {}
@@ -1417,7 +796,7 @@ def qos_class(containers):
 
 
 # ----------------------------------------------------------------------------------------------------------------------
-# commands: logs
+# the kubelet's container logs
 
 def container_status(pod, cname):
     for cs in (pod.get("status") or {}).get("containerStatuses") or []:
@@ -1431,228 +810,8 @@ def log_file_for(pod, cname, restart):
     return STORE.path("logs", "%s_%s_%s" % (m["namespace"], m["name"], m["uid"]), cname, "%d.log" % restart)
 
 
-def cmd_logs(args, flags):
-    for f in ("selector", "all-containers", "prefix", "since", "since-time", "limit-bytes", "all-pods",
-              "max-log-requests"):
-        if f in flags:
-            standin_unsupported("kubectl logs --%s" % f)
-    if not args:
-        raise Exit("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a "
-                   "required argument for the logs command\nSee 'kubectl logs -h' for help and examples")
-    target = args[0]
-    if "/" in target:
-        t, _, target = target.partition("/")
-        if resolve_type(t) != "pods":
-            standin_unsupported("logs of %s" % t)
-    container = flags.get("container")
-    if len(args) == 2 and not container:
-        container = args[1]
-    elif len(args) > 1:
-        raise Exit("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a "
-                   "required argument for the logs command\nSee 'kubectl logs -h' for help and examples")
-    tail = None
-    if "tail" in flags:
-        try:
-            tail = int(flags["tail"])
-        except ValueError:
-            raise Exit('error: invalid argument "%s" for "--tail" flag: strconv.ParseInt: parsing "%s": invalid '
-                       'syntax' % (flags["tail"], flags["tail"]))
-    talk_to_server(flags, read=True)
-    ns = namespace_of(flags)
-    pod = STORE.get_pod(ns, target)
-    if pod is None:
-        raise not_found("pods", target)
-    names = [c["name"] for c in pod["spec"]["containers"]]
-    if not container:
-        container = names[0]
-        if len(names) > 1:
-            err('Defaulted container "%s" out of: %s' % (container, ", ".join(names)))
-    elif container not in names:
-        raise Exit("Error from server (BadRequest): container %s is not valid for pod %s" % (container, target))
-    node = pod["spec"].get("nodeName")
-    if not node:
-        raise Exit("Error from server (BadRequest): pod %s does not have a host assigned" % target)
-    if node != CFG.node:
-        raise Exit('Error from server (NotFound): nodes "%s" not found' % node)
-    uid = pod["metadata"]["uid"]
-    previous = bool(flags.get("previous"))
-    # kubelet validateContainerLogStatus
-    cs = container_status(pod, container)
-    if cs is None:
-        raise Exit('Error from server (BadRequest): container "%s" in pod "%s" is not available' % (container, target))
-    state, last = cs.get("state") or {}, cs.get("lastState") or {}
-    restart = cs.get("restartCount", 0)
-    if previous:
-        if "terminated" not in last:
-            raise Exit('Error from server (BadRequest): previous terminated container "%s" in pod "%s" not found'
-                       % (container, target))
-        # the log of lastState's container: the attempt before a running one, the latest one while waiting
-        attempt = restart - 1 if ("running" in state or "terminated" in state) else restart
-    elif "running" in state or "terminated" in state:
-        attempt = restart
-    elif "terminated" in last:
-        attempt = restart
-    elif "waiting" in state:
-        reason = state["waiting"].get("reason", "")
-        if reason == "ErrImagePull":
-            what = "image can't be pulled"
-        elif reason == "ImagePullBackOff":
-            what = "trying and failing to pull image"
-        else:
-            what = reason
-        raise Exit('Error from server (BadRequest): container "%s" in pod "%s" is waiting to start: %s'
-                   % (container, target, what))
-    else:
-        raise Exit('Error from server (BadRequest): container "%s" in pod "%s" is waiting to start - no logs yet'
-                   % (container, target))
-    path = log_file_for(pod, container, attempt)
-    follow = bool(flags.get("follow")) and not previous
-    timestamps = bool(flags.get("timestamps"))
-    rt = request_timeout(flags)
-    deadline = time.time() + rt if (rt and follow) else None
-
-    def emit(line):
-        parts = line.split(" ", 3)
-        if len(parts) < 3:
-            return
-        ts, _stream, tag = parts[0], parts[1], parts[2]
-        msg = parts[3] if len(parts) > 3 else ""
-        text = msg + ("\n" if tag == "F" else "")
-        if timestamps:
-            text = rfc3339nano_fixed(ts) + " " + text
-        try:
-            out(text)
-        except BrokenPipeError:
-            raise Exit("", 1)
-
-    try:
-        f = open(path, "r", encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return
-    with f:
-        if tail is not None and tail >= 0:
-            lines = f.read().splitlines()
-            for line in lines[len(lines) - tail:] if tail else []:
-                emit(line)
-        elif not follow:
-            for line in f.read().splitlines():
-                emit(line)
-            return
-        if not follow:
-            return
-        pending = ""
-        while True:
-            chunk = f.read()
-            if chunk:
-                pending += chunk
-                while "\n" in pending:
-                    line, pending = pending.split("\n", 1)
-                    emit(line)
-                continue
-            if server_down():
-                raise Exit("error: unexpected EOF")
-            if deadline is not None and time.time() >= deadline:
-                raise Exit("error: context deadline exceeded (Client.Timeout or context cancellation while reading "
-                           "body)")
-            cur = STORE.get_pod(ns, target)
-            if cur is None or cur["metadata"]["uid"] != uid:
-                return  # the container is gone with its pod
-            cs = container_status(cur, container) or {}
-            if "running" not in (cs.get("state") or {}) or cs.get("restartCount", 0) != attempt:
-                chunk = f.read()  # what was written before it stopped
-                if chunk:
-                    pending += chunk
-                    continue
-                return
-            time.sleep(0.01)
-
-
 # ----------------------------------------------------------------------------------------------------------------------
-# commands: delete
-
-def cmd_delete(args, flags):
-    for f in ("filename", "kustomize", "raw", "field-selector", "all-namespaces", "interactive", "recursive"):
-        if f in flags:
-            standin_unsupported("kubectl delete --%s" % f)
-    if "dry-run" in flags and flags["dry-run"] != "none":
-        standin_unsupported("kubectl delete --dry-run")
-    output = flags.get("output")
-    if output not in (None, "", "name"):
-        raise Exit("error: unexpected -o output mode: %s. We only support '-o name'" % output)
-    try:
-        grace = int(flags.get("grace-period", -1))
-    except ValueError:
-        raise Exit('error: invalid argument "%s" for "--grace-period" flag: strconv.ParseInt: parsing "%s": invalid '
-                   'syntax' % (flags["grace-period"], flags["grace-period"]))
-    force = bool(flags.get("force"))
-    if flags.get("now"):
-        if grace != -1:
-            raise Exit("error: --now and --grace-period cannot be specified together")
-        grace = 1
-    if grace == 0 and not force:
-        grace = 1
-    if force and grace < 0:
-        grace = 0
-    selector = flags.get("selector")
-    if flags.get("all") and selector:
-        raise Exit("error: cannot set --all and --selector at the same time")
-    if grace == 0 and force:
-        err("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
-            "terminated. The resource may continue to run on the cluster indefinitely.")
-    elif grace > 0 and force:
-        raise Exit("error: --force and --grace-period greater than 0 cannot be specified together")
-    wait = flags.get("wait", True)
-    timeout = go_duration(flags["timeout"], "--timeout") if "timeout" in flags else 0.0
-    if not args:
-        raise Exit("error: You must provide one or more resources by argument or filename.\nExample resource "
-                   "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n"
-                   "   '<resource>'")
-    typ, names = split_type_and_names(args)
-    if typ != "pods":
-        standin_unsupported("deleting %s" % typ)
-    by_selector = selector is not None or flags.get("all")
-    if names and by_selector:
-        raise Exit("error: name cannot be provided when a selector is specified")
-    if not names and not by_selector:
-        raise Exit("error: resource(s) were provided, but no name was specified")
-    ignore_nf = flags.get("ignore-not-found", bool(by_selector))
-    talk_to_server(flags)
-    ns = namespace_of(flags)
-    if by_selector:
-        reqs = parse_selector(selector) if selector else []
-        targets = [p["metadata"]["name"] for p in STORE.list_pods(ns) if selector_matches(reqs, p["metadata"].get("labels"))]
-    else:
-        targets = names
-    deleted, errors = [], []
-    for name in targets:
-        uid = request_deletion(ns, name, grace)
-        if uid is None:
-            if not ignore_nf:
-                errors.append(not_found("pods", name).message)
-            continue
-        deleted.append((name, uid))
-        if output == "name":
-            out("pod/%s\n" % name)
-        else:
-            out('pod "%s" %s\n' % (name, "force deleted" if grace == 0 else "deleted"))
-    if errors:
-        raise Exit("\n".join(errors))
-    if not deleted:
-        out("No resources found\n")
-        return
-    if not wait:
-        return
-    end = time.time() + (timeout if timeout > 0 else 168 * 3600)
-    for name, uid in deleted:
-        while True:
-            p = STORE.get_pod(ns, name)
-            if p is None or p["metadata"]["uid"] != uid:
-                break
-            if server_down():
-                refused()
-            if time.time() >= end:
-                raise Exit("error: timed out waiting for the condition on pods/%s" % name)
-            time.sleep(0.01)
+# deletion: the API server's side of DELETE
 
 
 def request_deletion(ns, name, grace):
@@ -1890,7 +1049,7 @@ def oom_kills(paths):
 
 
 # ----------------------------------------------------------------------------------------------------------------------
-# the pod supervisor (scheduler + kubelet + containerd for one pod), detached from kubectl
+# the pod supervisor (scheduler + kubelet + containerd for one pod), a process of its own
 
 def run_kubelet(ns, name, uid):
     """The kubelet of one pod, started by the API server in a session of its own (apiserver.py start_kubelet)."""
@@ -1902,38 +1061,6 @@ def run_kubelet(ns, name, uid):
         traceback.print_exc()
         return 1
     return 0
-
-
-def spawn_supervisor(pod):
-    ns, name, uid = pod["metadata"]["namespace"], pod["metadata"]["name"], pod["metadata"]["uid"]
-    pid = os.fork()
-    if pid:
-        os.waitpid(pid, 0)
-        return
-    try:
-        os.setsid()
-        if os.fork():
-            os._exit(0)
-        devnull = os.open(os.devnull, os.O_RDWR)
-        logfd = os.open(STORE.path("runtime", uid + ".supervisor.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(devnull, 0)
-        os.dup2(devnull, 1)
-        os.dup2(logfd, 2)
-        os.closerange(3, 4096)
-        sys.stdout = open(os.devnull, "w")
-        sys.stderr = os.fdopen(2, "w", buffering=1)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        code = 0
-        try:
-            Supervisor(ns, name, uid).run()
-        except Exception:  # noqa: BLE001 - the supervisor must report, not vanish
-            traceback.print_exc()
-            code = 1
-        os._exit(code)
-    except BaseException:  # noqa: BLE001
-        os._exit(1)
 
 
 class Gone(Exception):
@@ -2632,7 +1759,7 @@ class Workload:
 
 
 # ----------------------------------------------------------------------------------------------------------------------
-# stand-in maintenance (not kubectl): stop every pod of the state folder at once, for test clean-up
+# maintenance: stop every pod of the state folder at once, for test clean-up
 
 def cmd_standin_reset(args, flags):
     for pod in STORE.list_pods():
@@ -2659,44 +1786,25 @@ def cmd_standin_reset(args, flags):
 
 # ----------------------------------------------------------------------------------------------------------------------
 
-COMMANDS = {"version": cmd_version, "get": cmd_get, "create": cmd_create, "logs": cmd_logs, "delete": cmd_delete}
-
 
 def main(argv):
+    """`cluster.py __kubelet NS NAME UID` (started by apiserver.py) or `cluster.py __standin-reset` (test clean-up)."""
     global CFG, STORE
     try:
         CFG = Config()
-        if argv and argv[0] == "__kubelet":
-            STORE = Store(CFG.state)
-            return run_kubelet(*argv[1:4])
-        if argv and argv[0] == "__standin-reset":
-            STORE = Store(CFG.state)
-            cmd_standin_reset(argv[1:], {})
-            return 0
-        cmd, args, flags = parse_args(argv)
-        if cmd is None:
-            standin_unsupported("kubectl without a command")
-        if flags.get("help"):
-            standin_unsupported("--help")
-        if cmd not in COMMANDS:
-            if cmd in KNOWN_COMMANDS:
-                standin_unsupported("kubectl %s" % cmd)
-            raise Exit('error: unknown command "%s" for "kubectl"' % cmd)
-        if "request-timeout" in flags:
-            d = request_timeout(flags)
-            flags["request-timeout-param"] = flags["request-timeout"] if d else "32s"
         STORE = Store(CFG.state)
-        maybe_hang(cmd)
-        COMMANDS[cmd](args, flags)
-        return 0
+        if argv[:1] == ["__kubelet"] and len(argv) == 4:
+            return run_kubelet(*argv[1:4])
+        if argv == ["__standin-reset"]:
+            cmd_standin_reset([], {})
+            return 0
+        raise Exit("usage: cluster.py __kubelet NAMESPACE NAME UID | cluster.py __standin-reset", 2)
     except Exit as e:
         if e.message:
-            err(e.message)
+            sys.stderr.write(e.message + "\n")
         return e.code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 1
 
 
 if __name__ == "__main__":
