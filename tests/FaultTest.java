@@ -128,10 +128,11 @@ class FaultTest {
         assertTrue(preflight.err().contains("did not answer within 3 s"), preflight.err());
         assertTrue((System.nanoTime() - t0) / 1e9 < 30, "bounded");
 
+        // The other calls go to the real kubectl, which needs more than 3 s on a busy machine: a wider timeout here.
         var c = hangingKubectl("hang-delete", "delete");
         t0 = System.nanoTime();
-        var del = c.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "2", "--duration", "0.3", "--no-warmup", "--kubectl-timeout", "3");
-        assertTrue((System.nanoTime() - t0) / 1e9 < 90, "bounded");
+        var del = c.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "2", "--duration", "0.3", "--no-warmup", "--kubectl-timeout", "8");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 150, "bounded: two deletes of 2 × 8 + 10 s each");
         assertTrue(del.err().contains("could not delete pod"), del.all());
         assertEquals(2, c.file("mmb-static_default.json").path("results").path("32_cold").size(), "the run went on");
     }
