@@ -617,7 +617,10 @@ def main():
     a = ap.parse_args()
     if a.state:
         os.environ["MMB_STANDIN_STATE"] = a.state
-    cluster.CFG = cluster.Config()
+    try:
+        cluster.CFG = cluster.Config()
+    except cluster.Exit as e:
+        sys.exit(e.message)
     cluster.STORE = cluster.Store(cluster.CFG.state)
     FAULTS = Faults(cluster.CFG.faults)
     SERVER = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

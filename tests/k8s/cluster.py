@@ -71,10 +71,14 @@ def env_list(name, default):
     return [x.strip() for x in raw.split(",") if x.strip()]
 
 
+KNOWN_FAULTS = {"unreachable", "api-lost-at-pod", "flaky", "watch-timeout", "slow-start", "never-start", "missing-image",
+                "exit", "oom", "runwasi-misplaced"}
+
+
 class Config:
     def __init__(self):
         tmp = os.environ.get("TMPDIR") or "/tmp"
-        self.state = os.environ.get("MMB_STANDIN_STATE") or os.path.join(tmp, "mmb-kubectl-standin")
+        self.state = os.environ.get("MMB_STANDIN_STATE") or os.path.join(tmp, "mmb-test-cluster")
         self.build = os.environ.get("MMB_STANDIN_BUILD_DIR") or os.path.normpath(os.path.join(HERE, "..", "..", "build"))
         self.images = env_list("MMB_STANDIN_IMAGES", ["mmb-debian", "mmb-static", "mmb-wasm"])
         self.runtimeclasses = env_list("MMB_STANDIN_RUNTIMECLASSES", ["wasmtime", "wasmedge", "wasmer"])
@@ -86,6 +90,9 @@ class Config:
         self.faults = {}
         for item in env_list("MMB_STANDIN_FAULTS", []):
             key, _, value = item.partition("=")
+            if key.strip() not in KNOWN_FAULTS:
+                raise Exit("error: the test cluster: MMB_STANDIN_FAULTS has an unknown fault %r; known: %s (tests/k8s/README.md)"
+                           % (key.strip(), ", ".join(sorted(KNOWN_FAULTS))), 2)
             self.faults[key.strip()] = value.strip()
         driver = os.environ.get("MMB_STANDIN_CGROUP_DRIVER")
         if driver:
@@ -94,7 +101,7 @@ class Config:
             # a runwasi <= 0.5 shim misplaces cgroups only when the kubelet uses systemd: the fault implies it
             self.driver = "systemd" if "runwasi-misplaced" in self.faults else "cgroupfs"
         if self.driver not in ("cgroupfs", "systemd"):
-            raise Exit("error: the kubectl stand-in: MMB_STANDIN_CGROUP_DRIVER must be cgroupfs or systemd")
+            raise Exit("error: the test cluster: MMB_STANDIN_CGROUP_DRIVER must be cgroupfs or systemd")
 
     def fault_float(self, name, default=None):
         if name not in self.faults:
@@ -102,7 +109,7 @@ class Config:
         try:
             return float(self.faults[name])
         except ValueError:
-            raise Exit("error: the kubectl stand-in: fault %s needs a number, got %r" % (name, self.faults[name]))
+            raise Exit("error: the test cluster: fault %s needs a number, got %r" % (name, self.faults[name]))
 
     def artifact(self, image_repo_base):
         return "mmb.wasm" if image_repo_base == "mmb-wasm" else image_repo_base
