@@ -590,6 +590,13 @@ def start_kubelet(pod):
     threading.Thread(target=p.wait, daemon=True).start()
 
 
+def exit_with_parent(parent):
+    """A test JVM that dies must not leave its server behind (its pods are cleaned up by __standin-reset)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
 def kubeconfig(port, closed_port):
     """Two clusters: the server (context mmb-test) and a closed port (context elsewhere, the current one)."""
     def cluster_entry(name, p):
@@ -633,14 +640,13 @@ def main():
         f.write(kubeconfig(closed_port() if "unreachable" in cluster.CFG.faults else port, closed_port()))
     os.rename(tmp, a.kubeconfig)
     if "unreachable" in cluster.CFG.faults:
-        while True:
-            time.sleep(3600)
+        exit_with_parent(os.getppid())
     threading.Thread(target=journal_follower, daemon=True).start()
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     try:
         SERVER.serve_forever(poll_interval=0.05)
     except (OSError, ValueError):
-        while True:             # the listening socket was closed: the API is lost, the node goes on
-            time.sleep(3600)
+        exit_with_parent(os.getppid())      # the listening socket was closed: the API is lost, the node goes on
 
 
 if __name__ == "__main__":
