@@ -225,6 +225,10 @@ public class metaorchestrator {
         @Option(names = "--fail-fast", description = "Stops the suite at the first environment that fails.")
         boolean failFast;
 
+        @Option(names = "--no-preflight", description = "k8s: skips the suite's check of the cluster before anything "
+                + "runs (each child still checks its own environment when it starts).")
+        boolean noPreflight;
+
         @ArgGroup(exclusive = true)
         ResumeChoice resumeChoice;
 
@@ -303,7 +307,7 @@ public class metaorchestrator {
                 return Exit.SETUP;
             }
             if (dryRun) return new DryRun(plan, launcher, io, interrupts).print();
-            if (plan.shared().backend == Backend.k8s) {     // once for the suite, before any folder or child
+            if (plan.shared().backend == Backend.k8s && !noPreflight) {     // once, before any folder or child
                 int cluster = ClusterPreflight.check(plan, io);
                 if (cluster != Exit.OK) return cluster;
             }
@@ -1573,9 +1577,10 @@ public class metaorchestrator {
      */
     static final class ClusterPreflight {
         static final int CALL_TIMEOUT_S = 4;    // a cluster that does not answer ends the suite within ~5 s
+        static final int KUBELET_MAX_IMAGES = 50;   // --node-status-max-images: a node reports at most this many
         private final SharedArgs shared;
         private final List<EnvironmentSpec> environments;
-        private final List<String> problems = new ArrayList<>();
+        private final List<String> problems = new ArrayList<>(), notes = new ArrayList<>();
 
         private ClusterPreflight(Plan plan) {
             this.shared = plan.shared();
@@ -1616,6 +1621,7 @@ public class metaorchestrator {
             }
             io.sayf("[suite] cluster: %s (kubectl %s), namespace %s, runtime classes and images present", server,
                     versions.path("clientVersion").path("gitVersion").asText("?"), shared.namespace);
+            for (String n : notes) io.sayf("[suite] note: %s", n);
             return Exit.OK;
         }
 
@@ -1633,6 +1639,7 @@ public class metaorchestrator {
             if (wanted.isEmpty()) return;
             Call list = call(kubectl, "get", "runtimeclasses", "-o", "json");
             JsonNode json = list.json();
+            if (list.forbidden()) { notes.add("RuntimeClasses not checked: " + list.firstErrorLine()); return; }
             if (json == null) { problems.add("cannot list RuntimeClasses: " + list.firstErrorLine()); return; }
             Set<String> present = new HashSet<>();
             json.path("items").forEach(i -> present.add(i.path("metadata").path("name").asText()));
@@ -1662,15 +1669,22 @@ public class metaorchestrator {
             if (wanted.isEmpty()) return;
             Call nodes = call(kubectl, "get", "nodes", "-o", "json");
             JsonNode json = nodes.json();
+            if (nodes.forbidden()) { notes.add("images not checked: " + nodes.firstErrorLine()); return; }
             if (json == null) { problems.add("cannot list the nodes: " + nodes.firstErrorLine()); return; }
             Map<String, Set<String>> imagesByNode = new TreeMap<>();
             for (JsonNode n : json.path("items")) {
                 String name = n.path("metadata").path("name").asText();
                 if (shared.node != null && !shared.node.equals(name)) continue;
+                JsonNode images = n.path("status").path("images");
+                if (images.size() >= KUBELET_MAX_IMAGES) {      // the list is cut: absence proves nothing
+                    notes.add("images not checked on node " + name + ": it reports " + images.size() + " images, the kubelet's limit");
+                    continue;
+                }
                 Set<String> names = new HashSet<>();
-                n.path("status").path("images").forEach(i -> i.path("names").forEach(x -> names.add(x.asText())));
+                images.forEach(i -> i.path("names").forEach(x -> names.add(x.asText())));
                 imagesByNode.put(name, names);
             }
+            if (imagesByNode.isEmpty() && !notes.isEmpty()) return;
             if (imagesByNode.isEmpty()) {
                 problems.add(shared.node != null ? "node \"" + shared.node + "\" (shared_args.node) is not in the cluster"
                         : "the cluster has no node");
@@ -1732,6 +1746,8 @@ public class metaorchestrator {
             boolean ok() { return exit == 0; }
 
             boolean notFound() { return err.contains("(NotFound)"); }
+
+            boolean forbidden() { return err.contains("(Forbidden)"); }
 
             JsonNode json() {
                 if (!ok()) return null;
