@@ -302,8 +302,8 @@ class K8sBackendTest {
 
     @Test void sigintDeletesThePodAndAKilledRunsPodsAreRemovedNextTime() throws Exception {
         Cluster c = new Cluster("sigint");
-        List<String> a = List.of("--backend", "k8s", "--results-dir", work.toString(), "--results-subfolder-name", "sigint",
-                "--image", "mmb-static:latest", "--sizes", "64", "--trials", "3", "--duration", "3", "--no-warmup", "--interval", "0.5");
+        List<String> a = c.benchArgs("--image", "mmb-static:latest", "--sizes", "64", "--trials", "3", "--duration", "3", "--no-warmup",
+                "--interval", "0.5");
         ProcessBuilder pb = TestSupport.javaMain("single_env_bench", a).redirectErrorStream(true).redirectOutput(work.resolve("sigint.log").toFile());
         pb.environment().putAll(c.env);
         Process p = pb.start();
