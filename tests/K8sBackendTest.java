@@ -294,6 +294,16 @@ class K8sBackendTest {
         assertEquals(1.5, s - f, 0.25, "injected 1.5 s more ContainerCreating: fast " + f + ", slow " + s);
     }
 
+    @Test void aWatchTheServerEndsIsOpenedAgain() throws Exception {
+        // The API server ends every watch after 1 s (a real one after 30-60 min): kubectl get -w exits 0 each time.
+        var c = new Cluster("watch-timeout", "MMB_STANDIN_FAULTS", "watch-timeout=1,slow-start=1.5");
+        var r = c.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "1", "--duration", "2", "--no-warmup");
+        assertEquals(0, r.exit(), r.all());
+        JsonNode t = c.file("mmb-static_default.json").path("results").path("32_cold").get(0);
+        assertEquals("ok", t.path("status").asText(), t.toString());
+        assertTrue(c.requests().split("watch=true", -1).length - 1 >= 3, "the watch was opened again: " + c.requests());
+    }
+
     @Test void transientReadFailuresAreRetried() throws Exception {
         var c = new Cluster("flaky", "MMB_STANDIN_FAULTS", "flaky=3");
         var r = c.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "1", "--duration", "0.3", "--no-warmup");
