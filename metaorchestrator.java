@@ -1619,7 +1619,7 @@ public class metaorchestrator {
                 for (String p : problems) io.errLine("  - " + p);
                 return Exit.SETUP;
             }
-            io.sayf("[suite] cluster: %s (kubectl %s), namespace %s, runtime classes and images present", server,
+            io.sayf("[suite] cluster: %s (kubectl %s), namespace %s: ready (runtime classes and images checked)", server,
                     versions.path("clientVersion").path("gitVersion").asText("?"), shared.namespace);
             for (String n : notes) io.sayf("[suite] note: %s", n);
             return Exit.OK;
