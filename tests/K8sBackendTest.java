@@ -93,6 +93,13 @@ class K8sBackendTest {
             return r.out().strip();
         }
 
+        /** Whether the cluster holds a pod now, read from its state folder (no kubectl: a poll that cannot stall). */
+        boolean hasPods() throws Exception {
+            Path pods = state.resolve("pods");
+            if (!Files.isDirectory(pods)) return false;
+            try (var s = Files.walk(pods)) { return s.anyMatch(f -> f.toString().endsWith(".json")); }
+        }
+
         /** The API server's request log: method, path and query of every request, one a line. */
         String requests() throws Exception { return Files.readString(state.resolve("requests.log")); }
     }
@@ -289,9 +296,14 @@ class K8sBackendTest {
         assertEquals(0, rf.exit(), rf.all());
         var rs = slow.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "2", "--duration", "0.3", "--no-warmup");
         assertEquals(0, rs.exit(), rs.all());
-        double f = fast.file("mmb-static_default.json").path("results").path("32_cold").get(1).path("cold_start_time").asDouble();
-        double s = slow.file("mmb-static_default.json").path("results").path("32_cold").get(1).path("cold_start_time").asDouble();
-        assertEquals(1.5, s - f, 0.25, "injected 1.5 s more ContainerCreating: fast " + f + ", slow " + s);
+        JsonNode ft = fast.file("mmb-static_default.json").path("results").path("32_cold");
+        JsonNode st = slow.file("mmb-static_default.json").path("results").path("32_cold");
+        double f = ft.get(1).path("cold_start_time").asDouble(), s = st.get(1).path("cold_start_time").asDouble();
+        // the node's own admitted → exec of the same pods (FidelityTest: the harness adds only its client's overhead)
+        double nf = FidelityTest.truth(fast, ft).get(1), ns = FidelityTest.truth(slow, st).get(1);
+        assertTrue(ns - nf > 1.2, "the node saw 1.5 s more ContainerCreating: " + nf + " → " + ns);
+        assertTrue(s - f > 1.0, "and so does the harness: fast " + f + ", slow " + s + " (node " + nf + ", " + ns + ")");
+        assertTrue(f >= nf && s >= ns, "never less than the node saw: fast " + f + " ≥ " + nf + ", slow " + s + " ≥ " + ns);
     }
 
     @Test void aWatchTheServerEndsIsOpenedAgain() throws Exception {
@@ -321,7 +333,7 @@ class K8sBackendTest {
         Path json = work.resolve("sigint/mmb-static_default.json");
         try {
             assertTrue(TestSupport.waitFor(() -> Files.exists(json), 60), "first trial saved");
-            assertTrue(TestSupport.waitFor(() -> { try { return !c.pods().isEmpty(); } catch (Exception e) { return false; } }, 30));
+            assertTrue(TestSupport.waitFor(() -> { try { return c.hasPods(); } catch (Exception e) { return false; } }, 30));
             Thread.sleep(800);
             TestSupport.signal(p.pid(), "INT");
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
@@ -337,7 +349,7 @@ class K8sBackendTest {
         pbk.environment().putAll(c.env);
         Process k = pbk.start();
         try {
-            assertTrue(TestSupport.waitFor(() -> { try { return !c.pods().isEmpty(); } catch (Exception e) { return false; } }, 60));
+            assertTrue(TestSupport.waitFor(() -> { try { return c.hasPods(); } catch (Exception e) { return false; } }, 60));
             TestSupport.signal(k.pid(), "KILL");
             k.waitFor();
         } finally { k.destroyForcibly(); }
