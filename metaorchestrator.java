@@ -13,7 +13,8 @@
 //                     Problems (file:line:column messages), Names (DNS-1123, images, "did you mean")
 //   3. Plan           Plan, ChildArgs (the child's command line), ChildLauncher (which script, which JBang),
 //                     Estimate, RuntimeProbe (which runtimes are installed), ClusterCheck (kubectl answers?), DryRun
-//   4. Suite runner   SuiteRunner (order, exit statuses), ChildRun (one child, prefixed output), TrialLine,
+//   4. Suite runner   ClusterPreflight (k8s: the cluster checked once, before anything runs),
+//                     SuiteRunner (order, exit statuses), ChildRun (one child, prefixed output), TrialLine,
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
 //   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch, Summary (the rows), Report
@@ -247,6 +248,10 @@ public class metaorchestrator {
         @Option(names = "--fail-fast", description = "Stops the suite at the first environment that fails.")
         boolean failFast;
 
+        @Option(names = "--no-preflight", description = "k8s: skips the suite's check of the cluster before anything "
+                + "runs (each child still checks its own environment when it starts).")
+        boolean noPreflight;
+
         @ArgGroup(exclusive = true)
         ResumeChoice resumeChoice;
 
@@ -330,6 +335,10 @@ public class metaorchestrator {
                 return Exit.SETUP;
             }
             if (dryRun) return new DryRun(plan, launcher, io, interrupts, verbose).print();
+            if (plan.shared().backend == Backend.k8s && !noPreflight) {     // once, before any folder or child
+                int cluster = ClusterPreflight.check(plan, io);
+                if (cluster != Exit.OK) return cluster;
+            }
             return new SuiteRunner(plan, launcher, io, interrupts).run();
         }
     }
@@ -1827,6 +1836,219 @@ public class metaorchestrator {
         boolean finished;   // no further rounds: skipped, setup error, stopped
 
         EnvironmentRun(EnvironmentSpec spec) { this.spec = spec; }
+    }
+
+    /**
+     * The k8s suite's one check of the cluster, before anything runs or any folder is made: kubectl answers, the
+     * namespace exists, every RuntimeClass the config names exists, and every image is on the node(s) unless its pull
+     * policy lets the node fetch it. Every missing item is named with its fix in one report (docs/suite.md).
+     */
+    static final class ClusterPreflight {
+        static final int CALL_TIMEOUT_S = 4;    // a cluster that does not answer ends the suite within ~5 s
+        static final int KUBELET_MAX_IMAGES = 50;   // --node-status-max-images: a node reports at most this many
+        private final SharedArgs shared;
+        private final List<EnvironmentSpec> environments;
+        private final List<String> problems = new ArrayList<>(), notes = new ArrayList<>();
+
+        private ClusterPreflight(Plan plan) {
+            this.shared = plan.shared();
+            this.environments = plan.environments();
+        }
+
+        /** Exit.OK, or Exit.SETUP after one report of what is missing. */
+        static int check(Plan plan, Io io) {
+            return new ClusterPreflight(plan).run(io);
+        }
+
+        private int run(Io io) {
+            String kubectl = kubectl();
+            if (kubectl == null) {
+                io.error(System.getenv("MMB_KUBECTL") != null
+                        ? "MMB_KUBECTL=" + System.getenv("MMB_KUBECTL") + " is not an executable file"
+                        : "kubectl not found on PATH: install it, or on a K3s node use the one K3s ships (`k3s kubectl`; "
+                          + "/usr/local/bin/kubectl links to k3s), or set MMB_KUBECTL=/path/to/kubectl");
+                return Exit.SETUP;
+            }
+            Call version = call(kubectl, "version", "-o", "json");
+            JsonNode versions = version.json();
+            String server = versions == null ? null : versions.path("serverVersion").path("gitVersion").asText(null);
+            if (server == null) {
+                io.error("cannot reach the cluster through kubectl (" + version.firstErrorLine().replaceAll("[.?]+$", "")
+                        + "): is K3s running (`systemctl status k3s`), and is this kubectl's config the cluster's? Set "
+                        + "shared_args.kubeconfig (e.g. /etc/rancher/k3s/k3s.yaml) or shared_args.context if not. "
+                        + "Nothing was run");
+                return Exit.SETUP;
+            }
+            checkNamespace(kubectl);
+            checkRuntimeClasses(kubectl);
+            checkImages(kubectl);
+            if (!problems.isEmpty()) {
+                io.error("the cluster is not ready for this suite; nothing was run:");
+                for (String p : problems) io.errLine("  - " + p);
+                return Exit.SETUP;
+            }
+            io.sayf("[suite] cluster: %s (kubectl %s), namespace %s: ready (runtime classes and images checked)", server,
+                    versions.path("clientVersion").path("gitVersion").asText("?"), shared.namespace);
+            for (String n : notes) io.sayf("[suite] note: %s", n);
+            return Exit.OK;
+        }
+
+        private void checkNamespace(String kubectl) {
+            Call ns = call(kubectl, "get", "namespace", shared.namespace, "-o", "name");
+            if (ns.notFound()) problems.add("namespace \"" + shared.namespace + "\" does not exist: `kubectl create namespace "
+                    + shared.namespace + "`, or set shared_args.namespace");
+            else if (!ns.ok()) problems.add("cannot read namespace " + shared.namespace + ": " + ns.firstErrorLine());
+        }
+
+        private void checkRuntimeClasses(String kubectl) {
+            Map<String, List<String>> wanted = new TreeMap<>();
+            for (EnvironmentSpec e : environments)
+                if (!e.runtimeClass().equals("default")) wanted.computeIfAbsent(e.runtimeClass(), k -> new ArrayList<>()).add(e.name());
+            if (wanted.isEmpty()) return;
+            Call list = call(kubectl, "get", "runtimeclasses", "-o", "json");
+            JsonNode json = list.json();
+            if (list.forbidden()) { notes.add("RuntimeClasses not checked: " + list.firstErrorLine()); return; }
+            if (json == null) { problems.add("cannot list RuntimeClasses: " + list.firstErrorLine()); return; }
+            Set<String> present = new HashSet<>();
+            json.path("items").forEach(i -> present.add(i.path("metadata").path("name").asText()));
+            wanted.forEach((rc, envs) -> {
+                if (!present.contains(rc)) problems.add("RuntimeClass \"" + rc + "\" not found (" + String.join(", ", envs)
+                        + "): " + runtimeClassHint(rc));
+            });
+        }
+
+        /** As docs/k3s.md "Runtime classes" says. */
+        static String runtimeClassHint(String rc) {
+            return switch (rc) {
+                case "wasmtime", "wasmedge", "wasmer" -> "K3s creates it when containerd-shim-" + rc + "-v1 is installed "
+                        + "(e.g. in /opt/kwasm/bin or /usr/local/bin) and K3s is restarted";
+                case "wamr" -> "install containerd-shim-wamr-v1, add a containerd runtime entry 'wamr' (runtime_type "
+                        + "io.containerd.wamr.v1, SystemdCgroup as kubelet) and create a RuntimeClass wamr with handler wamr";
+                default -> "create a RuntimeClass named " + rc + " whose handler is a containerd runtime of this node";
+            } + " (docs/k3s.md: \"Runtime classes\")";
+        }
+
+        /** Images the pods need from the node's store: status.images of the node(s) the pods may run on. */
+        private void checkImages(String kubectl) {
+            String policy = shared.imagePullPolicy == null ? "IfNotPresent" : shared.imagePullPolicy;
+            Map<String, List<String>> wanted = new TreeMap<>();
+            for (EnvironmentSpec e : environments)
+                if (mustBeOnNode(e.image(), policy)) wanted.computeIfAbsent(e.image(), k -> new ArrayList<>()).add(e.name());
+            if (wanted.isEmpty()) return;
+            Call nodes = call(kubectl, "get", "nodes", "-o", "json");
+            JsonNode json = nodes.json();
+            if (nodes.forbidden()) { notes.add("images not checked: " + nodes.firstErrorLine()); return; }
+            if (json == null) { problems.add("cannot list the nodes: " + nodes.firstErrorLine()); return; }
+            Map<String, Set<String>> imagesByNode = new TreeMap<>();
+            for (JsonNode n : json.path("items")) {
+                String name = n.path("metadata").path("name").asText();
+                if (shared.node != null && !shared.node.equals(name)) continue;
+                JsonNode images = n.path("status").path("images");
+                if (images.size() >= KUBELET_MAX_IMAGES) {      // the list is cut: absence proves nothing
+                    notes.add("images not checked on node " + name + ": it reports " + images.size() + " images, the kubelet's limit");
+                    continue;
+                }
+                Set<String> names = new HashSet<>();
+                images.forEach(i -> i.path("names").forEach(x -> names.add(x.asText())));
+                imagesByNode.put(name, names);
+            }
+            if (imagesByNode.isEmpty() && !notes.isEmpty()) return;
+            if (imagesByNode.isEmpty()) {
+                problems.add(shared.node != null ? "node \"" + shared.node + "\" (shared_args.node) is not in the cluster"
+                        : "the cluster has no node");
+                return;
+            }
+            wanted.forEach((image, envs) -> {
+                List<String> lacking = imagesByNode.entrySet().stream().filter(n -> !n.getValue().contains(reference(image)))
+                        .map(Map.Entry::getKey).toList();
+                if (!lacking.isEmpty()) problems.add("image " + image + " (" + reference(image) + ") is not on node "
+                        + String.join(", ", lacking) + " (" + String.join(", ", envs) + "): run `make image-build` on the node "
+                        + "to build and import it (docs/k3s.md: \"Images and K3s import\")");
+            });
+        }
+
+        /**
+         * Never: the node must have it. Always: the node pulls it. IfNotPresent: the node pulls it only from a registry
+         * the reference names; a bare name (mmb-static:latest) is an image built here, which no registry serves.
+         */
+        static boolean mustBeOnNode(String image, String policy) {
+            return switch (policy) {
+                case "Never" -> true;
+                case "Always" -> false;
+                default -> !namesRegistry(image);
+            };
+        }
+
+        static boolean namesRegistry(String image) {
+            int slash = image.indexOf('/');
+            if (slash < 0) return false;
+            String first = image.substring(0, slash);
+            return first.contains(".") || first.contains(":") || first.equals("localhost");
+        }
+
+        /** The name containerd (and so status.images) gives an image: docker.io/library/mmb-static:latest. */
+        static String reference(String image) {
+            String repo = image, suffix = "";
+            int at = repo.indexOf('@');
+            if (at >= 0) { suffix = repo.substring(at); repo = repo.substring(0, at); }
+            int colon = repo.lastIndexOf(':');
+            if (colon > repo.lastIndexOf('/')) { suffix = repo.substring(colon) + suffix; repo = repo.substring(0, colon); }
+            else if (suffix.isEmpty()) suffix = ":latest";
+            if (!namesRegistry(repo)) repo = "docker.io/" + (repo.contains("/") ? repo : "library/" + repo);
+            return repo + suffix;
+        }
+
+        /** MMB_KUBECTL, else kubectl on PATH (as single_env_bench finds it); null if neither is executable. */
+        static String kubectl() {
+            String env = System.getenv("MMB_KUBECTL");
+            if (env != null) return Files.isExecutable(Paths.get(env)) ? env : null;
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+                if (dir.isEmpty()) continue;
+                Path p = Paths.get(dir, "kubectl");
+                if (Files.isExecutable(p)) return p.toString();
+            }
+            return null;
+        }
+
+        record Call(int exit, String out, String err) {
+            boolean ok() { return exit == 0; }
+
+            boolean notFound() { return err.contains("(NotFound)"); }
+
+            boolean forbidden() { return err.contains("(Forbidden)"); }
+
+            JsonNode json() {
+                if (!ok()) return null;
+                try { return Json.MAPPER.readTree(out); } catch (IOException e) { return null; }
+            }
+
+            String firstErrorLine() {
+                return (err.isBlank() ? out : err).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.matches("^E\\d{4} .*"))
+                        .findFirst().orElse("exit status " + exit);
+            }
+        }
+
+        /** One kubectl call with the suite's --kubeconfig/--context, bounded (never retried: the suite asks once). */
+        private Call call(String kubectl, String... args) {
+            List<String> cmd = new ArrayList<>(List.of(kubectl));
+            cmd.addAll(List.of(args));
+            if (shared.kubeconfig != null) cmd.addAll(List.of("--kubeconfig", shared.kubeconfig));
+            if (shared.context != null) cmd.addAll(List.of("--context", shared.context));
+            cmd.add("--request-timeout=" + (CALL_TIMEOUT_S - 1) + "s");
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try {
+                ProcessResult r = new ProcessExecutor().command(cmd).readOutput(true).redirectError(err).exitValueAny()
+                        .redirectInput(java.io.InputStream.nullInputStream()).timeout(CALL_TIMEOUT_S, TimeUnit.SECONDS).destroyOnExit().execute();
+                return new Call(r.getExitValue(), r.outputUTF8(), err.toString(StandardCharsets.UTF_8));
+            } catch (TimeoutException e) {
+                return new Call(124, "", "kubectl " + String.join(" ", args) + " did not answer within " + CALL_TIMEOUT_S + " s");
+            } catch (IOException e) {
+                return new Call(127, "", "cannot run " + kubectl + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Call(130, "", "interrupted");
+            }
+        }
     }
 
     /**

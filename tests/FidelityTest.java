@@ -67,6 +67,12 @@ class FidelityTest {
         }
     }
 
+    /**
+     * The harness's cold start (create → the watch sees Running) against the node's own truth in the same run: the
+     * stand-in records when its API server admitted each pod and when its kubelet started the process. The harness
+     * may add only its client's overhead (kubectl create, the watch's delivery), never miss or invent time: the
+     * difference between a 0.3 s and a 1.8 s ContainerCreating must come out as the node saw it.
+     */
     @Test void anInjectedContainerCreatingDelayIsRecoveredInColdStart() throws Exception {
         if (K8sBackendTest.work == null) K8sBackendTest.work = Files.createTempDirectory("mmb-k8s");
         var base = new K8sBackendTest.Cluster("cs-base", "MMB_STANDIN_FAULTS", "slow-start=0.3");
@@ -74,10 +80,48 @@ class FidelityTest {
         String[] a = {"--image", "mmb-static:latest", "--sizes", "32", "--trials", "5", "--duration", "0.3", "--no-warmup"};
         assertEquals(0, base.bench(a).exit());
         assertEquals(0, slow.bench(a).exit());
-        double b = median(base.file("mmb-static_default.json").path("results").path("32_cold"), "cold_start_time");
-        double s = median(slow.file("mmb-static_default.json").path("results").path("32_cold"), "cold_start_time");
-        System.out.printf("fidelity: cold start medians %.3f s (0.3 s ContainerCreating) and %.3f s (1.8 s): difference %.3f s (expected 1.5 ± 0.05)%n", b, s, s - b);
-        assertEquals(1.5, s - b, 0.05, "cold start medians: base " + b + " s, slow " + s + " s");
+        JsonNode bt = base.file("mmb-static_default.json").path("results").path("32_cold");
+        JsonNode st = slow.file("mmb-static_default.json").path("results").path("32_cold");
+        double b = median(bt, "cold_start_time"), s = median(st, "cold_start_time");
+        double tb = median(truth(base, bt)), ts = median(truth(slow, st));
+        System.out.printf("fidelity: cold start medians %.3f s and %.3f s: difference %.3f s; the node's own (admitted → exec) "
+                + "%.3f s and %.3f s: difference %.3f s (harness − node: %+.3f s)%n", b, s, s - b, tb, ts, ts - tb, (s - b) - (ts - tb));
+        // Per trial, harness − node is the client's overhead: never negative (the harness cannot see the process run
+        // before the node started it), bounded, and — the fidelity claim — not dependent on the injected delay: the
+        // medians' difference must match the node's within the overhead's own spread inside one run (the machine's
+        // noise, measured here rather than guessed).
+        double spread = 0.05;
+        for (var c : List.of(Map.entry(bt, truth(base, bt)), Map.entry(st, truth(slow, st)))) {
+            List<Double> overhead = new ArrayList<>();
+            for (int i = 0; i < c.getValue().size(); i++) overhead.add(c.getKey().get(i).path("cold_start_time").asDouble() - c.getValue().get(i));
+            for (double o : overhead) assertTrue(o >= 0 && o < 3, "harness cold start − node's admitted → exec = " + o + " s: only the client's overhead");
+            spread = Math.max(spread, Collections.max(overhead) - Collections.min(overhead));
+        }
+        System.out.printf("fidelity: the client's overhead varies by %.3f s within a run%n", spread);
+        assertTrue(ts - tb > 1.2, "the node saw the injected delay: " + (ts - tb));
+        assertEquals(ts - tb, s - b, spread, "cold start medians: base " + b + " s, slow " + s + " s; node: " + tb + ", " + ts);
+    }
+
+    /** Per trial (same order), the node's admitted → process start, from the stand-in's timeline.jsonl. */
+    static List<Double> truth(K8sBackendTest.Cluster c, JsonNode trials) throws Exception {
+        Map<String, Double> byUid = new HashMap<>();
+        for (String line : Files.readAllLines(c.state.resolve("timeline.jsonl"))) {
+            JsonNode e = TestSupport.JSON.readTree(line);
+            if (e.path("restart").asInt() == 0) byUid.put(e.path("uid").asText(), e.path("exec").asDouble() - e.path("admitted").asDouble());
+        }
+        List<Double> out = new ArrayList<>();
+        for (JsonNode t : trials) {
+            Double d = byUid.get(t.path("k8s").path("uid").asText());
+            assertNotNull(d, "the node's record of pod " + t.path("k8s").path("uid"));
+            out.add(d);
+        }
+        return out;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        Collections.sort(v);
+        return v.size() % 2 == 1 ? v.get(v.size() / 2) : (v.get(v.size() / 2 - 1) + v.get(v.size() / 2)) / 2;
     }
 
     static double median(JsonNode list, String field) {

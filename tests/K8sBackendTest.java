@@ -7,8 +7,8 @@ import java.util.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The k8s backend through the kubectl stand-in (tests/kubectl/kubectl): real workloads in real cgroups laid out as
- * K3s does, real kubectl texts and exit codes. single_env_bench runs as a subprocess with the stand-in first on PATH.
+ * The k8s backend through the real kubectl against the API server stand-in (tests/k8s/): real workloads in real
+ * cgroups laid out as K3s does; kubectl's own requests, texts and exit codes. single_env_bench runs as a subprocess.
  */
 @Tag("e2e")
 class K8sBackendTest {
@@ -21,46 +21,87 @@ class K8sBackendTest {
 
     @AfterAll static void tearDown() throws Exception { Cluster.resetAll(); }
 
-    /** Runs single_env_bench --backend k8s with the stand-in; each call gets its own cluster state. */
+    /**
+     * A test cluster: the API server stand-in (tests/k8s/apiserver.py; its kubelet runs the pods for real) and the real
+     * kubectl on PATH, talking to it through a kubeconfig the server writes. Its current context points at a closed
+     * port, so every call must carry --kubeconfig and --context mmb-test, as single_env_bench passes them. Each cluster
+     * has its own state folder (pods, journal, logs) and its own kubectl discovery cache (KUBECACHEDIR).
+     * Environment pairs: MMB_STANDIN_* go to the server and its kubelet; MMB_KUBECTL to single_env_bench.
+     */
     static final class Cluster {
         static final List<Cluster> made = Collections.synchronizedList(new ArrayList<>());
+        static final String CONTEXT = "mmb-test";
 
-        final Path state;
+        final Path state, kubeconfig;
         final Map<String, String> env = new HashMap<>();
         final String sub;
+        final Process server;
 
         Cluster(String name, String... standinEnv) throws Exception {
             state = Files.createDirectories(work.resolve("state-" + name));
+            kubeconfig = state.resolve("kubeconfig");
             sub = name;
-            env.put("PATH", TestSupport.repo().resolve("tests/kubectl") + ":" + System.getenv("PATH"));
             env.put("MMB_STANDIN_STATE", state.toString());
+            env.put("KUBECACHEDIR", state.resolve("kube-cache").toString());
             for (int i = 0; i < standinEnv.length; i += 2) env.put(standinEnv[i], standinEnv[i + 1]);
+            ProcessBuilder pb = new ProcessBuilder("python3", TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
+                    "--kubeconfig", kubeconfig.toString()).redirectErrorStream(true).redirectOutput(state.resolve("apiserver.log").toFile());
+            pb.environment().putAll(env);
+            server = pb.start();
             made.add(this);
+            if (!TestSupport.waitFor(() -> Files.exists(kubeconfig) || !server.isAlive(), 30))
+                throw new AssertionError("the API server stand-in wrote no kubeconfig: " + Files.readString(state.resolve("apiserver.log")));
+            if (!server.isAlive()) throw new AssertionError("the API server stand-in ended: " + Files.readString(state.resolve("apiserver.log")));
         }
 
-        /** Ends every stand-in pod, workload and cgroup the tests' clusters left (some tests leave them on purpose). */
+        /** Stops the servers, then every pod, workload and cgroup their kubelets left (some tests leave them on purpose). */
         static void resetAll() throws Exception {
             for (Cluster c : new ArrayList<>(made)) {
-                Map<String, String> env = new HashMap<>(c.env);
-                env.remove("MMB_STANDIN_FAULTS");
-                TestSupport.exec(List.of(TestSupport.repo().resolve("tests/kubectl/kubectl").toString(), "__standin-reset"), env, 60);
+                c.server.destroy();
+                c.server.waitFor();
+                TestSupport.exec(List.of("python3", TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"),
+                        Map.of("MMB_STANDIN_STATE", c.state.toString()), 60);
             }
             made.clear();
         }
 
+        /** single_env_bench --backend k8s against this cluster, with --kubeconfig and --context (more flags may follow). */
         TestSupport.Run bench(String... args) throws Exception {
-            List<String> a = new ArrayList<>(List.of("--backend", "k8s", "--results-dir", work.toString(), "--results-subfolder-name", sub));
+            return TestSupport.exec(TestSupport.javaMain("single_env_bench", benchArgs(args)).command(), env, 240);
+        }
+
+        List<String> benchArgs(String... args) {
+            List<String> a = new ArrayList<>(List.of("--backend", "k8s", "--results-dir", work.toString(), "--results-subfolder-name", sub,
+                    "--kubeconfig", kubeconfig.toString(), "--context", CONTEXT));
             a.addAll(List.of(args));
-            return TestSupport.exec(TestSupport.javaMain("single_env_bench", a).command(), env, 240);
+            return a;
         }
 
         JsonNode file(String name) throws Exception { return TestSupport.readJson(work.resolve(sub).resolve(name)); }
 
-        /** Pods the stand-in still has (kubectl get pods -o name). */
+        /** The real kubectl against this cluster. */
+        TestSupport.Run kubectl(String... args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--context", CONTEXT));
+            cmd.addAll(List.of(args));
+            return TestSupport.exec(cmd, env, 60);
+        }
+
+        /** Pods the cluster still has (kubectl get pods -o name, every namespace). */
         String pods() throws Exception {
-            var r = TestSupport.exec(List.of(TestSupport.repo().resolve("tests/kubectl/kubectl").toString(), "get", "pods", "-o", "name"), env, 30);
+            var r = kubectl("get", "pods", "-A", "-o", "name");
+            if (r.exit() != 0) throw new AssertionError("kubectl get pods: " + r.all());
             return r.out().strip();
         }
+
+        /** Whether the cluster holds a pod now, read from its state folder (no kubectl: a poll that cannot stall). */
+        boolean hasPods() throws Exception {
+            Path pods = state.resolve("pods");
+            if (!Files.isDirectory(pods)) return false;
+            try (var s = Files.walk(pods)) { return s.anyMatch(f -> f.toString().endsWith(".json")); }
+        }
+
+        /** The API server's request log: method, path and query of every request, one a line. */
+        String requests() throws Exception { return Files.readString(state.resolve("requests.log")); }
     }
 
     static void assertSameFieldsAsLocal(JsonNode t) {
@@ -171,19 +212,23 @@ class K8sBackendTest {
     }
 
     @Test void kubeconfigContextAndNamespaceGoToEveryKubectlCall() throws Exception {
+        // The kubeconfig's current context is a closed port: a call without --context mmb-test would fail.
         Path log = work.resolve("kubectl-calls.log");
         Path wrapper = work.resolve("kubectl-logging");
-        Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> " + log + "\nexec " + TestSupport.repo().resolve("tests/kubectl/kubectl") + " \"$@\"\n");
+        Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> " + log + "\nexec kubectl \"$@\"\n");
         wrapper.toFile().setExecutable(true);
         Cluster c = new Cluster("globals", "MMB_KUBECTL", wrapper.toString(), "MMB_STANDIN_NAMESPACES", "bench");
         var r = c.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "1", "--duration", "0.3", "--no-warmup",
-                "--kubeconfig", "/dev/null", "--context", "ctx-a", "--namespace", "bench");
+                "--namespace", "bench");
         assertEquals(0, r.exit(), r.all());
         List<String> calls = Files.readAllLines(log);
         assertTrue(calls.size() >= 5, calls.toString());
         for (String call : calls)
-            assertTrue(call.contains("--kubeconfig /dev/null") && call.contains("--context ctx-a") && call.contains("--namespace bench"), call);
+            assertTrue(call.contains("--kubeconfig " + c.kubeconfig) && call.contains("--context mmb-test") && call.contains("--namespace bench"), call);
         assertTrue(calls.stream().anyMatch(l -> l.startsWith("create -f -")) && calls.stream().anyMatch(l -> l.startsWith("logs ")));
+        String requests = c.requests();
+        assertTrue(requests.contains("POST /api/v1/namespaces/bench/pods?"), requests);
+        assertFalse(requests.contains("/namespaces/default/pods"), "nothing went to another namespace: " + requests);
     }
 
     @Test void setupFailuresStopBeforeAnyTrial() throws Exception {
@@ -251,9 +296,24 @@ class K8sBackendTest {
         assertEquals(0, rf.exit(), rf.all());
         var rs = slow.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "2", "--duration", "0.3", "--no-warmup");
         assertEquals(0, rs.exit(), rs.all());
-        double f = fast.file("mmb-static_default.json").path("results").path("32_cold").get(1).path("cold_start_time").asDouble();
-        double s = slow.file("mmb-static_default.json").path("results").path("32_cold").get(1).path("cold_start_time").asDouble();
-        assertEquals(1.5, s - f, 0.25, "injected 1.5 s more ContainerCreating: fast " + f + ", slow " + s);
+        JsonNode ft = fast.file("mmb-static_default.json").path("results").path("32_cold");
+        JsonNode st = slow.file("mmb-static_default.json").path("results").path("32_cold");
+        double f = ft.get(1).path("cold_start_time").asDouble(), s = st.get(1).path("cold_start_time").asDouble();
+        // the node's own admitted → exec of the same pods (FidelityTest: the harness adds only its client's overhead)
+        double nf = FidelityTest.truth(fast, ft).get(1), ns = FidelityTest.truth(slow, st).get(1);
+        assertTrue(ns - nf > 1.2, "the node saw 1.5 s more ContainerCreating: " + nf + " → " + ns);
+        assertTrue(s - f > 1.0, "and so does the harness: fast " + f + ", slow " + s + " (node " + nf + ", " + ns + ")");
+        assertTrue(f >= nf && s >= ns, "never less than the node saw: fast " + f + " ≥ " + nf + ", slow " + s + " ≥ " + ns);
+    }
+
+    @Test void aWatchTheServerEndsIsOpenedAgain() throws Exception {
+        // The API server ends every watch after 1 s (a real one after 30-60 min): kubectl get -w exits 0 each time.
+        var c = new Cluster("watch-timeout", "MMB_STANDIN_FAULTS", "watch-timeout=1,slow-start=1.5");
+        var r = c.bench("--image", "mmb-static:latest", "--sizes", "32", "--trials", "1", "--duration", "2", "--no-warmup");
+        assertEquals(0, r.exit(), r.all());
+        JsonNode t = c.file("mmb-static_default.json").path("results").path("32_cold").get(0);
+        assertEquals("ok", t.path("status").asText(), t.toString());
+        assertTrue(c.requests().split("watch=true", -1).length - 1 >= 3, "the watch was opened again: " + c.requests());
     }
 
     @Test void transientReadFailuresAreRetried() throws Exception {
@@ -264,15 +324,16 @@ class K8sBackendTest {
 
     @Test void sigintDeletesThePodAndAKilledRunsPodsAreRemovedNextTime() throws Exception {
         Cluster c = new Cluster("sigint");
-        List<String> a = List.of("--backend", "k8s", "--results-dir", work.toString(), "--results-subfolder-name", "sigint",
-                "--image", "mmb-static:latest", "--sizes", "64", "--trials", "3", "--duration", "3", "--no-warmup", "--interval", "0.5");
+        // Trials long enough that the real kubectl's polls (a second or two each on a busy machine) see a pod mid-trial.
+        List<String> a = c.benchArgs("--image", "mmb-static:latest", "--sizes", "64", "--trials", "3", "--duration", "10", "--no-warmup",
+                "--interval", "0.5");
         ProcessBuilder pb = TestSupport.javaMain("single_env_bench", a).redirectErrorStream(true).redirectOutput(work.resolve("sigint.log").toFile());
         pb.environment().putAll(c.env);
         Process p = pb.start();
         Path json = work.resolve("sigint/mmb-static_default.json");
         try {
             assertTrue(TestSupport.waitFor(() -> Files.exists(json), 60), "first trial saved");
-            assertTrue(TestSupport.waitFor(() -> { try { return !c.pods().isEmpty(); } catch (Exception e) { return false; } }, 30));
+            assertTrue(TestSupport.waitFor(() -> { try { return c.hasPods(); } catch (Exception e) { return false; } }, 30));
             Thread.sleep(800);
             TestSupport.signal(p.pid(), "INT");
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
@@ -288,7 +349,7 @@ class K8sBackendTest {
         pbk.environment().putAll(c.env);
         Process k = pbk.start();
         try {
-            assertTrue(TestSupport.waitFor(() -> { try { return !c.pods().isEmpty(); } catch (Exception e) { return false; } }, 60));
+            assertTrue(TestSupport.waitFor(() -> { try { return c.hasPods(); } catch (Exception e) { return false; } }, 60));
             TestSupport.signal(k.pid(), "KILL");
             k.waitFor();
         } finally { k.destroyForcibly(); }

@@ -53,8 +53,9 @@ class MetaRunnerTest {
     static Path folder(Path config) { return config.resolveSibling("results").resolve("run"); }
 
     static MetaKit.Run run(Path config, String... more) {
+        // the fake child needs no cluster: the suite's pre-flight is MetaPreflightTest's
         List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--jbang", MetaKit.fakeJbang(),
-                "--single-env-bench", MetaKit.fakeJbang()));
+                "--single-env-bench", MetaKit.fakeJbang(), "--no-preflight"));
         args.addAll(List.of(more));
         return MetaKit.meta(args.toArray(String[]::new));
     }
@@ -269,7 +270,7 @@ class MetaRunnerTest {
         Path c = config("sequential", "fake-slow", "fake-ok");
         Path output = c.resolveSibling("meta.out");
         Process meta = MetaKit.start(List.of("--config", c.toString(), "--jbang", MetaKit.fakeJbang(),
-                "--single-env-bench", MetaKit.fakeJbang()), output);
+                "--single-env-bench", MetaKit.fakeJbang(), "--no-preflight"), output);
         long deadline = System.currentTimeMillis() + 180_000;
         while (!Files.readString(output).contains("[suite] 1/") && System.currentTimeMillis() < deadline && meta.isAlive()) {
             Thread.sleep(200);
