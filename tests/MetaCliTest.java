@@ -111,14 +111,25 @@ class MetaCliTest {
         assertFalse(Files.exists(MetaKit.repo().resolve("results").resolve(folder)), "a dry run writes nothing");
     }
 
-    /** The dry run's kubectl check, real processes: the stand-in cluster answers; a kubectl that hangs is cut at 5 s. */
+    /** The dry run's kubectl check, real processes: the real kubectl against the API server stand-in answers; a kubectl
+     *  that hangs is cut at 5 s. */
     @Test void dryRunSaysWhetherKubectlAndTheClusterAnswer() throws Exception {
-        List<String> dry = List.of(MetaKit.jbang(), "--quiet", "metaorchestrator.java", "--dry-run",
-                "--results-subfolder-name", "meta-dry-kubectl");
-        String standin = MetaKit.repo().resolve("tests/kubectl/kubectl").toString();
-        TestSupport.Run up = TestSupport.exec(dry, java.util.Map.of("MMB_KUBECTL", standin), 300);
+        if (K8sBackendTest.work == null) K8sBackendTest.work = Files.createTempDirectory("mmb-k8s");
+        K8sBackendTest.Cluster cluster = new K8sBackendTest.Cluster("meta-dry-kubectl");
+        TestSupport.Run up;
+        Path config;
+        try {
+            MetaPreflightTest.dir = Files.createTempDirectory("mmb-dry-kubectl");
+            config = MetaPreflightTest.config(cluster, "meta-dry-kubectl", "");
+            up = TestSupport.exec(List.of(MetaKit.jbang(), "--quiet", "metaorchestrator.java", "--dry-run", "--config",
+                    config.toString()), cluster.env, 300);
+        } finally {
+            K8sBackendTest.Cluster.resetAll();
+        }
         assertEquals(0, up.exit(), up.all());
-        assertTrue(up.out().contains("answers; the cluster answers (v1.31.4+k3s1)"), up.out());
+        assertTrue(up.out().lines().anyMatch(l -> l.startsWith("kubectl ") && l.contains("answers; the cluster answers (v1.")),
+                up.out());
+        List<String> dry = List.of(MetaKit.jbang(), "--quiet", "metaorchestrator.java", "--dry-run", "--config", config.toString());
 
         Path hanging = Files.createTempDirectory("mmb-kubectl").resolve("kubectl");
         Files.writeString(hanging, "#!/bin/sh\nexec sleep 120\n");
