@@ -2921,8 +2921,12 @@ public class metaorchestrator {
     record Row(String environment, String image, String runtimeClass, boolean wasm, int size, String mode,
                int trialsTotal, int trialsValid,
                @com.fasterxml.jackson.annotation.JsonProperty("throughput_mflops") Describe throughput,
-               Double withinTrialCvPercent, Comparison vsBaseline, Double coldStartMedian, Double coldStartMax,
-               Double timeToMainMedian, Double harnessSpawn, Double avgCpuCores, Long peakMemBytes, Long avgMemBytes,
+               Double withinTrialCvPercent, Comparison vsBaseline,
+               @com.fasterxml.jackson.annotation.JsonProperty("cold_start_median_s") Double coldStartMedian,
+               @com.fasterxml.jackson.annotation.JsonProperty("cold_start_max_s") Double coldStartMax,
+               @com.fasterxml.jackson.annotation.JsonProperty("time_to_main_median_s") Double timeToMainMedian,
+               @com.fasterxml.jackson.annotation.JsonProperty("harness_spawn_s") Double harnessSpawn,
+               Double avgCpuCores, Long peakMemBytes, Long avgMemBytes,
                Long throttledEvents, List<Outlier> outliers, List<Note> notes) {}
 
     /** The summary of a results folder: summary.json is this record, bound by Jackson (JsonFormat). */
