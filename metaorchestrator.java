@@ -2858,8 +2858,8 @@ public class metaorchestrator {
             String reason = null;
             if (v == Verdict.INCONCLUSIVE) {
                 neededFor = Math.max(m, Math.abs(Math.expm1(w.logRatio())));
-                double sigma2 = (Stats.variance(Stats.logs(x)) + Stats.variance(Stats.logs(base))) / 2;
-                needed = trialsPerEnvironment(sigma2, neededFor, c.significanceLevel());
+                needed = trialsPerEnvironment(Stats.variance(Stats.logs(x)), Stats.variance(Stats.logs(base)), neededFor,
+                        c.significanceLevel());
                 double cv = Math.max(Stats.cvPercent(x), Stats.cvPercent(base));
                 reason = "noise (CV " + Display.percentValue(cv) + ") hides differences under "
                         + Display.percentValue(mde * 100) + "; about " + (needed > 1000 ? "more than 1000" : needed)
@@ -2869,18 +2869,29 @@ public class metaorchestrator {
         }
 
         /**
-         * Trials per environment to detect a relative effect r with 80 % power, both sides with log variance
-         * σ²: n = 2·(q(1−α/2) + q(power))²·σ² / ln(1+r)², first with normal quantiles, then refined twice with
-         * t quantiles at 2n − 2 degrees of freedom. At least 2.
+         * Trials per environment (n on each side) to detect a relative effect r with 80 % power, given the two
+         * sides' log variances: the smallest n with (t(1−α/2, ν) + t(power, ν))·√((s²a + s²b)/n) ≤ ln(1+r), ν being
+         * Welch's degrees of freedom at n trials each, ν = (n−1)(s²a + s²b)²/(s⁴a + s⁴b) (2n − 2 when the variances
+         * are equal: then it is ratio-statistics.md's n ≈ 2(z + z)²σ²/ln(1+r)², refined with t). At least 2.
          */
-        static int trialsPerEnvironment(double sigma2, double r, double alpha) {
-            double effect2 = Math.pow(Math.log1p(r), 2);
-            double n = 2 * Math.pow(StudentT.z(1 - alpha / 2) + StudentT.z(POWER), 2) * sigma2 / effect2;
-            for (int i = 0; i < 2 && n < 1e6; i++) {
-                double df = Math.max(1, 2 * Math.ceil(n) - 2);
-                n = 2 * Math.pow(StudentT.quantile(1 - alpha / 2, df) + StudentT.quantile(POWER, df), 2) * sigma2 / effect2;
+        static int trialsPerEnvironment(double varA, double varB, double r, double alpha) {
+            double sum = varA + varB, effect = Math.log1p(r);
+            if (sum == 0) return 2;
+            java.util.function.IntPredicate enough = n -> {
+                double df = (n - 1) * sum * sum / (varA * varA + varB * varB);
+                return (StudentT.quantile(1 - alpha / 2, df) + StudentT.quantile(POWER, df)) * Math.sqrt(sum / n) <= effect;
+            };
+            int high = 2;
+            while (!enough.test(high)) {
+                if (high >= 1_000_000) return 1_000_000;
+                high *= 2;
             }
-            return (int) Math.max(2, Math.min(1_000_000, Math.ceil(n)));
+            int low = high / 2;   // not enough at low (or low < 2): bisect to the smallest n that is
+            while (high - low > 1) {
+                int mid = (low + high) / 2;
+                if (mid >= 2 && enough.test(mid)) high = mid; else low = mid;
+            }
+            return Math.max(2, high);
         }
     }
 
@@ -3185,12 +3196,21 @@ public class metaorchestrator {
 
         /** An interval that excludes 1, said the same way: "15–36 % slower", "150–220 times slower". */
         static String changeRange(double lo, double hi) {
+            String twoDigits = changeRangeRounded(lo, hi, 2);
+            String[] ends = twoDigits.split("[– ]");
+            return ends[0].equals(ends[1]) ? changeRangeRounded(lo, hi, 3) : twoDigits;   // "14–14 times": one more digit
+        }
+
+        private static String changeRangeRounded(double lo, double hi, int digits) {
+            java.util.function.DoubleFunction<String> significant = v -> Display.significant(v, digits);
+            java.util.function.DoubleFunction<String> percent = v -> Math.abs(v) >= 10 && digits == 2
+                    ? String.valueOf(Math.round(v)) : Display.significant(v, digits);
             if (hi < 1) {
-                if (hi < 0.5) return Display.significant(1 / hi) + "–" + Display.significant(1 / lo) + " times slower";
-                return Display.percentNumber((1 - hi) * 100) + "–" + Display.percentValue((1 - lo) * 100) + " slower";
+                if (hi < 0.5) return significant.apply(1 / hi) + "–" + significant.apply(1 / lo) + " times slower";
+                return percent.apply((1 - hi) * 100) + "–" + percent.apply((1 - lo) * 100) + " % slower";
             }
-            if (lo > 2) return Display.significant(lo) + "–" + Display.significant(hi) + " times faster";
-            return Display.percentNumber((lo - 1) * 100) + "–" + Display.percentValue((hi - 1) * 100) + " faster";
+            if (lo > 2) return significant.apply(lo) + "–" + significant.apply(hi) + " times faster";
+            return percent.apply((lo - 1) * 100) + "–" + percent.apply((hi - 1) * 100) + " % faster";
         }
 
         /** "starts 0.12 s later; uses 6.0× the memory" against the baseline's row (medians of cold start, peak memory). */
@@ -4665,9 +4685,11 @@ public class metaorchestrator {
         }
 
         /** Two significant digits, plain decimal: 0.0055, 0.74, 1.3, 26, 180. */
-        static String significant(double v) {
+        static String significant(double v) { return significant(v, 2); }
+
+        static String significant(double v, int digits) {
             if (v == 0 || !Double.isFinite(v)) return v == 0 ? "0" : String.valueOf(v);
-            java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(2));
+            java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(digits));
             if (b.scale() < 0) b = b.setScale(0);
             return b.stripTrailingZeros().scale() < 0 ? b.setScale(0).toPlainString() : b.stripTrailingZeros().toPlainString();
         }

@@ -60,7 +60,7 @@ class MetaReportTest {
         assertTrue(out.contains("- mmb-wasm-node, N=256: 0.80× the throughput of mmb-debian-default (20 % slower; 99 % CI "
                 + "16–23 % slower).\n"), out);
         assertTrue(out.contains("- mmb-wasm-node, N=512: inconclusive, 0.85× the throughput of mmb-debian-default (99 % CI "
-                + "0.65×–1.10×): noise (CV 12 %) hides differences under 38 %; about 12 trials per environment would "
+                + "0.65×–1.10×): noise (CV 12 %) hides differences under 38 %; about 13 trials per environment would "
                 + "resolve 15 %.\n"), out);
         assertTrue(out.contains("- mmb-static-default, N=256: 1.00× the throughput of mmb-debian-default: the same within "
                 + "±5 % (99 % CI 0.98×–1.02×).\n"), out);
@@ -137,7 +137,7 @@ class MetaReportTest {
         JsonNode node512 = row(s, "mmb-wasm-node", 512);
         assertEquals(0.04486322077677643, node512.at("/vs_baseline/welch/p_value").asDouble(), 1e-9);
         assertEquals("inconclusive", node512.at("/vs_baseline/verdict").asText());
-        assertEquals(12, node512.at("/vs_baseline/trials_needed").asInt());
+        assertEquals(13, node512.at("/vs_baseline/trials_needed").asInt());
         JsonNode deb512 = row(s, "mmb-debian-default", 512);
         assertEquals(1, deb512.path("outliers").size());
         assertEquals(5, deb512.at("/outliers/0/trial").asInt());
@@ -179,8 +179,8 @@ class MetaReportTest {
         assertTrue(node.contains(",slower,,,"), node);   // no reason, no trials needed
         assertTrue(node.endsWith(",0,,mmb-wasm-node 256: 1 failed trial(s) left out of the statistics."), node);
         String node512 = lines.stream().filter(l -> l.startsWith("mmb-wasm-node,") && l.contains(",512,")).findFirst().orElseThrow();
-        assertTrue(node512.contains(",inconclusive,noise (CV 12 %) hides differences under 38 %; about 12 trials per "
-                + "environment would resolve 15 %,12,"), node512);
+        assertTrue(node512.contains(",inconclusive,noise (CV 12 %) hides differences under 38 %; about 13 trials per "
+                + "environment would resolve 15 %,13,"), node512);
     }
 
     /**

@@ -167,18 +167,22 @@ class MetaStatsTest {
         assertEquals(0.6499811353467532, c.ciLow(), 1e-8);
         assertEquals(1.1036058578345482, c.ciHigh(), 1e-8);
         assertEquals(0.3757967334529429, c.minDetectableEffect(), 1e-7);
-        // trials for the observed 15.3 % (above min_effect 5 %): σ² = (s²(ln a) + s²(ln b))/2;
-        // n = 2(z.995 + z.8)²σ²/ln(1.153)² = 9.60, refined twice with t at 2n − 2 df: 11.12 → 12
+        // trials for the observed 15.3 % (above min_effect 5 %): the smallest n with
+        // (t(.995, ν) + t(.8, ν))·√((s²a + s²b)/n) ≤ ln(1.153), ν = (n−1)(s²a + s²b)²/(s⁴a + s⁴b) (Welch at n each).
+        // SciPy: la, lb = np.log(a), np.log(b); S = la.var(ddof=1) + lb.var(ddof=1); scan n = 2, 3, … → 13
         assertEquals(0.1530507757541618, c.trialsNeededFor(), 1e-9);
-        assertEquals(12, c.trialsNeeded());
-        assertEquals("noise (CV 12 %) hides differences under 38 %; about 12 trials per environment would resolve 15 %",
+        assertEquals(13, c.trialsNeeded());
+        assertEquals("noise (CV 12 %) hides differences under 38 %; about 13 trials per environment would resolve 15 %",
                 c.reason());
     }
 
     @Test void trialsNeededMatchesTheReferenceExample() {
         // ratio-statistics.md: σ = 0.15, r = 0.10, α = 0.01, power 0.8: n ≈ 2·(2.576 + 0.842)²·0.0225/0.00908 ≈ 58
-        // with normal quantiles (57.85); the two t refinements (SciPy, as above) give 59.40 → 60.
-        assertEquals(60, metaorchestrator.Comparison.trialsPerEnvironment(0.15 * 0.15, 0.10, 0.01));
+        // with normal quantiles (57.85); with t at ν = 2n − 2 (equal variances), the smallest n is 60 (SciPy scan, as above).
+        assertEquals(60, metaorchestrator.Comparison.trialsPerEnvironment(0.15 * 0.15, 0.15 * 0.15, 0.10, 0.01));
+        // more trials are never fewer: the count grows as the effect shrinks
+        assertTrue(metaorchestrator.Comparison.trialsPerEnvironment(0.0225, 0.0225, 0.05, 0.01) > 60);
+        assertEquals(2, metaorchestrator.Comparison.trialsPerEnvironment(0, 0, 0.05, 0.01));
     }
 
     @Test void aHundredAndEightyFoldGapIsSlowerHoweverNoisy() {
@@ -233,6 +237,7 @@ class MetaStatsTest {
         assertEquals("15–36 % slower", metaorchestrator.Headline.changeRange(0.64, 0.85));
         assertEquals("150–220 times slower", metaorchestrator.Headline.changeRange(1 / 220.0, 1 / 150.0));
         assertEquals("4.5–19 % faster", metaorchestrator.Headline.changeRange(1.045, 1.19));
+        assertEquals("13.7–14.3 times slower", metaorchestrator.Headline.changeRange(0.0700, 0.0729));   // not "14–14"
         assertEquals("0.74×", metaorchestrator.Display.times(0.74));
         assertEquals("0.0055×", metaorchestrator.Display.times(0.0055));
         assertEquals("1.00×", metaorchestrator.Display.times(1.0));
