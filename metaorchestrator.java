@@ -653,7 +653,9 @@ public class metaorchestrator {
                 if (t.matches("[0-9]{1,4}") && Integer.parseInt(t) >= 2 && Integer.parseInt(t) <= 1000) maxTrials = Integer.parseInt(t);
                 else problems.add(new Problem("command line", "--max-trials", "expected an integer from 2 to 1000, got '" + t + "'"));
             }
-            String where = maxTrialsWhere != null ? maxTrialsWhere : problems.where(top);
+            String targetCiWhere = cli.targetCi() != null ? "command line"
+                    : keys.containsKey("target_ci") ? problems.where(keys.get("target_ci").getValueNode()) : null;
+            String where = maxTrialsWhere != null ? maxTrialsWhere : targetCiWhere != null ? targetCiWhere : problems.where(top);
             if (maxTrials != null && maxTrials < trials) {
                 problems.add(new Problem(where, "max_trials", "is " + maxTrials + ", below trials (" + trials + "): trials "
                         + "is the minimum, max_trials the most; raise max_trials or lower trials"));
