@@ -1727,7 +1727,7 @@ public class metaorchestrator {
             }
             progress = new Progress(least, Estimate.measuredSecondsPerTrial(plan.shared()),
                     Estimate.overheadGuess(plan.shared()), System::nanoTime, io);
-            progress.atMost(most);
+            if (c.adaptive()) progress.atMost(most);
 
             if (plan.config().order() == Order.sequential) {
                 for (EnvironmentRun env : runs.values()) {
@@ -1821,6 +1821,7 @@ public class metaorchestrator {
             classify(env, result);
             if (plan.config().order() == Order.sequential) env.finished = true;
             progress.expectRemaining(remainingTrials());
+            if (plan.config().adaptive()) progress.atMost(progress.done() + remainingTrialsAtMost());
             record.writeProgress(runs.values(), io);
         }
 
@@ -1829,6 +1830,12 @@ public class metaorchestrator {
             return runs.values().stream().filter(r -> !r.finished)
                     .filter(r -> roundEnvironments == null || roundEnvironments.contains(r.spec.name()))
                     .mapToInt(r -> ledger.missing(r.spec.name(), roundTarget)).sum();
+        }
+
+        /** Adaptive runs: the trials that may still run if every round goes on to max_trials. */
+        private int remainingTrialsAtMost() {
+            return runs.values().stream().filter(r -> !r.finished)
+                    .mapToInt(r -> ledger.missing(r.spec.name(), plan.config().maxTrialsPerSize())).sum();
         }
 
         /** Maps the child's exit status (the contract) to the environment's state. */
@@ -1933,8 +1940,11 @@ public class metaorchestrator {
             Set<String> needed = new LinkedHashSet<>();
             for (Row row : s.rows()) {
                 Comparison c = row.vsBaseline();
-                if (c == null || c.verdict() == Verdict.BASELINE || !runnable.contains(row.environment())) continue;
-                if (c.welch() == null || c.welch().relativeHalfWidth() > plan.config().targetCi()) needed.add(row.environment());
+                if (row.environment().equals(baseline) || !runnable.contains(row.environment())) continue;
+                // no comparison yet (no valid trial, or under two on a side): another round may bring one
+                if (c == null || c.welch() == null || c.welch().relativeHalfWidth() > plan.config().targetCi()) {
+                    needed.add(row.environment());
+                }
             }
             if (needed.isEmpty()) return needed;
             Set<String> withBaseline = new LinkedHashSet<>();
@@ -2150,6 +2160,8 @@ public class metaorchestrator {
         private int atMost;   // adaptive runs: the most trials the suite may run (max_trials); else total
 
         synchronized void atMost(int trials) { atMost = trials; }
+
+        synchronized int done() { return done; }
 
         synchronized String line(String env, TrialLine t, int trialsPerSize) {
             double elapsed = elapsedSeconds();
@@ -3156,6 +3168,10 @@ public class metaorchestrator {
                 if (c == null) {
                     out.add(who + (d == null ? "no valid trial" : "no comparison: the baseline " + s.baseline()
                             + " has no valid trial at this size") + ".");
+                    continue;
+                }
+                if (c.verdict() == Verdict.BASELINE && d == null) {
+                    out.add(who + "the baseline, with no valid trial: nothing can be compared at this size.");
                     continue;
                 }
                 if (c.verdict() == Verdict.BASELINE) {
