@@ -14,10 +14,12 @@
 //   3. Plan           Plan, ChildArgs (the child's command line), ChildLauncher (which script, which JBang),
 //                     Estimate, RuntimeProbe (which runtimes are installed), ClusterCheck (kubectl answers?), DryRun
 //   4. Suite runner   ClusterPreflight (k8s: the cluster checked once, before anything runs),
-//                     SuiteRunner (order, exit statuses), ChildRun (one child, prefixed output), TrialLine,
+//                     SuiteRunner (order, exit statuses), AdaptiveRounds (who needs another round),
+//                     ChildRun (one child, prefixed output), TrialLine,
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
-//   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch, Summary (the rows), Report
+//   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch (on logs), Comparison (ratio,
+//                     verdict), NoteKind/Note, Criteria, Summary (the rows), Headline (plain words), Report
 //   6. Output formats SummaryTables, TextFormat, MarkdownFormat, CsvFormat, JsonFormat;
 //                     report.html: HtmlReport (writes it), ReportInputs (samples, slices, limits, the harness's
 //                     spawn cost, run.json), ReportCharts
@@ -31,6 +33,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.knowm.xchart:xchart:3.8.8
+//DEPS org.apache.commons:commons-math3:3.6.1
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -237,6 +240,22 @@ public class metaorchestrator {
         @Option(names = "--baseline", paramLabel = "NAME", description = "Overrides baseline.")
         String baseline;
 
+        @Option(names = "--min-effect", paramLabel = "FRACTION", description = "Overrides min_effect: the smallest "
+                + "difference of interest (0.05 = 5 %%): within it, two environments are called the same.")
+        String minEffect;
+
+        @Option(names = "--max-cv", paramLabel = "FRACTION", description = "Overrides max_cv: a CV above it (0.05 = "
+                + "5 %%) is warned about as noise.")
+        String maxCv;
+
+        @Option(names = "--max-trials", paramLabel = "N", description = "Overrides max_trials: with target_ci, adaptive "
+                + "rounds (order interleaved) go on up to N trials per size.")
+        String maxTrials;
+
+        @Option(names = "--target-ci", paramLabel = "FRACTION", description = "Overrides target_ci: adaptive rounds stop "
+                + "once every ratio's interval is within ±FRACTION (0.03 = ±3 %%).")
+        String targetCi;
+
         @Option(names = "--dry-run", description = "Prints the plan and runs nothing: per environment its trials, "
                 + "estimated time and exact command; the skipped ones; whether kubectl and the cluster answer (k8s).")
         boolean dryRun;
@@ -312,10 +331,12 @@ public class metaorchestrator {
             return new CliOverrides(backend, sizes, trials, duration, only, resultsSubfolderName, order, baseline);
         }
 
+        StatsOverrides statsOverrides() { return new StatsOverrides(minEffect, maxCv, maxTrials, targetCi); }
+
         @Override public Integer call() {
             SuiteConfig config;
             try {
-                config = ConfigLoader.load(configFile, overrides());
+                config = ConfigLoader.load(configFile, overrides(), statsOverrides());
             } catch (ConfigException e) {
                 e.print(io);
                 return Exit.USAGE;
@@ -545,7 +566,16 @@ public class metaorchestrator {
 
     /** The validated config, command-line overrides applied. */
     record SuiteConfig(Path file, List<EnvironmentSpec> environments, List<String> selected, SharedArgs shared,
-                       String baseline, Order order, double significanceLevel) {
+                       String baseline, Order order, double significanceLevel, double minEffect, double maxCv,
+                       Integer maxTrials, Double targetCi) {
+        Criteria criteria() { return new Criteria(significanceLevel, minEffect, maxCv, targetCi, maxTrials); }
+
+        /** Adaptive: rounds beyond `trials` until every ratio's interval reaches target_ci, up to max_trials. */
+        boolean adaptive() { return targetCi != null && maxTrials != null; }
+
+        /** The most trials per size a run may take. */
+        int maxTrialsPerSize() { return adaptive() ? maxTrials : shared.trials; }
+
         List<EnvironmentSpec> selectedEnvironments() {
             return environments.stream().filter(e -> selected.contains(e.name())).collect(Collectors.toList());
         }
@@ -566,6 +596,10 @@ public class metaorchestrator {
             m.put("baseline", baseline);
             m.put("order", order.name());
             m.put("significance_level", significanceLevel);
+            m.put("min_effect", minEffect);
+            m.put("max_cv", maxCv);
+            m.put("max_trials", maxTrials);
+            m.put("target_ci", targetCi);
             return m;
         }
     }
@@ -574,6 +608,11 @@ public class metaorchestrator {
     record CliOverrides(String backend, List<String> sizes, String trials, String duration, List<String> only,
                         String resultsSubfolderName, String order, String baseline) {
         static CliOverrides none() { return new CliOverrides(null, null, null, null, null, null, null, null); }
+    }
+
+    /** Command-line values of the statistical keys (min_effect, max_cv, max_trials, target_ci). */
+    record StatsOverrides(String minEffect, String maxCv, String maxTrials, String targetCi) {
+        static StatsOverrides none() { return new StatsOverrides(null, null, null, null); }
     }
 
     /** One problem of the config or command line: where, which key, what was expected. */
@@ -615,7 +654,7 @@ public class metaorchestrator {
         static final int MAX_SIZE = 8192;   // mmb.c's limit
 
         static final List<String> TOP_KEYS = List.of("environments", "shared_args", "baseline", "order",
-                "significance_level");
+                "significance_level", "min_effect", "max_cv", "max_trials", "target_ci");
         static final List<String> ENVIRONMENT_KEYS = List.of("name", "image", "runtime_class", "artifact");
         static final List<String> SHARED_KEYS = List.of("backend", "sizes", "trials", "duration", "warmup",
                 "warmup_seconds", "interval", "namespace", "results_dir", "results_subfolder_name", "cpu_limit",
@@ -635,6 +674,10 @@ public class metaorchestrator {
 
         /** The validated config, or every problem of the file and the command line at once. */
         static SuiteConfig load(Path file, CliOverrides overrides) throws ConfigException {
+            return load(file, overrides, StatsOverrides.none());
+        }
+
+        static SuiteConfig load(Path file, CliOverrides overrides, StatsOverrides stats) throws ConfigException {
             Problems problems = new Problems(file.toString());
             SuiteConfig config = null;
             Node root = YamlFile.read(file, problems);
@@ -642,13 +685,13 @@ public class metaorchestrator {
                 problems.add(root, "", "expected a mapping at the top (environments: … and shared_args: …), got "
                         + NodeValues.describe(root));
             } else if (root != null) {
-                config = new ConfigLoader(problems).walk((MappingNode) root, overrides);
+                config = new ConfigLoader(problems).walk((MappingNode) root, overrides, stats);
             }
             if (!problems.isEmpty()) throw new ConfigException(problems.file, problems.inFileOrder());
             return config;
         }
 
-        private SuiteConfig walk(MappingNode top, CliOverrides cli) {
+        private SuiteConfig walk(MappingNode top, CliOverrides cli, StatsOverrides stats) {
             Map<String, NodeTuple> keys = keysOf(top, "", TOP_KEYS, SHARED_KEYS, "under shared_args");
             SharedArgs shared = new SharedArgs();
             if (keys.containsKey("shared_args")) readShared(keys.get("shared_args").getValueNode(), shared);
@@ -706,7 +749,65 @@ public class metaorchestrator {
                     }
                 }
             }
-            return new SuiteConfig(Paths.get(problems.file), envs, selected, shared, baseline, order, alpha);
+            Criteria criteria = criteria(keys, stats, alpha, shared.trials, order, top);
+            return new SuiteConfig(Paths.get(problems.file), envs, selected, shared, baseline, order, alpha,
+                    criteria.minEffect(), criteria.maxCv(), criteria.maxTrials(), criteria.targetCi());
+        }
+
+        static final String MIN_EFFECT_RULE = "a fraction above 0 and at most 0.5 (0.05 = 5 %)";
+        static final String MAX_CV_RULE = "a fraction above 0 and at most 1 (0.05 = a CV of 5 %)";
+        static final String TARGET_CI_RULE = "a fraction above 0 and at most 0.5 (0.03 = an interval of ±3 %)";
+
+        /** min_effect, max_cv, max_trials and target_ci: from the file, then the command line; checked together. */
+        private Criteria criteria(Map<String, NodeTuple> keys, StatsOverrides cli, double alpha, int trials, Order order,
+                                  MappingNode top) {
+            Double minEffect = fraction(keys, "min_effect", cli.minEffect(), "--min-effect", 0.5, MIN_EFFECT_RULE);
+            Double maxCv = fraction(keys, "max_cv", cli.maxCv(), "--max-cv", 1, MAX_CV_RULE);
+            Double targetCi = fraction(keys, "target_ci", cli.targetCi(), "--target-ci", 0.5, TARGET_CI_RULE);
+            Integer maxTrials = null;
+            String maxTrialsWhere = null;
+            if (keys.containsKey("max_trials")) {
+                Node n = keys.get("max_trials").getValueNode();
+                Long v = values.integer(n, "max_trials", 2, 1000);
+                if (v != null) maxTrials = v.intValue();
+                maxTrialsWhere = problems.where(n);
+            }
+            if (cli.maxTrials() != null) {
+                String t = cli.maxTrials().trim();
+                maxTrialsWhere = "command line";
+                if (t.matches("[0-9]{1,4}") && Integer.parseInt(t) >= 2 && Integer.parseInt(t) <= 1000) maxTrials = Integer.parseInt(t);
+                else problems.add(new Problem("command line", "--max-trials", "expected an integer from 2 to 1000, got '" + t + "'"));
+            }
+            String targetCiWhere = cli.targetCi() != null ? "command line"
+                    : keys.containsKey("target_ci") ? problems.where(keys.get("target_ci").getValueNode()) : null;
+            String where = maxTrialsWhere != null ? maxTrialsWhere : targetCiWhere != null ? targetCiWhere : problems.where(top);
+            if (maxTrials != null && maxTrials < trials) {
+                problems.add(new Problem(where, "max_trials", "is " + maxTrials + ", below trials (" + trials + "): trials "
+                        + "is the minimum, max_trials the most; raise max_trials or lower trials"));
+            }
+            boolean anyAdaptive = maxTrials != null || targetCi != null;
+            if (anyAdaptive && (maxTrials == null || targetCi == null)) {
+                problems.add(new Problem(where, maxTrials == null ? "target_ci" : "max_trials", "adaptive trials need both "
+                        + "target_ci (e.g. 0.03) and max_trials (e.g. 20); add the missing one or remove this one"));
+            }
+            if (anyAdaptive && order != Order.interleaved) {
+                problems.add(new Problem(where, maxTrials != null ? "max_trials" : "target_ci", "adaptive trials add "
+                        + "rounds, which needs order: interleaved (or --order interleaved)"));
+            }
+            return new Criteria(alpha, minEffect == null ? Criteria.MIN_EFFECT : minEffect,
+                    maxCv == null ? Criteria.MAX_CV : maxCv, targetCi, maxTrials);
+        }
+
+        /** A fraction key: the file's value, replaced by the flag's when given. */
+        private Double fraction(Map<String, NodeTuple> keys, String key, String flagValue, String flag, double max, String rule) {
+            Double v = null;
+            if (keys.containsKey(key)) v = values.number(keys.get(key).getValueNode(), key, 0, false, max, rule);
+            if (flagValue != null) {
+                Double d = NodeValues.parseDecimal(flagValue.trim());
+                if (d != null && d > 0 && d <= max) v = d;
+                else problems.add(new Problem("command line", flag, "expected " + rule + ", got '" + flagValue + "'"));
+            }
+            return v;
         }
 
         private List<EnvironmentSpec> missing(Node parent, String key) {
@@ -1582,16 +1683,35 @@ public class metaorchestrator {
         }
 
         /** One environment with `trials` trials still to run: the trials plus its child starts (one per round). */
-        static double environment(Plan p, int trials) {
+        static double environment(Plan p, int trials) { return environment(p, trials, p.shared().trials); }
+
+        private static double environment(Plan p, int trials, int rounds) {
             if (trials == 0) return 0;
             SharedArgs s = p.shared();
-            int invocations = p.config().order() == Order.interleaved ? Math.min(s.trials, trials) : 1;
+            int invocations = p.config().order() == Order.interleaved ? Math.min(rounds, trials) : 1;
             return trials * (measuredSecondsPerTrial(s) + overheadGuess(s)) + invocations * CHILD_START_S;
+        }
+
+        /** Adaptive runs: the trials per environment that rounds beyond `trials` may add (0 when not adaptive). */
+        static int adaptiveExtra(Plan p) {
+            return Math.max(0, p.config().maxTrialsPerSize() - p.shared().trials) * p.shared().sizes.size();
+        }
+
+        /** The most one environment may take: its missing trials plus every adaptive round up to max_trials. */
+        static double environmentAtMost(Plan p, int trials) {
+            return environment(p, trials + adaptiveExtra(p), p.config().maxTrialsPerSize());
         }
 
         /** What will run: trials still missing, of the environments that are not skipped. */
         static double suite(Plan p, Map<String, Integer> trialsToRun) {
             return trialsToRun.values().stream().mapToDouble(t -> environment(p, t)).sum();
+        }
+
+        /** "~2 min" or, adaptive, "~2 min – ~6 min": at least the missing trials, at most up to max_trials. */
+        static String range(Plan p, Map<String, Integer> trialsToRun) {
+            String least = "~" + Display.duration(suite(p, trialsToRun));
+            if (!p.config().adaptive()) return least;
+            return least + " – ~" + Display.duration(trialsToRun.values().stream().mapToDouble(t -> environmentAtMost(p, t)).sum());
         }
     }
 
@@ -1719,8 +1839,14 @@ public class metaorchestrator {
                     s.sizes.stream().map(String::valueOf).collect(Collectors.joining(", ")), s.trials,
                     s.warmup ? Display.seconds(s.warmupSeconds) + " warmup + " + Display.seconds(s.duration) + " measured"
                             : Display.seconds(s.duration) + " measured, no warmup");
-            io.sayf("  results in %s, baseline %s, Welch's t-test (two-sided, alpha %s)", plan.resultsFolder(),
-                    c.baseline(), ChildArgs.num(c.significanceLevel()));
+            io.sayf("  results in %s, baseline %s", plan.resultsFolder(), c.baseline());
+            io.sayf("  verdicts: Welch's t-test on log throughput, two-sided, alpha %s; the same within ±%s (min_effect); "
+                    + "noisy above a CV of %s (max_cv)", ChildArgs.num(c.significanceLevel()),
+                    Display.percentValue(c.minEffect() * 100), Display.percentValue(c.maxCv() * 100));
+            if (c.adaptive()) {
+                io.sayf("  adaptive: then more rounds until every ratio's interval is within ±%s (target_ci), at most %d "
+                        + "trials per size (max_trials)", Display.percentValue(c.targetCi() * 100), c.maxTrials());
+            }
             io.say("");
 
             List<List<String>> rows = new ArrayList<>();
@@ -1732,15 +1858,17 @@ public class metaorchestrator {
                 int missing = ledger.missing(env.name(), s.trials);
                 if (why != null) skipped.put(env.name(), why);
                 else toRun.put(env.name(), missing);
+                boolean none = why != null || (missing == 0 && !c.adaptive());
                 rows.add(List.of(env.name(), env.image(), env.runtimeClass(), why != null ? "skipped"
-                        : String.valueOf(missing), why != null || missing == 0 ? "–" : "~"
-                        + Display.duration(Estimate.environment(plan, missing))));
+                        : c.adaptive() ? missing + "–" + (missing + Estimate.adaptiveExtra(plan)) : String.valueOf(missing),
+                        none ? "–" : Estimate.range(plan, Map.of(env.name(), missing))));
                 List<String> args = plan.childArgs(env, s.trials, plan.resume());
                 commands.add(why != null ? null : Display.shellQuote(launcher == null
                         ? prepend(List.of("jbang", ChildLauncher.SCRIPT), args) : launcher.command(args)));
             }
             int total = toRun.values().stream().mapToInt(Integer::intValue).sum();
-            rows.add(List.of("total", "", "", String.valueOf(total), "~" + Display.duration(Estimate.suite(plan, toRun))));
+            rows.add(List.of("total", "", "", c.adaptive() ? total + "–" + (total + toRun.size() * Estimate.adaptiveExtra(plan))
+                    : String.valueOf(total), Estimate.range(plan, toRun)));
             List<String> headers = List.of("environment", "image", "runtime class", "trials", "estimated time");
             int[] w = new int[headers.size()];
             for (int i = 0; i < w.length; i++) w[i] = Display.width(headers.get(i));
@@ -1834,6 +1962,7 @@ public class metaorchestrator {
         Outcome outcome = Outcome.NOT_RUN;
         String detail = "";
         boolean finished;   // no further rounds: skipped, setup error, stopped
+        int trialsAskedFor;   // the --trials of its last child: what its result file should hold per size
 
         EnvironmentRun(EnvironmentSpec spec) { this.spec = spec; }
     }
@@ -2061,6 +2190,8 @@ public class metaorchestrator {
         private final Io io;
         private final Interrupts interrupts;
         private final Map<String, EnvironmentRun> runs = new LinkedHashMap<>();
+        private int roundTarget;   // trials per size the current rounds aim at: `trials`, then the adaptive round
+        private Set<String> roundEnvironments;   // adaptive rounds: who runs in them (null: everyone)
         private TrialLedger ledger;
         private Progress progress;
         private RunRecord record;
@@ -2071,6 +2202,7 @@ public class metaorchestrator {
             this.io = io;
             this.interrupts = interrupts;
             for (EnvironmentSpec e : plan.environments()) runs.put(e.name(), new EnvironmentRun(e));
+            roundTarget = plan.shared().trials;
         }
 
         int run() {
@@ -2079,22 +2211,30 @@ public class metaorchestrator {
             if (setup != Exit.OK) return setup;
             record = new RunRecord(plan, folder, launcher);
             record.writeStart(runs.values(), io);
+            SuiteConfig c = plan.config();
             Map<String, Integer> toRun = new LinkedHashMap<>();
             for (EnvironmentRun r : runs.values()) {
                 if (!r.finished) toRun.put(r.spec.name(), ledger.missing(r.spec.name(), plan.shared().trials));
             }
             int trials = toRun.values().stream().mapToInt(Integer::intValue).sum();
-            if (trials == 0) {
+            if (trials == 0 && !c.adaptive()) {
                 io.say(toRun.isEmpty() ? "[suite] nothing to run: no selected environment can run here"
                         : "[suite] nothing to run: every planned trial of " + toRun.size() + " environment(s) is already in "
                         + folder + "; the summary of the folder follows");
                 return finish(folder);
             }
-            io.sayf("[suite] %d environment(s), %s order, %d trial(s) to run, results in %s, ETA ~%s",
-                    toRun.values().stream().filter(t -> t > 0).count(), plan.config().order(), trials, folder,
-                    Display.duration(Estimate.suite(plan, toRun)));
+            int most = trials + toRun.size() * Estimate.adaptiveExtra(plan);
+            io.sayf("[suite] %d environment(s), %s order, %s trial(s) to run, results in %s, ETA %s",
+                    toRun.values().stream().filter(t -> t > 0 || c.adaptive()).count(), c.order(),
+                    c.adaptive() ? trials + "–" + most : String.valueOf(trials), folder, Estimate.range(plan, toRun));
+            if (c.adaptive()) {
+                io.sayf("[suite] adaptive: after %d round(s), more rounds until every ratio's %s interval is within ±%s, "
+                        + "at most %d", plan.shared().trials, Display.percent(1 - c.significanceLevel()),
+                        Display.percentValue(c.targetCi() * 100), c.maxTrials());
+            }
             progress = new Progress(trials, Estimate.measuredSecondsPerTrial(plan.shared()),
                     Estimate.overheadGuess(plan.shared()), System::nanoTime, io);
+            if (c.adaptive()) progress.atMost(most);
 
             if (plan.config().order() == Order.sequential) {
                 for (EnvironmentRun env : runs.values()) {
@@ -2103,12 +2243,35 @@ public class metaorchestrator {
                     invoke(env, plan.shared().trials, plan.resume());
                 }
             } else {
-                for (int round = 1; round <= plan.shared().trials && !stopping(); round++) {
-                    io.sayf("[suite] round %d of %d", round, plan.shared().trials);
+                int trials = plan.shared().trials, last = c.maxTrialsPerSize();
+                for (int round = 1; round <= last && !stopping(); round++) {
+                    Set<String> wanted = null;   // null: every environment
+                    if (round > trials) {
+                        wanted = AdaptiveRounds.stillNeeded(folder, plan, runs.values());
+                        if (wanted.isEmpty()) {
+                            io.sayf("[suite] every ratio's interval is within ±%s after %d round(s): no more rounds",
+                                    Display.percentValue(c.targetCi() * 100), round - 1);
+                            break;
+                        }
+                        roundTarget = round;
+                        roundEnvironments = wanted;
+                        progress.expectRemaining(remainingTrials());
+                        io.sayf("[suite] round %d of at most %d (adaptive): %s", round, last, String.join(", ", wanted));
+                    } else {
+                        io.sayf("[suite] round %d of %s", round, c.adaptive() ? trials + "–" + last : String.valueOf(trials));
+                    }
                     for (EnvironmentRun env : runs.values()) {
                         if (stopping()) break;
-                        if (env.finished || ledger.missing(env.spec.name(), round) == 0) continue;   // nothing new
+                        if (env.finished || (wanted != null && !wanted.contains(env.spec.name()))
+                                || ledger.missing(env.spec.name(), round) == 0) continue;   // nothing new for this round
                         invoke(env, round, round == 1 ? plan.resume() : ResumeMode.RESUME);
+                    }
+                }
+                if (c.adaptive() && !stopping() && last > trials) {
+                    Set<String> open = AdaptiveRounds.stillNeeded(folder, plan, runs.values());
+                    if (!open.isEmpty()) {
+                        io.sayf("[suite] max_trials (%d) reached before target_ci ±%s for: %s (see the Notes)", last,
+                                Display.percentValue(c.targetCi() * 100), String.join(", ", open));
                     }
                 }
             }
@@ -2198,20 +2361,29 @@ public class metaorchestrator {
                 reported[0]++;
                 ledger.done(name, line);
                 env.statusCounts.merge(line.status(), 1, Integer::sum);
-                progress.trialDone(name, line, plan.shared().trials);
+                progress.trialDone(name, line, Math.max(trials, plan.shared().trials));
             }, interrupts);
+            env.trialsAskedFor = Math.max(env.trialsAskedFor, trials);
             env.invocations.add(new Invocation(args, result.exitCode(), started, Display.now(), reported[0],
                     result.lastError()));
             classify(env, result);
             if (plan.config().order() == Order.sequential) env.finished = true;
             progress.expectRemaining(remainingTrials());
+            if (plan.config().adaptive()) progress.atMost(progress.done() + remainingTrialsAtMost());
             record.writeProgress(runs.values(), io);
         }
 
         /** Trials that can still run: those missing for every environment that has rounds left. */
         private int remainingTrials() {
             return runs.values().stream().filter(r -> !r.finished)
-                    .mapToInt(r -> ledger.missing(r.spec.name(), plan.shared().trials)).sum();
+                    .filter(r -> roundEnvironments == null || roundEnvironments.contains(r.spec.name()))
+                    .mapToInt(r -> ledger.missing(r.spec.name(), roundTarget)).sum();
+        }
+
+        /** Adaptive runs: the trials that may still run if every round goes on to max_trials. */
+        private int remainingTrialsAtMost() {
+            return runs.values().stream().filter(r -> !r.finished)
+                    .mapToInt(r -> ledger.missing(r.spec.name(), plan.config().maxTrialsPerSize())).sum();
         }
 
         /** Maps the child's exit status (the contract) to the environment's state. */
@@ -2258,7 +2430,7 @@ public class metaorchestrator {
                 if (ranItsTrials && (env.invocations.isEmpty() || env.outcome == Outcome.COMPLETED
                         || env.outcome == Outcome.FAILED)) {
                     TrialLedger.FileCheck check = TrialLedger.check(folder.resolve(env.spec.resultFileName()),
-                            plan.shared().sizes, plan.shared().mode(), plan.shared().trials);
+                            plan.shared().sizes, plan.shared().mode(), Math.max(plan.shared().trials, env.trialsAskedFor));
                     if (check.allValid()) {   // e.g. a failed trial of round 1 that --resume could not redo
                         env.outcome = Outcome.COMPLETED;
                         env.detail = "";
@@ -2290,6 +2462,46 @@ public class metaorchestrator {
             }
             if (runs.stream().anyMatch(r -> r.outcome == Outcome.SKIPPED)) return Exit.SKIPPED;
             return Exit.OK;
+        }
+    }
+
+    /**
+     * Adaptive trials: after the `trials` rounds, which environments need another round — those with a size whose
+     * ratio's interval (exp(d ± t·se), relative half-width exp(t·se) − 1) is still wider than target_ci, or that
+     * have too few valid trials to have one, and then the baseline too. Read from the result files, the way the
+     * summary reads them, so that the stopping rule and the summary's intervals are the same numbers.
+     */
+    static final class AdaptiveRounds {
+        private AdaptiveRounds() {}
+
+        static Set<String> stillNeeded(Path folder, Plan plan, java.util.Collection<EnvironmentRun> runs) {
+            Set<String> runnable = runs.stream().filter(r -> !r.finished).map(r -> r.spec.name())
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            String baseline = plan.config().baseline();
+            if (!runnable.contains(baseline)) return Set.of();   // without the baseline, no interval can narrow
+            List<EnvResults> envs = new ArrayList<>();
+            for (EnvironmentRun r : runs) {
+                Path file = folder.resolve(r.spec.resultFileName());
+                if (!Files.isRegularFile(file)) continue;
+                EnvResults e = ResultsFolder.readResultFile(new EnvRef(r.spec.name(), r.spec.image(), r.spec.runtimeClass(),
+                        file, null, ""), new ArrayList<>());
+                if (e != null) envs.add(e);
+            }
+            Summary s = Summary.of(folder.toString(), envs, baseline, plan.config().criteria(), List.of());
+            Set<String> needed = new LinkedHashSet<>();
+            for (Row row : s.rows()) {
+                Comparison c = row.vsBaseline();
+                if (row.environment().equals(baseline) || !runnable.contains(row.environment())) continue;
+                // no comparison yet (no valid trial, or under two on a side): another round may bring one
+                if (c == null || c.welch() == null || c.welch().relativeHalfWidth() > plan.config().targetCi()) {
+                    needed.add(row.environment());
+                }
+            }
+            if (needed.isEmpty()) return needed;
+            Set<String> withBaseline = new LinkedHashSet<>();
+            withBaseline.add(baseline);
+            withBaseline.addAll(needed);
+            return withBaseline;
         }
     }
 
@@ -2498,13 +2710,21 @@ public class metaorchestrator {
         /** After each child: the trials that can still run (skipped and failed environments drop out). */
         synchronized void expectRemaining(int trials) { total = done + trials; }
 
+        private int atMost;   // adaptive runs: the most trials the suite may run (max_trials); else total
+
+        synchronized void atMost(int trials) { atMost = trials; }
+
+        synchronized int done() { return done; }
+
         synchronized String line(String env, TrialLine t, int trialsPerSize) {
             double elapsed = elapsedSeconds();
             String result = t.throughputMflops() == null ? "" : String.format(Locale.ROOT, " %.1f MFLOPS",
                     t.throughputMflops());
-            return String.format(Locale.ROOT, "[suite] %d/%d trials · %s %d %s trial %d/%d %s%s · elapsed %s · ETA %s",
+            String upTo = atMost > total ? String.format(Locale.ROOT, " (up to %s if every round runs to max_trials)",
+                    Display.clock((atMost - done) * (measuredPerTrial + overheadPerTrial()))) : "";
+            return String.format(Locale.ROOT, "[suite] %d/%d trials · %s %d %s trial %d/%d %s%s · elapsed %s · ETA %s%s",
                     done, total, env, t.size(), t.mode(), t.trial(), trialsPerSize, t.status(), result,
-                    Display.clock(elapsed), Display.clock(etaSeconds()));
+                    Display.clock(elapsed), Display.clock(etaSeconds()), upTo);
         }
 
         synchronized double overheadPerTrial() {
@@ -2640,6 +2860,10 @@ public class metaorchestrator {
             root.put("selected", plan.environments().stream().map(EnvironmentSpec::name).collect(Collectors.toList()));
             root.put("baseline", plan.config().baseline());
             root.put("significance_level", plan.config().significanceLevel());
+            root.put("min_effect", plan.config().minEffect());
+            root.put("max_cv", plan.config().maxCv());
+            root.put("max_trials", plan.config().maxTrials());
+            root.put("target_ci", plan.config().targetCi());
             root.put("order", plan.config().order().name());
             root.put("resume", plan.resume().name().toLowerCase(Locale.ROOT));
             root.put("fail_fast", plan.failFast());
@@ -2868,17 +3092,21 @@ public class metaorchestrator {
 
     /** One trial of a result file, with the fields the summary uses (null when absent). */
     record TrialRecord(int trial, String status, Boolean valid, Double throughput, Double coldStart,
-                       Double timeToMain, Double cpuCores, Long peakMem, Long avgMem, Long throttled, Double start) {
+                       Double timeToMain, Double cpuCores, Long peakMem, Long avgMem, Long throttled, Double start,
+                       Double withinCvPercent, Integer slices) {
         /** The statistics use valid trials only: status ok and not marked invalid. */
         boolean isValid() { return "ok".equals(status) && !Boolean.FALSE.equals(valid) && throughput != null; }
     }
 
-    /** An environment's trials, keyed "<size>_<mode>" as in the result file. */
-    record EnvResults(EnvRef ref, Map<String, List<TrialRecord>> byKey) {}
+    /**
+     * An environment's trials, keyed "<size>_<mode>" as in the result file, and the harness's own spawn cost
+     * (harness.spawn_s: local backend, median seconds; null when absent).
+     */
+    record EnvResults(EnvRef ref, Map<String, List<TrialRecord>> byKey, Double harnessSpawnSeconds) {}
 
     /** Reads a results folder: run.json (names, order, baseline) when present, and the result files. */
     static final class ResultsFolder {
-        record Contents(List<EnvResults> environments, String baseline, double significanceLevel,
+        record Contents(List<EnvResults> environments, String baseline, Criteria criteria,
                         List<EnvRef> withoutResults) {}
 
         private ResultsFolder() {}
@@ -2887,12 +3115,12 @@ public class metaorchestrator {
             Path runJson = folder.resolve("run.json");
             List<EnvRef> refs = new ArrayList<>();
             String baseline = null;
-            double alpha = 0.01;
+            Criteria criteria = Criteria.defaults(0.01);
             if (Files.isRegularFile(runJson)) {
                 try {
                     JsonNode run = Json.MAPPER.readTree(runJson.toFile());
                     baseline = run.path("baseline").asText(null);
-                    if (run.path("significance_level").isNumber()) alpha = run.path("significance_level").asDouble();
+                    criteria = criteria(run);
                     for (JsonNode e : run.path("environments")) {
                         refs.add(new EnvRef(e.path("name").asText(), e.path("image").asText(),
                                 e.path("runtime_class").asText(), folder.resolve(e.path("result_file").asText()),
@@ -2928,7 +3156,16 @@ public class metaorchestrator {
                 EnvResults r = readResultFile(ref, problems);
                 if (r != null) envs.add(r);
             }
-            return new Contents(envs, baseline, alpha, without);
+            return new Contents(envs, baseline, criteria, without);
+        }
+
+        /** The statistical settings run.json recorded (older files: the defaults). */
+        static Criteria criteria(JsonNode run) {
+            Criteria d = Criteria.defaults(0.01);
+            return new Criteria(run.path("significance_level").asDouble(d.significanceLevel()),
+                    run.path("min_effect").asDouble(d.minEffect()), run.path("max_cv").asDouble(d.maxCv()),
+                    run.path("target_ci").isNumber() ? run.path("target_ci").asDouble() : null,
+                    run.path("max_trials").isInt() ? run.path("max_trials").asInt() : null);
         }
 
         static EnvResults readResultFile(EnvRef ref, List<Problem> problems) {
@@ -2971,7 +3208,8 @@ public class metaorchestrator {
                 trials.sort(Comparator.comparingInt(TrialRecord::trial));
                 byKey.put(e.getKey(), trials);
             }
-            return new EnvResults(full, byKey);
+            JsonNode spawn = root.path("harness").path("spawn_s");
+            return new EnvResults(full, byKey, spawn.isNumber() ? spawn.asDouble() : null);
         }
 
         static int compareKeys(String a, String b) {
@@ -2983,7 +3221,8 @@ public class metaorchestrator {
             return new TrialRecord(t.path("trial").asInt(), t.path("status").asText("failed"),
                     t.path("valid").isBoolean() ? t.path("valid").asBoolean() : null, dbl(t, "throughput_mflops"),
                     dbl(t, "cold_start_time"), dbl(t, "time_to_main"), dbl(t, "avg_cpu_cores"),
-                    lng(t, "peak_mem_bytes"), lng(t, "avg_mem_bytes"), lng(t, "throttled_events"), dbl(t, "start"));
+                    lng(t, "peak_mem_bytes"), lng(t, "avg_mem_bytes"), lng(t, "throttled_events"), dbl(t, "start"),
+                    dbl(t, "within_cv_percent"), t.path("slices").isArray() ? t.path("slices").size() : null);
         }
 
         private static Double dbl(JsonNode t, String k) { return t.path(k).isNumber() ? t.path(k).asDouble() : null; }
@@ -3033,152 +3272,119 @@ public class metaorchestrator {
         }
 
         /**
-         * Iglewicz and Hoaglin's modified Z-score, M = 0.6745 (x − median) / MAD. When MAD is 0 (half the
-         * values equal), the mean absolute deviation stands in: M = (x − median) / (1.253314 · MeanAD).
+         * Iglewicz and Hoaglin's modified Z-score, M = (x − median) / scale with scale = MAD / 0.6745 (when MAD
+         * is 0, half the values equal: 1.253314 · MeanAD instead). The scale is never below MAD_FLOOR of the
+         * median's size: on tight data (a MAD near 0) an ordinary 1 % wobble would otherwise score 50 and more.
          */
         static double[] modifiedZ(double[] x) {
             double m = median(x), mad = mad(x);
-            double[] z = new double[x.length];
-            if (mad > 0) {
-                for (int i = 0; i < x.length; i++) z[i] = 0.6745 * (x[i] - m) / mad;
-                return z;
+            double scale = mad / 0.6745;
+            if (mad == 0) {
+                double meanAd = 0;
+                for (double v : x) meanAd += Math.abs(v - m);
+                scale = 1.253314 * meanAd / x.length;
             }
-            double meanAd = 0;
-            for (double v : x) meanAd += Math.abs(v - m);
-            meanAd /= x.length;
-            if (meanAd == 0) return z;
-            for (int i = 0; i < x.length; i++) z[i] = (x[i] - m) / (1.253314 * meanAd);
+            scale = Math.max(scale, MAD_FLOOR * Math.abs(m) / 0.6745);
+            double[] z = new double[x.length];
+            if (scale == 0) return z;   // all equal (and zero): nobody stands out
+            for (int i = 0; i < x.length; i++) z[i] = (x[i] - m) / scale;
             return z;
         }
 
-        /** hyperfine's propagated uncertainty of a ratio of means: r · √((σa/μa)² + (σb/μb)²). */
-        static double ratioUncertainty(double meanA, double sdA, double meanB, double sdB) {
-            double r = meanA / meanB;
-            return Math.abs(r) * Math.sqrt(Math.pow(sdA / meanA, 2) + Math.pow(sdB / meanB, 2));
-        }
+        /** The smallest MAD the modified Z-score assumes, relative to the median: 1 % (flags trials ~5 % off and more). */
+        static final double MAD_FLOOR = 0.01;
+
+        static double[] logs(double[] x) { return Arrays.stream(x).map(Math::log).toArray(); }
     }
 
     /**
-     * Student's t distribution: CDF through the regularized incomplete beta function (Lentz's continued
-     * fraction, as in Numerical Recipes §6.4), quantiles by bisection on the CDF. Accurate to ~1e-12.
+     * Student's t and the normal distribution, from Apache Commons Math (as JMH uses it). Only the
+     * two-sided helpers are ours.
      */
     static final class StudentT {
         private StudentT() {}
 
+        private static org.apache.commons.math3.distribution.TDistribution of(double df) {
+            return new org.apache.commons.math3.distribution.TDistribution(null, df, 1e-14);
+        }
+
         /** P(T ≤ t) for ν degrees of freedom (ν may be fractional, as Welch's is). */
         static double cdf(double t, double df) {
             if (Double.isInfinite(t)) return t > 0 ? 1 : 0;
-            double tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
-            return t >= 0 ? 1 - tail : tail;
+            return of(df).cumulativeProbability(t);
         }
 
         /** P(|T| ≥ |t|). */
         static double twoSidedP(double t, double df) {
             if (Double.isInfinite(t)) return 0;
-            return regularizedBeta(df / (df + t * t), df / 2, 0.5);
+            return 2 * of(df).cumulativeProbability(-Math.abs(t));
         }
 
         /** The t with P(T ≤ t) = p, for 0 < p < 1. */
         static double quantile(double p, double df) {
             if (p <= 0 || p >= 1) throw new IllegalArgumentException("p must be in (0, 1): " + p);
-            if (p < 0.5) return -quantile(1 - p, df);
-            if (p == 0.5) return 0;
-            double lo = 0, hi = 1;
-            while (cdf(hi, df) < p) { lo = hi; hi *= 2; if (hi > 1e12) return hi; }
-            for (int i = 0; i < 200 && hi - lo > 1e-13 * Math.max(1, hi); i++) {
-                double mid = (lo + hi) / 2;
-                if (cdf(mid, df) < p) lo = mid; else hi = mid;
-            }
-            return (lo + hi) / 2;
+            return of(df).inverseCumulativeProbability(p);
         }
 
-        /** I_x(a, b). */
-        static double regularizedBeta(double x, double a, double b) {
-            if (x <= 0) return 0;
-            if (x >= 1) return 1;
-            double front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
-            if (x < (a + 1) / (a + b + 2)) return front * betaContinuedFraction(x, a, b) / a;
-            return 1 - front * betaContinuedFraction(1 - x, b, a) / b;
-        }
-
-        private static double betaContinuedFraction(double x, double a, double b) {
-            final double tiny = 1e-300, eps = 1e-15;
-            double qab = a + b, qap = a + 1, qam = a - 1;
-            double c = 1, d = 1 - qab * x / qap;
-            if (Math.abs(d) < tiny) d = tiny;
-            d = 1 / d;
-            double h = d;
-            for (int m = 1; m <= 1000; m++) {
-                int m2 = 2 * m;
-                double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-                d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-                c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
-                d = 1 / d;
-                h *= d * c;
-                aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-                d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-                c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
-                d = 1 / d;
-                double del = d * c;
-                h *= del;
-                if (Math.abs(del - 1) < eps) break;
-            }
-            return h;
-        }
-
-        /** ln Γ(x) for x > 0: Lanczos' series with γ = 671/128 and 14 terms (Numerical Recipes, 3rd ed., §6.1). */
-        static double logGamma(double x) {
-            final double[] c = {57.1562356658629235, -59.5979603554754912, 14.1360979747417471, -0.491913816097620199,
-                    .339946499848118887e-4, .465236289270485756e-4, -.983744753048795646e-4, .158088703224912494e-3,
-                    -.210264441724104883e-3, .217439618115212643e-3, -.164318106536763890e-3, .844182239838527433e-4,
-                    -.261908384015814087e-4, .368991826595316234e-5};
-            if (x <= 0) throw new IllegalArgumentException("logGamma needs x > 0: " + x);
-            double t = x + 671.0 / 128;
-            t = (x + 0.5) * Math.log(t) - t;
-            double series = 0.999999999999997092, y = x;
-            for (double ci : c) series += ci / ++y;
-            return t + Math.log(2.5066282746310005 * series / x);
+        /** The standard normal's quantile z(p). */
+        static double z(double p) {
+            return new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1, 1e-14).inverseCumulativeProbability(p);
         }
     }
 
-    /** Three-state verdict of a comparison with the baseline. */
+    /** The verdict of a comparison with the baseline (docs/statistics.md "Verdicts"). */
     enum Verdict {
-        BASELINE("baseline"), FASTER("faster"), SLOWER("slower"),
-        NO_SIGNIFICANT_DIFFERENCE("no significant difference"), NOT_ENOUGH_DATA("not enough valid trials");
+        BASELINE("baseline"), FASTER("faster"), SLOWER("slower"), SAME("same"), INCONCLUSIVE("inconclusive"),
+        NOT_ENOUGH_DATA("not enough valid trials");
         final String label;
         Verdict(String label) { this.label = label; }
+
+        @com.fasterxml.jackson.annotation.JsonValue String label() { return label; }
     }
 
     /**
-     * Welch's two-sided t-test of the mean throughputs (unequal variances) and the matching confidence
-     * interval of the difference, turned into a ratio interval by dividing by the baseline mean (as
-     * sightglass does). Verdict: faster or slower when p < α (the interval excludes 0), else no significant
-     * difference. Needs two valid trials on each side.
+     * Welch's two-sided t-test on log throughput: the difference of the mean logs d (the log of the ratio of
+     * geometric means), its standard error, Welch–Satterthwaite's degrees of freedom, t, p and the critical t
+     * at the suite's α. The ratio's interval is exp(d ± tCritical·se): positive, symmetric on a log axis.
+     * Needs two trials on each side and positive throughputs.
      */
-    record Welch(double meanDifference, double t, double df, double pValue, double halfWidth, double alpha) {
-        static Welch test(double[] a, double[] b, double alpha) {
+    record Welch(double logRatio, double se, double df, double t, double pValue, double tCritical, double alpha) {
+        static Welch onLogs(double[] a, double[] b, double alpha) {
             if (a.length < 2 || b.length < 2) return null;
-            double va = Stats.variance(a) / a.length, vb = Stats.variance(b) / b.length;
-            double diff = Stats.mean(a) - Stats.mean(b);
+            if (Arrays.stream(a).anyMatch(v -> !(v > 0)) || Arrays.stream(b).anyMatch(v -> !(v > 0))) return null;
+            double[] la = Stats.logs(a), lb = Stats.logs(b);
+            double va = Stats.variance(la) / a.length, vb = Stats.variance(lb) / b.length;
+            double d = Stats.mean(la) - Stats.mean(lb);
             double se2 = va + vb;
             if (se2 == 0) {   // both perfectly steady: any difference is certain, none is none
-                double t = diff == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, diff);
-                return new Welch(diff, t, a.length + b.length - 2, diff == 0 ? 1 : 0, 0, alpha);
+                double df = a.length + b.length - 2;
+                double t = d == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, d);
+                return new Welch(d, 0, df, t, d == 0 ? 1 : 0, StudentT.quantile(1 - alpha / 2, df), alpha);
             }
             double se = Math.sqrt(se2);
             double df = se2 * se2 / (va * va / (a.length - 1) + vb * vb / (b.length - 1));
-            double t = diff / se;
-            return new Welch(diff, t, df, StudentT.twoSidedP(t, df), StudentT.quantile(1 - alpha / 2, df) * se, alpha);
+            double t = d / se;
+            return new Welch(d, se, df, t, StudentT.twoSidedP(t, df), StudentT.quantile(1 - alpha / 2, df), alpha);
         }
 
-        Verdict verdict() {
-            if (pValue >= alpha) return Verdict.NO_SIGNIFICANT_DIFFERENCE;
-            return meanDifference > 0 ? Verdict.FASTER : Verdict.SLOWER;
+        double ratio() { return Math.exp(logRatio); }
+
+        double ciLow() { return Math.exp(logRatio - tCritical * se); }
+
+        double ciHigh() { return Math.exp(logRatio + tCritical * se); }
+
+        /** The interval's half-width on the ratio scale, relative: exp(tCritical·se) − 1 (0.03 = ±3 %). */
+        double relativeHalfWidth() { return Math.expm1(tCritical * se); }
+
+        /** The smallest true effect detected with this power: exp((t(1−α/2) + t(power))·se) − 1. */
+        double minDetectableEffect(double power) {
+            return se == 0 ? 0 : Math.expm1((tCritical + StudentT.quantile(power, df)) * se);
         }
     }
 
     /** A trial flagged by the modified Z-score; it stays in every statistic. */
-    record Outlier(int trial, double throughput, double modifiedZ) {}
+    record Outlier(int trial, @com.fasterxml.jackson.annotation.JsonProperty("throughput_mflops") double throughput,
+                   double modifiedZ) {}
 
     record Describe(int n, double median, double mean, double stddev, double min, double max, double cvPercent) {
         static Describe of(double[] x) {
@@ -3189,30 +3395,147 @@ public class metaorchestrator {
         }
     }
 
-    /** The comparison of one row with the baseline row of the same size and mode. */
-    record Comparison(double ratio, double ratioUncertainty, double ciLow, double ciHigh, Welch welch,
-                      Verdict verdict) {}
+    /**
+     * The comparison of one row with the baseline row of the same size and mode: the ratio of geometric means
+     * and its interval (Welch on logs), the verdict, the smallest effect these trials could detect (80 % power),
+     * and for an inconclusive verdict why, and about how many trials per environment would resolve it.
+     */
+    record Comparison(double ratio, double ciLow, double ciHigh, Welch welch, Verdict verdict,
+                      Double minDetectableEffect, Integer trialsNeeded, Double trialsNeededFor, String reason) {
+        static final double POWER = 0.8;
+
+        static Comparison baseline() { return new Comparison(1, 1, 1, null, Verdict.BASELINE, null, null, null, null); }
+
+        static Comparison of(double[] x, double[] base, Criteria c) {
+            Welch w = Welch.onLogs(x, base, c.significanceLevel());
+            if (w == null) {
+                boolean positive = Arrays.stream(x).allMatch(v -> v > 0) && Arrays.stream(base).allMatch(v -> v > 0);
+                double ratio = positive && x.length > 0 && base.length > 0
+                        ? Math.exp(Stats.mean(Stats.logs(x)) - Stats.mean(Stats.logs(base))) : Double.NaN;
+                return new Comparison(ratio, Double.NaN, Double.NaN, null, Verdict.NOT_ENOUGH_DATA, null, null, null,
+                        positive ? "needs 2 valid trials on each side (here " + x.length + " and " + base.length + ")"
+                                : "a throughput of 0 has no ratio");
+            }
+            double lo = w.ciLow(), hi = w.ciHigh(), m = c.minEffect();
+            Verdict v = hi < 1 ? Verdict.SLOWER : lo > 1 ? Verdict.FASTER
+                    : lo >= 1 - m && hi <= 1 + m ? Verdict.SAME : Verdict.INCONCLUSIVE;
+            double mde = w.minDetectableEffect(POWER);
+            Integer needed = null;
+            Double neededFor = null;
+            String reason = null;
+            if (v == Verdict.INCONCLUSIVE) {
+                neededFor = Math.max(m, Math.abs(Math.expm1(w.logRatio())));
+                needed = trialsPerEnvironment(Stats.variance(Stats.logs(x)), Stats.variance(Stats.logs(base)), neededFor,
+                        c.significanceLevel());
+                double cv = Math.max(Stats.cvPercent(x), Stats.cvPercent(base));
+                reason = "noise (CV " + Display.percentValue(cv) + ") hides differences under "
+                        + Display.percentValue(mde * 100) + "; about " + (needed > 1000 ? "more than 1000" : needed)
+                        + " trials per environment would resolve " + Display.percentValue(neededFor * 100);
+            }
+            return new Comparison(w.ratio(), lo, hi, w, v, mde, needed, neededFor, reason);
+        }
+
+        /**
+         * Trials per environment (n on each side) to detect a relative effect r with 80 % power, given the two
+         * sides' log variances: the smallest n with (t(1−α/2, ν) + t(power, ν))·√((s²a + s²b)/n) ≤ ln(1+r), ν being
+         * Welch's degrees of freedom at n trials each, ν = (n−1)(s²a + s²b)²/(s⁴a + s⁴b) (2n − 2 when the variances
+         * are equal: then it is ratio-statistics.md's n ≈ 2(z + z)²σ²/ln(1+r)², refined with t). At least 2.
+         */
+        static int trialsPerEnvironment(double varA, double varB, double r, double alpha) {
+            double sum = varA + varB, effect = Math.log1p(r);
+            if (sum == 0) return 2;
+            java.util.function.IntPredicate enough = n -> {
+                double df = (n - 1) * sum * sum / (varA * varA + varB * varB);
+                return (StudentT.quantile(1 - alpha / 2, df) + StudentT.quantile(POWER, df)) * Math.sqrt(sum / n) <= effect;
+            };
+            int high = 2;
+            while (!enough.test(high)) {
+                if (high >= 1_000_000) return 1_000_000;
+                high *= 2;
+            }
+            int low = high / 2;   // not enough at low (or low < 2): bisect to the smallest n that is
+            while (high - low > 1) {
+                int mid = (low + high) / 2;
+                if (mid >= 2 && enough.test(mid)) high = mid; else low = mid;
+            }
+            return Math.max(2, high);
+        }
+    }
+
+    /**
+     * What a note is about, most severe first (the report sorts and colours by it): errors lose data, warnings
+     * make numbers doubtful, information explains a gap.
+     */
+    enum NoteKind {
+        ENVIRONMENT_FAILED("error", "environment failed"), NO_RESULTS("error", "no results"),
+        INTERRUPTED("error", "interrupted"), FAILED_TRIALS("error", "failed or invalid trials"),
+        BASELINE_MISSING("warning", "baseline missing"), INCONCLUSIVE("warning", "inconclusive"),
+        NOISE("warning", "noisy"), TARGET_NOT_REACHED("warning", "target not reached"),
+        INTERPRETER("warning", "likely interpreter mode"), OUTLIER("info", "outlier"),
+        SKIPPED_RUNTIME("info", "runtime not installed");
+        final String severity, label;
+        NoteKind(String severity, String label) { this.severity = severity; this.label = label; }
+
+        @com.fasterxml.jackson.annotation.JsonValue String id() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+    }
+
+    /** One note of the summary: its kind, the environment (and size) it is about, and what it says. */
+    record Note(NoteKind kind, String severity, String environment, Integer size, String mode, String text) {
+        static Note of(NoteKind kind, String environment, Integer size, String mode, String text) {
+            return new Note(kind, kind.severity, environment, size, mode, text);
+        }
+    }
+
+    /** The suite's statistical settings (config keys significance_level, min_effect, max_cv, target_ci, max_trials). */
+    record Criteria(double significanceLevel, double minEffect, double maxCv, Double targetCi, Integer maxTrials) {
+        static final double MIN_EFFECT = 0.05, MAX_CV = 0.05;
+
+        static Criteria defaults(double alpha) { return new Criteria(alpha, MIN_EFFECT, MAX_CV, null, null); }
+    }
 
     /** One row of the summary: an environment at one size and mode. */
+    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"environment", "image", "runtime_class", "wasm", "size", "mode",
+            "trials_total", "trials_valid", "throughput_mflops"})
     record Row(String environment, String image, String runtimeClass, boolean wasm, int size, String mode,
-               int trialsTotal, int trialsValid, Describe throughput, Comparison vsBaseline, Double coldStartMedian,
-               Double coldStartMax, Double timeToMainMedian, Double avgCpuCores, Long peakMemBytes, Long avgMemBytes,
-               Long throttledEvents, List<Outlier> outliers, List<String> notes) {}
+               int trialsTotal, int trialsValid,
+               @com.fasterxml.jackson.annotation.JsonProperty("throughput_mflops") Describe throughput,
+               Double withinTrialCvPercent, Comparison vsBaseline,
+               @com.fasterxml.jackson.annotation.JsonProperty("cold_start_median_s") Double coldStartMedian,
+               @com.fasterxml.jackson.annotation.JsonProperty("cold_start_max_s") Double coldStartMax,
+               @com.fasterxml.jackson.annotation.JsonProperty("time_to_main_median_s") Double timeToMainMedian,
+               @com.fasterxml.jackson.annotation.JsonProperty("harness_spawn_s") Double harnessSpawn,
+               Double avgCpuCores, Long peakMemBytes, Long avgMemBytes,
+               Long throttledEvents, List<Outlier> outliers, List<Note> notes) {}
 
-    /** The summary of a results folder. */
-    record Summary(String folder, String baseline, double significanceLevel, List<Row> rows, List<String> notes) {
+    /** The summary of a results folder: summary.json is this record, bound by Jackson (JsonFormat). */
+    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"schema", "results_folder", "baseline", "criteria", "method",
+            "headline", "rows", "notes"})
+    record Summary(@com.fasterxml.jackson.annotation.JsonProperty("results_folder") String folder, String baseline,
+                   Criteria criteria, List<Row> rows, List<Note> notes, List<String> headline) {
         static final double OUTLIER_THRESHOLD = 3.5;
         static final double INTERPRETER_RATIO = 0.1;
+        static final String SCHEMA = "mmb-summary/2";
 
-        static Summary of(String folder, List<EnvResults> envs, String wantedBaseline, double alpha,
+        @com.fasterxml.jackson.annotation.JsonProperty("schema") String schema() { return SCHEMA; }
+
+        @com.fasterxml.jackson.annotation.JsonProperty("method") Map<String, Object> method() {
+            return Display.orderedMap("ratio", "ratio of geometric means; interval exp(d ± t·se) from Welch's t-test on "
+                            + "log throughput, two-sided", "outliers", "modified Z-score (Iglewicz-Hoaglin), |M| > "
+                            + OUTLIER_THRESHOLD + ", MAD at least " + ChildArgs.num(Stats.MAD_FLOOR * 100) + " % of the median",
+                    "minimum_detectable_effect", "at alpha with " + Math.round(Comparison.POWER * 100) + " % power");
+        }
+
+        double significanceLevel() { return criteria.significanceLevel(); }
+
+        static Summary of(String folder, List<EnvResults> envs, String wantedBaseline, Criteria criteria,
                           List<EnvRef> withoutResults) {
-            List<String> notes = new ArrayList<>();
+            List<Note> notes = new ArrayList<>();
             String baseline = wantedBaseline;
             if (envs.stream().noneMatch(e -> e.ref().name().equals(wantedBaseline))) {
                 baseline = envs.isEmpty() ? null : envs.get(0).ref().name();
                 if (wantedBaseline != null && baseline != null) {
-                    notes.add("The baseline " + wantedBaseline + " has no results; comparing with " + baseline
-                            + " instead.");
+                    notes.add(Note.of(NoteKind.BASELINE_MISSING, wantedBaseline, null, null, "The baseline "
+                            + wantedBaseline + " has no results; comparing with " + baseline + " instead."));
                 }
             }
             EnvResults base = null;
@@ -3223,45 +3546,47 @@ public class metaorchestrator {
             List<Row> rows = new ArrayList<>();
             for (EnvResults e : envs) {
                 for (Map.Entry<String, List<TrialRecord>> k : e.byKey().entrySet()) {
-                    rows.add(row(e, k.getKey(), k.getValue(), base, nativeRef, alpha, notes));
+                    rows.add(row(e, k.getKey(), k.getValue(), base, nativeRef, criteria, notes));
                 }
-                if (e.ref().outcome() != null && !e.ref().outcome().equals(Outcome.COMPLETED.label)
-                        && !e.ref().outcome().equals(Outcome.NOT_SELECTED.label)) {
-                    notes.add(e.ref().name() + ": " + e.ref().outcome() + (e.ref().detail().isEmpty() ? ""
-                            : " — " + e.ref().detail()) + ".");
+                String outcome = e.ref().outcome();
+                if (outcome != null && !outcome.equals(Outcome.COMPLETED.label) && !outcome.equals(Outcome.NOT_SELECTED.label)) {
+                    notes.add(Note.of(outcomeKind(outcome), e.ref().name(), null, null, e.ref().name() + ": " + outcome
+                            + (e.ref().detail().isEmpty() ? "" : " — " + e.ref().detail()) + "."));
                 }
             }
             for (EnvRef r : withoutResults) {
                 if (Outcome.NOT_SELECTED.label.equals(r.outcome())) continue;
-                notes.add(r.name() + ": no results" + (r.outcome() == null ? "" : " (" + r.outcome()
-                        + (r.detail().isEmpty() ? "" : ": " + r.detail()) + ")") + ".");
+                notes.add(Note.of(Outcome.SKIPPED.label.equals(r.outcome()) ? NoteKind.SKIPPED_RUNTIME : NoteKind.NO_RESULTS,
+                        r.name(), null, null, r.name() + ": no results" + (r.outcome() == null ? "" : " (" + r.outcome()
+                                + (r.detail().isEmpty() ? "" : ": " + r.detail()) + ")") + "."));
             }
-            return new Summary(folder, baseline, alpha, rows, notes);
+            notes.sort(Comparator.comparing(Note::kind));   // stable: within a kind, in the order of the rows
+            Summary draft = new Summary(folder, baseline, criteria, rows, notes, List.of());
+            return new Summary(folder, baseline, criteria, rows, notes, Headline.lines(draft));
+        }
+
+        private static NoteKind outcomeKind(String outcome) {
+            if (outcome.equals(Outcome.SKIPPED.label)) return NoteKind.SKIPPED_RUNTIME;
+            if (outcome.equals(Outcome.INTERRUPTED.label)) return NoteKind.INTERRUPTED;
+            return NoteKind.ENVIRONMENT_FAILED;
         }
 
         private static Row row(EnvResults e, String key, List<TrialRecord> trials, EnvResults base,
-                               EnvResults nativeRef, double alpha, List<String> notes) {
+                               EnvResults nativeRef, Criteria criteria, List<Note> notes) {
             int size = Integer.parseInt(key.substring(0, key.indexOf('_')));
             String mode = key.substring(key.indexOf('_') + 1);
+            String name = e.ref().name();
             List<TrialRecord> valid = trials.stream().filter(TrialRecord::isValid).collect(Collectors.toList());
             double[] x = valid.stream().mapToDouble(TrialRecord::throughput).toArray();
             Describe d = Describe.of(x);
 
             Comparison cmp = null;
             List<TrialRecord> baseTrials = base == null ? null : base.byKey().get(key);
-            if (base != null && e.ref().name().equals(base.ref().name())) {
-                cmp = new Comparison(1, 0, Double.NaN, Double.NaN, null, Verdict.BASELINE);
+            if (base != null && name.equals(base.ref().name())) {
+                cmp = Comparison.baseline();
             } else if (baseTrials != null && d != null) {
                 double[] y = baseTrials.stream().filter(TrialRecord::isValid).mapToDouble(TrialRecord::throughput).toArray();
-                if (y.length > 0 && Stats.mean(y) > 0) {
-                    double my = Stats.mean(y);
-                    double ratio = d.mean() / my;
-                    double unc = Stats.ratioUncertainty(d.mean(), d.n() < 2 ? 0 : d.stddev(), my, Stats.stddev(y));
-                    Welch w = Welch.test(x, y, alpha);
-                    cmp = w == null ? new Comparison(ratio, unc, Double.NaN, Double.NaN, null, Verdict.NOT_ENOUGH_DATA)
-                            : new Comparison(ratio, unc, ratio - w.halfWidth() / my, ratio + w.halfWidth() / my, w,
-                            w.verdict());
-                }
+                if (y.length > 0) cmp = Comparison.of(x, y, criteria);
             }
 
             List<Outlier> outliers = new ArrayList<>();
@@ -3271,37 +3596,78 @@ public class metaorchestrator {
                     if (Math.abs(z[i]) > OUTLIER_THRESHOLD) outliers.add(new Outlier(valid.get(i).trial(), x[i], z[i]));
                 }
             }
-            List<String> rowNotes = new ArrayList<>();
-            String label = e.ref().name() + " " + size + (mode.equals("warm") ? "" : " " + mode);
-            for (Outlier o : outliers) {
-                rowNotes.add(String.format(Locale.ROOT, "trial %d is an outlier (%.1f MFLOPS, modified Z %.2f, |Z| > %.1f); "
-                        + "kept in every statistic", o.trial(), o.throughput(), o.modifiedZ(), OUTLIER_THRESHOLD));
+            Double withinCv = withinTrialCv(valid);
+            List<Note> rowNotes = new ArrayList<>();
+            String label = name + " " + size + (mode.equals("warm") ? "" : " " + mode) + ": ";
+            if (valid.size() < trials.size()) {
+                Map<String, Long> left = new TreeMap<>();
+                for (TrialRecord t : trials) {
+                    if (!t.isValid()) left.merge("ok".equals(t.status()) ? "invalid" : t.status(), 1L, Long::sum);
+                }
+                rowNotes.add(Note.of(NoteKind.FAILED_TRIALS, name, size, mode, label + left.entrySet().stream()
+                        .map(en -> en.getValue() + " " + en.getKey()).collect(Collectors.joining(", "))
+                        + " trial(s) left out of the statistics."));
+            }
+            if (cmp != null && cmp.verdict() == Verdict.INCONCLUSIVE) {
+                rowNotes.add(Note.of(NoteKind.INCONCLUSIVE, name, size, mode, label + "inconclusive against " + base.ref().name()
+                        + ": " + cmp.reason() + "."));
+            }
+            if (d != null && !Double.isNaN(d.cvPercent()) && d.cvPercent() > criteria.maxCv() * 100) {
+                rowNotes.add(Note.of(NoteKind.NOISE, name, size, mode, label + noiseText(d, withinCv, valid, criteria) + "."));
+            }
+            if (cmp != null && cmp.welch() != null && criteria.targetCi() != null
+                    && cmp.welch().relativeHalfWidth() > criteria.targetCi() + 1e-12) {
+                rowNotes.add(Note.of(NoteKind.TARGET_NOT_REACHED, name, size, mode, label + "the ratio's interval is ±"
+                        + Display.percentValue(cmp.welch().relativeHalfWidth() * 100) + " after " + x.length
+                        + " valid trials, wider than target_ci ±" + Display.percentValue(criteria.targetCi() * 100)
+                        + (criteria.maxTrials() != null ? " (max_trials " + criteria.maxTrials() + ")" : "") + "."));
             }
             if (e.ref().isWasm() && nativeRef != null && d != null) {
                 List<TrialRecord> nt = nativeRef.byKey().get(key);
                 double[] n = nt == null ? new double[0]
                         : nt.stream().filter(TrialRecord::isValid).mapToDouble(TrialRecord::throughput).toArray();
                 if (n.length > 0 && d.mean() < INTERPRETER_RATIO * Stats.mean(n)) {
-                    rowNotes.add(String.format(Locale.ROOT, "likely interpreter mode: %.3f× the throughput of %s "
-                            + "(under %.1f×)", d.mean() / Stats.mean(n), nativeRef.ref().name(), INTERPRETER_RATIO));
+                    rowNotes.add(Note.of(NoteKind.INTERPRETER, name, size, mode, label + String.format(Locale.ROOT,
+                            "likely interpreter mode: %s× the throughput of %s (under %.1f×).",
+                            Display.ratio(d.mean() / Stats.mean(n)), nativeRef.ref().name(), INTERPRETER_RATIO)));
                 }
             }
-            if (valid.size() < trials.size()) {
-                Map<String, Long> left = new TreeMap<>();
-                for (TrialRecord t : trials) {
-                    if (!t.isValid()) left.merge("ok".equals(t.status()) ? "invalid" : t.status(), 1L, Long::sum);
-                }
-                rowNotes.add(left.entrySet().stream().map(en -> en.getValue() + " " + en.getKey())
-                        .collect(Collectors.joining(", ")) + " trial(s) left out of the statistics");
+            for (Outlier o : outliers) {
+                rowNotes.add(Note.of(NoteKind.OUTLIER, name, size, mode, label + String.format(Locale.ROOT,
+                        "trial %d is an outlier (%.1f MFLOPS, modified Z %.2f, |Z| > %.1f); kept in every statistic.",
+                        o.trial(), o.throughput(), o.modifiedZ(), OUTLIER_THRESHOLD)));
             }
-            for (String n : rowNotes) notes.add(label + ": " + n + ".");
+            notes.addAll(rowNotes);
 
-            return new Row(e.ref().name(), e.ref().image(), e.ref().runtimeClass(), e.ref().isWasm(), size, mode,
-                    trials.size(), valid.size(), d, cmp,
+            return new Row(name, e.ref().image(), e.ref().runtimeClass(), e.ref().isWasm(), size, mode,
+                    trials.size(), valid.size(), d, withinCv, cmp,
                     med(valid, TrialRecord::coldStart), max(valid, TrialRecord::coldStart),
-                    med(valid, TrialRecord::timeToMain), mean(valid, TrialRecord::cpuCores),
+                    med(valid, TrialRecord::timeToMain), e.harnessSpawnSeconds(), mean(valid, TrialRecord::cpuCores),
                     maxLong(valid, TrialRecord::peakMem), meanLong(valid, TrialRecord::avgMem),
                     sumLong(valid, TrialRecord::throttled), outliers, rowNotes);
+        }
+
+        /** The median of the trials' own CV over their time slices (single_env_bench's within_cv_percent). */
+        private static Double withinTrialCv(List<TrialRecord> valid) { return med(valid, TrialRecord::withinCvPercent); }
+
+        /**
+         * The noise, split: between trials (the CV of their throughputs) and within them (each trial's CV over its
+         * time slices). Trials that each run steadily but differ from one another point at placement (core, cache,
+         * frequency at start): more trials average it out. Throughput that wobbles within a trial points at
+         * interference: a quieter machine or longer trials. Expected between-trial CV from the within-trial wobble
+         * alone: within / √slices.
+         */
+        static String noiseText(Describe d, Double withinCv, List<TrialRecord> valid, Criteria c) {
+            String s = "noisy: CV " + Display.percentValue(d.cvPercent()) + " between trials (max_cv "
+                    + Display.percentValue(c.maxCv() * 100) + ")";
+            if (withinCv == null) return s + "; the result file has no time slices to split it into within- and between-trial noise";
+            Double slices = med(valid, t -> t.slices() == null ? null : (double) t.slices());
+            double expected = withinCv / Math.sqrt(slices == null || slices < 1 ? 1 : slices);
+            s += ", " + Display.percentValue(withinCv) + " within a trial";
+            if (d.cvPercent() > 2 * expected) {
+                return s + ": the trials run steadily but differ from one another (placement noise); more trials help";
+            }
+            return s + ": throughput varies while a trial runs (interference); a quieter machine or longer trials help";
         }
 
         private static double[] values(List<TrialRecord> t, java.util.function.Function<TrialRecord, ? extends Number> f) {
@@ -3338,6 +3704,107 @@ public class metaorchestrator {
         }
     }
 
+    /**
+     * The headline: what was found, in plain words, one line per environment and size (throughput against the
+     * baseline), and one for its start-up and memory. First in every output.
+     */
+    static final class Headline {
+        private Headline() {}
+
+        static List<String> lines(Summary s) {
+            List<String> out = new ArrayList<>();
+            String ci = Display.percent(1 - s.significanceLevel()).replace("%", " %") + " CI";
+            for (Row r : s.rows()) {
+                String who = r.environment() + ", N=" + r.size() + (r.mode().equals("warm") ? "" : " " + r.mode()) + ": ";
+                Comparison c = r.vsBaseline();
+                Describe d = r.throughput();
+                if (c == null) {
+                    out.add(who + (d == null ? "no valid trial" : "no comparison: the baseline " + s.baseline()
+                            + " has no valid trial at this size") + ".");
+                    continue;
+                }
+                if (c.verdict() == Verdict.BASELINE && d == null) {
+                    out.add(who + "the baseline, with no valid trial: nothing can be compared at this size.");
+                    continue;
+                }
+                if (c.verdict() == Verdict.BASELINE) {
+                    out.add(who + "the baseline, " + Display.mflops(d.median()) + " MFLOPS (median of "
+                            + d.n() + " valid trials" + (Double.isNaN(d.cvPercent()) ? "" : ", CV "
+                            + Display.percentValue(d.cvPercent())) + ").");
+                    continue;
+                }
+                out.add(who + throughput(c, s.baseline(), s.criteria(), ci));
+                String resources = resources(r, baselineRow(s, r));
+                if (!resources.isEmpty()) out.add(who + resources + ".");
+            }
+            return out;
+        }
+
+        private static Row baselineRow(Summary s, Row r) {
+            return s.rows().stream().filter(b -> b.environment().equals(s.baseline()) && b.size() == r.size()
+                    && b.mode().equals(r.mode())).findFirst().orElse(null);
+        }
+
+        static String throughput(Comparison c, String baseline, Criteria k, String ci) {
+            String ratio = Display.times(c.ratio()) + " the throughput of " + baseline;
+            return switch (c.verdict()) {
+                case SLOWER, FASTER -> ratio + " (" + change(c.ratio()) + "; " + ci + " " + changeRange(c.ciLow(), c.ciHigh()) + ")";
+                case SAME -> ratio + ": the same within ±" + Display.percentValue(k.minEffect() * 100) + " (" + ci + " "
+                        + Display.times(c.ciLow()) + "–" + Display.times(c.ciHigh()) + ")";
+                case INCONCLUSIVE -> "inconclusive, " + ratio + " (" + ci + " " + Display.times(c.ciLow()) + "–"
+                        + Display.times(c.ciHigh()) + "): " + c.reason();
+                default -> (Double.isNaN(c.ratio()) ? "" : ratio + "; ") + "not enough valid trials to compare: " + c.reason();
+            } + ".";
+        }
+
+        /** 0.74 → "26 % slower"; 0.0055 → "182 times slower"; 1.12 → "12 % faster"; 3 → "3.0 times faster". */
+        static String change(double r) {
+            if (r < 0.5) return Display.significant(1 / r) + " times slower";
+            if (r < 1) return Display.percentValue((1 - r) * 100) + " slower";
+            if (r > 2) return Display.significant(r) + " times faster";
+            return Display.percentValue((r - 1) * 100) + " faster";
+        }
+
+        /** An interval that excludes 1, said the same way: "15–36 % slower", "150–220 times slower". */
+        static String changeRange(double lo, double hi) {
+            String twoDigits = changeRangeRounded(lo, hi, 2);
+            String[] ends = twoDigits.split("[– ]");
+            return ends[0].equals(ends[1]) ? changeRangeRounded(lo, hi, 3) : twoDigits;   // "14–14 times": one more digit
+        }
+
+        private static String changeRangeRounded(double lo, double hi, int digits) {
+            java.util.function.DoubleFunction<String> significant = v -> Display.significant(v, digits);
+            java.util.function.DoubleFunction<String> percent = v -> Math.abs(v) >= 10 && digits == 2
+                    ? String.valueOf(Math.round(v)) : Display.significant(v, digits);
+            if (hi < 1) {
+                if (hi < 0.5) return significant.apply(1 / hi) + "–" + significant.apply(1 / lo) + " times slower";
+                return percent.apply((1 - hi) * 100) + "–" + percent.apply((1 - lo) * 100) + " % slower";
+            }
+            if (lo > 2) return significant.apply(lo) + "–" + significant.apply(hi) + " times faster";
+            return percent.apply((lo - 1) * 100) + "–" + percent.apply((hi - 1) * 100) + " % faster";
+        }
+
+        /** "starts 0.12 s later; uses 6.0× the memory" against the baseline's row (medians of cold start, peak memory). */
+        static String resources(Row r, Row b) {
+            if (b == null) return "";
+            List<String> parts = new ArrayList<>();
+            if (r.coldStartMedian() != null && b.coldStartMedian() != null) {
+                double diff = r.coldStartMedian() - b.coldStartMedian();
+                String amount = Math.abs(diff) < 1 ? Math.round(Math.abs(diff) * 1000) + " ms"
+                        : String.format(Locale.ROOT, "%.2f s", Math.abs(diff));
+                parts.add(Math.round(Math.abs(diff) * 1000) == 0 ? "starts as fast as " + b.environment()
+                        : "starts " + amount + (diff > 0 ? " later" : " earlier") + " (cold start "
+                        + Display.secondsOrDash(r.coldStartMedian()) + " vs " + Display.secondsOrDash(b.coldStartMedian()) + ")");
+            }
+            if (r.peakMemBytes() != null && b.peakMemBytes() != null && b.peakMemBytes() > 0) {
+                double m = (double) r.peakMemBytes() / b.peakMemBytes();
+                parts.add((m > 0.95 && m < 1.05 ? "uses about the same memory" : "uses " + Display.times(m) + " the memory")
+                        + " (peak " + Display.mib(r.peakMemBytes()) + " vs " + Display.mib(b.peakMemBytes()) + ")");
+            }
+            return String.join("; ", parts);
+        }
+    }
+
     /** The summary of a folder: printed, and written as summary.md, summary.csv, summary.json and report.html. */
     static final class Report {
         private Report() {}
@@ -3365,14 +3832,14 @@ public class metaorchestrator {
                         + Names.didYouMean(baseline, names) + " (names: " + String.join(", ", names) + ")");
                 return Exit.USAGE;
             }
-            Summary s = Summary.of(folder.toString(), contents.environments(), wanted, contents.significanceLevel(),
+            Summary s = Summary.of(folder.toString(), contents.environments(), wanted, contents.criteria(),
                     contents.withoutResults());
             io.say(TextFormat.render(s));
             if (write) {
                 try {
                     Files.writeString(folder.resolve("summary.md"), MarkdownFormat.render(s), StandardCharsets.UTF_8);
                     Files.writeString(folder.resolve("summary.csv"), CsvFormat.render(s), StandardCharsets.UTF_8);
-                    Json.writeAtomically(folder.resolve("summary.json"), JsonFormat.tree(s));
+                    JsonFormat.write(folder.resolve("summary.json"), s);
                     io.say("Written: " + folder.resolve("summary.md") + ", summary.csv, summary.json");
                 } catch (IOException e) {
                     io.error("cannot write the summary into " + folder + ": " + e.getMessage());
@@ -3396,9 +3863,18 @@ public class metaorchestrator {
         private SummaryTables() {}
 
         static String heading(Summary s) {
-            return "Summary of " + s.folder() + " (baseline " + s.baseline() + "; verdicts from Welch's t-test, "
-                    + "two-sided, α = " + ChildArgs.num(s.significanceLevel()) + ")";
+            Criteria c = s.criteria();
+            return "Summary of " + s.folder() + " (baseline " + s.baseline() + "; ratios of geometric means, "
+                    + Display.percent(1 - c.significanceLevel()) + " intervals from Welch's t-test on log throughput, "
+                    + "α = " + ChildArgs.num(c.significanceLevel()) + "; smallest effect of interest ±"
+                    + Display.percentValue(c.minEffect() * 100) + ")";
         }
+
+        /** One line, under the start-up table: what its columns measure. */
+        static final String STARTUP_LEGEND = "Cold start: from asking for the workload (process spawned, pod created) to "
+                + "seeing it run; time to main: to the program's first line (MMB_READY); their difference is the "
+                + "program's own start (for Wasm, loading and compiling the module). Spawn: the local harness's own cost "
+                + "of starting a process, part of cold start.";
 
         static List<Table> of(Summary s) {
             String ci = Display.percent(1 - s.significanceLevel()) + " CI";
@@ -3407,49 +3883,70 @@ public class metaorchestrator {
                 Describe d = r.throughput();
                 Comparison c = r.vsBaseline();
                 String size = r.size() + (r.mode().equals("warm") ? "" : " " + r.mode());
+                boolean compared = c != null && c.verdict() != Verdict.BASELINE;
                 a.add(List.of(r.environment(), size, r.trialsValid() + "/" + r.trialsTotal(),
                         d == null ? "–" : Display.mflops(d.median()),
                         d == null ? "–" : Double.isNaN(d.stddev()) ? Display.mflops(d.mean())
                                 : Display.mflops(d.mean()) + " ± " + Display.mflops(d.stddev()),
-                        d == null ? "–" : Display.mflops(d.min()) + "–" + Display.mflops(d.max()),
                         d == null || Double.isNaN(d.cvPercent()) ? "–" : Display.oneDecimal(d.cvPercent()),
+                        r.withinTrialCvPercent() == null ? "–" : Display.oneDecimal(r.withinTrialCvPercent()),
                         c == null ? "–" : c.verdict() == Verdict.BASELINE ? "1 (baseline)"
-                                : Display.ratio(c.ratio()) + " ± " + Display.ratio(c.ratioUncertainty()),
-                        c == null || Double.isNaN(c.ciLow()) ? "–"
+                                : Double.isNaN(c.ratio()) ? "–" : Display.ratio(c.ratio()),
+                        !compared || Double.isNaN(c.ciLow()) ? "–"
                                 : "[" + Display.ratio(c.ciLow()) + ", " + Display.ratio(c.ciHigh()) + "]",
-                        c == null ? "–" : verdictText(c),
+                        !compared || c.minDetectableEffect() == null ? "–" : Display.percentValue(c.minDetectableEffect() * 100),
+                        c == null ? "–" : verdictText(c, s.criteria()),
                         r.outliers().isEmpty() ? "" : r.outliers().stream().map(o -> "#" + o.trial())
                                 .collect(Collectors.joining(" "))));
                 b.add(List.of(r.environment(), size,
                         Display.secondsOrDash(r.coldStartMedian()) + " / " + Display.secondsOrDash(r.coldStartMax()),
                         Display.secondsOrDash(r.timeToMainMedian()),
+                        Display.secondsOrDash(r.harnessSpawn()),
                         r.avgCpuCores() == null ? "–" : String.format(Locale.ROOT, "%.2f", r.avgCpuCores()),
                         Display.mib(r.peakMemBytes()), Display.mib(r.avgMemBytes()),
                         r.throttledEvents() == null ? "–" : String.valueOf(r.throttledEvents())));
             }
             return List.of(
                     new Table("Throughput (MFLOPS over valid trials) and comparison with " + s.baseline(),
-                            List.of("Environment", "Size", "Valid", "Median", "Mean ± SD", "Min–Max", "CV %",
-                                    "Ratio ± unc.", ci, "Verdict", "Outliers"),
-                            Set.of(1, 2, 3, 4, 5, 6, 7, 8), a),
+                            List.of("Environment", "Size", "Valid", "Median", "Mean ± SD", "CV %", "Within %", "Ratio",
+                                    ci, "Detects", "Verdict", "Outliers"),
+                            Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9), a),
                     new Table("Start-up and resources (valid trials)",
-                            List.of("Environment", "Size", "Cold start med / max", "Time to main (med)", "CPU cores (avg)",
-                                    "Peak mem", "Avg mem", "Throttled"),
-                            Set.of(1, 2, 3, 4, 5, 6, 7), b));
+                            List.of("Environment", "Size", "Cold start med / max", "Time to main (med)", "Spawn (harness)",
+                                    "CPU cores (avg)", "Peak mem", "Avg mem", "Throttled"),
+                            Set.of(1, 2, 3, 4, 5, 6, 7, 8), b));
         }
 
-        static String verdictText(Comparison c) {
-            if (c.welch() == null) return c.verdict().label;
-            return c.verdict().label + " (p " + Display.pValue(c.welch().pValue()) + ")";
+        /** The verdict in a table cell: "slower (p < 0.0001)", "same within ±5 %", "inconclusive". */
+        static String verdictText(Comparison c, Criteria k) {
+            return switch (c.verdict()) {
+                case FASTER, SLOWER -> c.verdict().label + " (p " + Display.pValue(c.welch().pValue()) + ")";
+                case SAME -> "same within ±" + Display.percentValue(k.minEffect() * 100);
+                default -> c.verdict().label;
+            };
+        }
+
+        /** Below the tables: what the columns mean, in one paragraph. */
+        static String legend(Summary s) {
+            return "Ratio: geometric mean ÷ the baseline's; its " + Display.percent(1 - s.significanceLevel())
+                    + " CI is always positive. Detects: the smallest difference these trials detect with "
+                    + Math.round(Comparison.POWER * 100) + " % power. Within %: each trial's own CV over its time "
+                    + "slices (median). Verdicts: faster/slower when the interval excludes 1; same when it lies within ±"
+                    + Display.percentValue(s.criteria().minEffect() * 100) + " (min_effect); otherwise inconclusive. "
+                    + "docs/statistics.md says more.";
         }
     }
 
-    /** The aligned table printed on the console. */
+    /** The aligned tables printed on the console, the headline first. */
     static final class TextFormat {
         private TextFormat() {}
 
         static String render(Summary s) {
             StringBuilder sb = new StringBuilder(SummaryTables.heading(s)).append("\n");
+            if (!s.headline().isEmpty()) {
+                sb.append("\nWhat was found\n");
+                for (String l : s.headline()) sb.append("- ").append(l).append("\n");
+            }
             for (Table t : SummaryTables.of(s)) {
                 sb.append("\n").append(t.title()).append("\n");
                 int[] w = new int[t.headers().size()];
@@ -3458,9 +3955,11 @@ public class metaorchestrator {
                 sb.append(line(t.headers(), w, t.rightAligned())).append("\n");
                 for (List<String> r : t.rows()) sb.append(line(r, w, t.rightAligned())).append("\n");
             }
+            sb.append(SummaryTables.STARTUP_LEGEND).append("\n").append(SummaryTables.legend(s)).append("\n");
             if (!s.notes().isEmpty()) {
                 sb.append("\nNotes\n");
-                for (String n : s.notes()) sb.append("- ").append(n).append("\n");
+                for (Note n : s.notes()) sb.append("- ").append(n.kind().severity).append(" (").append(n.kind().label)
+                        .append("): ").append(n.text()).append("\n");
             }
             return sb.toString();
         }
@@ -3477,12 +3976,16 @@ public class metaorchestrator {
         }
     }
 
-    /** summary.md: the same tables as GitHub-flavoured Markdown. */
+    /** summary.md: the headline, the same tables as GitHub-flavoured Markdown, the notes. */
     static final class MarkdownFormat {
         private MarkdownFormat() {}
 
         static String render(Summary s) {
             StringBuilder sb = new StringBuilder("# ").append(SummaryTables.heading(s)).append("\n");
+            if (!s.headline().isEmpty()) {
+                sb.append("\n## What was found\n\n");
+                for (String l : s.headline()) sb.append("- ").append(l).append("\n");
+            }
             for (Table t : SummaryTables.of(s)) {
                 sb.append("\n## ").append(t.title()).append("\n\n| ");
                 sb.append(String.join(" | ", t.headers())).append(" |\n|");
@@ -3493,9 +3996,11 @@ public class metaorchestrator {
                             .collect(Collectors.joining(" | "))).append(" |\n");
                 }
             }
+            sb.append("\n").append(SummaryTables.STARTUP_LEGEND).append("\n\n").append(SummaryTables.legend(s)).append("\n");
             if (!s.notes().isEmpty()) {
                 sb.append("\n## Notes\n\n");
-                for (String n : s.notes()) sb.append("- ").append(n).append("\n");
+                for (Note n : s.notes()) sb.append("- **").append(n.kind().severity).append("** (").append(n.kind().label)
+                        .append("): ").append(n.text()).append("\n");
             }
             sb.append("\nStatistics: docs/statistics.md.\n");
             return sb.toString();
@@ -3507,9 +4012,10 @@ public class metaorchestrator {
         static final List<String> HEADER = List.of("environment", "image", "runtime_class", "size", "mode",
                 "trials_total", "trials_valid", "throughput_median_mflops", "throughput_mean_mflops",
                 "throughput_stddev_mflops", "throughput_min_mflops", "throughput_max_mflops", "throughput_cv_percent",
-                "ratio_to_baseline", "ratio_uncertainty", "ratio_ci_low", "ratio_ci_high", "welch_t", "welch_df",
-                "p_value", "verdict", "cold_start_median_s", "cold_start_max_s", "time_to_main_median_s",
-                "avg_cpu_cores", "peak_mem_bytes", "avg_mem_bytes", "throttled_events", "outlier_trials", "notes");
+                "within_trial_cv_percent", "ratio_to_baseline", "ratio_ci_low", "ratio_ci_high", "log_ratio_se",
+                "welch_t", "welch_df", "p_value", "min_detectable_effect", "verdict", "verdict_reason", "trials_needed",
+                "cold_start_median_s", "cold_start_max_s", "time_to_main_median_s", "harness_spawn_s", "avg_cpu_cores",
+                "peak_mem_bytes", "avg_mem_bytes", "throttled_events", "outlier_trials", "notes");
 
         private CsvFormat() {}
 
@@ -3522,13 +4028,15 @@ public class metaorchestrator {
                 List<Object> cells = Arrays.asList(r.environment(), r.image(), r.runtimeClass(), r.size(), r.mode(),
                         r.trialsTotal(), r.trialsValid(), d == null ? null : d.median(), d == null ? null : d.mean(),
                         d == null ? null : d.stddev(), d == null ? null : d.min(), d == null ? null : d.max(),
-                        d == null ? null : d.cvPercent(), c == null ? null : c.ratio(), c == null ? null : c.ratioUncertainty(),
-                        c == null ? null : c.ciLow(), c == null ? null : c.ciHigh(), w == null ? null : w.t(),
-                        w == null ? null : w.df(), w == null ? null : w.pValue(), c == null ? null : c.verdict().label,
-                        r.coldStartMedian(), r.coldStartMax(), r.timeToMainMedian(), r.avgCpuCores(), r.peakMemBytes(),
-                        r.avgMemBytes(), r.throttledEvents(),
+                        d == null ? null : d.cvPercent(), r.withinTrialCvPercent(), c == null ? null : c.ratio(),
+                        c == null ? null : c.ciLow(), c == null ? null : c.ciHigh(), w == null ? null : w.se(),
+                        w == null ? null : w.t(), w == null ? null : w.df(), w == null ? null : w.pValue(),
+                        c == null ? null : c.minDetectableEffect(), c == null ? null : c.verdict().label,
+                        c == null ? null : c.reason(), c == null ? null : c.trialsNeeded(),
+                        r.coldStartMedian(), r.coldStartMax(), r.timeToMainMedian(), r.harnessSpawn(), r.avgCpuCores(),
+                        r.peakMemBytes(), r.avgMemBytes(), r.throttledEvents(),
                         r.outliers().stream().map(o -> String.valueOf(o.trial())).collect(Collectors.joining(" ")),
-                        String.join("; ", r.notes()));
+                        r.notes().stream().map(Note::text).collect(Collectors.joining(" ")));
                 sb.append(cells.stream().map(CsvFormat::cell).collect(Collectors.joining(","))).append("\n");
             }
             return sb.toString();
@@ -3538,83 +4046,45 @@ public class metaorchestrator {
             if (v == null) return "";
             if (v instanceof Double x) return Double.isFinite(x) ? Double.toString(x) : "";
             String s = v.toString();
-            return s.matches(".*[,\"\n].*") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+            return s.matches("(?s).*[,\"\n].*") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
         }
     }
 
-    /** summary.json: the rows with every statistic (NaN and infinities as null). */
+    /**
+     * summary.json: the Summary record as Jackson binds it (snake_case names, fields only; NaN and infinities
+     * as null), so that the file and the code cannot drift apart.
+     */
     static final class JsonFormat {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.ALL,
+                        com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE)
+                .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD,
+                        com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY)
+                .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+                        .addSerializer(Double.class, new FiniteOrNull()).addSerializer(double.class, new FiniteOrNull()));
+
         private JsonFormat() {}
 
-        static Map<String, Object> tree(Summary s) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("schema", "mmb-summary/1");
-            m.put("results_folder", s.folder());
-            m.put("baseline", s.baseline());
-            m.put("test", "Welch's t-test, two-sided");
-            m.put("significance_level", s.significanceLevel());
-            m.put("outlier_rule", "modified Z-score (Iglewicz-Hoaglin), |M| > " + Summary.OUTLIER_THRESHOLD);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Row r : s.rows()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("environment", r.environment());
-                row.put("image", r.image());
-                row.put("runtime_class", r.runtimeClass());
-                row.put("wasm", r.wasm());
-                row.put("size", r.size());
-                row.put("mode", r.mode());
-                row.put("trials_total", r.trialsTotal());
-                row.put("trials_valid", r.trialsValid());
-                Describe d = r.throughput();
-                if (d != null) {
-                    Map<String, Object> t = new LinkedHashMap<>();
-                    t.put("median", f(d.median()));
-                    t.put("mean", f(d.mean()));
-                    t.put("stddev", f(d.stddev()));
-                    t.put("min", f(d.min()));
-                    t.put("max", f(d.max()));
-                    t.put("cv_percent", f(d.cvPercent()));
-                    row.put("throughput_mflops", t);
-                } else row.put("throughput_mflops", null);
-                Comparison c = r.vsBaseline();
-                if (c != null) {
-                    Map<String, Object> v = new LinkedHashMap<>();
-                    v.put("ratio", f(c.ratio()));
-                    v.put("ratio_uncertainty", f(c.ratioUncertainty()));
-                    v.put("ci_low", f(c.ciLow()));
-                    v.put("ci_high", f(c.ciHigh()));
-                    v.put("verdict", c.verdict().label);
-                    if (c.welch() != null) {
-                        v.put("welch_t", f(c.welch().t()));
-                        v.put("welch_df", f(c.welch().df()));
-                        v.put("p_value", f(c.welch().pValue()));
-                        v.put("mean_difference_mflops", f(c.welch().meanDifference()));
-                        v.put("ci_half_width_mflops", f(c.welch().halfWidth()));
-                    }
-                    row.put("vs_baseline", v);
-                } else row.put("vs_baseline", null);
-                row.put("cold_start_median_s", r.coldStartMedian());
-                row.put("cold_start_max_s", r.coldStartMax());
-                row.put("time_to_main_median_s", r.timeToMainMedian());
-                row.put("avg_cpu_cores", r.avgCpuCores());
-                row.put("peak_mem_bytes", r.peakMemBytes());
-                row.put("avg_mem_bytes", r.avgMemBytes());
-                row.put("throttled_events", r.throttledEvents());
-                List<Map<String, Object>> out = new ArrayList<>();
-                for (Outlier o : r.outliers()) {
-                    out.add(Display.orderedMap("trial", o.trial(), "throughput_mflops", o.throughput(),
-                            "modified_z", o.modifiedZ()));
-                }
-                row.put("outliers", out);
-                row.put("notes", r.notes());
-                rows.add(row);
-            }
-            m.put("rows", rows);
-            m.put("notes", s.notes());
-            return m;
+        /** The Summary as a JSON tree (what summary.json holds). */
+        static JsonNode tree(Summary s) { return MAPPER.valueToTree(s); }
+
+        static void write(Path file, Summary s) throws IOException {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            MAPPER.writeValue(tmp.toFile(), s);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
 
-        private static Double f(double v) { return Double.isFinite(v) ? v : null; }
+        /** JSON has no NaN: a statistic that does not exist (one trial's standard deviation) is null. */
+        static final class FiniteOrNull extends com.fasterxml.jackson.databind.ser.std.StdSerializer<Double> {
+            FiniteOrNull() { super(Double.class); }
+
+            @Override public void serialize(Double v, com.fasterxml.jackson.core.JsonGenerator g,
+                                            com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
+                if (v == null || !Double.isFinite(v)) g.writeNull();
+                else g.writeNumber(v);
+            }
+        }
     }
 
     // ---- report.html: the summary as a page of charts ---------------------------------------------
@@ -4032,40 +4502,75 @@ public class metaorchestrator {
                             + "is better. Failed and invalid trials are left out (see Warnings).", series, envs, chart);
         }
 
-        /** Ratio of the means to the baseline's, per size, with the 99% confidence interval of Welch's test. */
+        /**
+         * The ratio of geometric means to the baseline's, one bar per environment and size, on a log axis: the bar
+         * is log10(ratio) drawn from 1, the whisker the interval exp(d ± t·se), symmetric in log space and never cut
+         * off (the axis spans every whisker). One series per kind of verdict, so inconclusive bars look different.
+         */
         static ChartFigure ratio(ReportInputs in) {
             Summary s = in.summary();
-            List<String> envs = s.rows().stream().map(Row::environment).distinct().collect(Collectors.toList());
             String ci = Display.percent(1 - s.significanceLevel());
-            String title = "Throughput relative to " + s.baseline() + " (ratio of means, " + ci + " confidence interval)";
-            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(420).title(title)
-                    .xAxisTitle("environment").yAxisTitle("throughput ÷ baseline's (×)").build();
-            ChartStyle.category(chart);
-            List<String> series = new ArrayList<>();
-            int colour = 0;
-            double top = 1;
+            String same = "same within ±" + Display.percentValue(s.criteria().minEffect() * 100);
+            List<String> kinds = List.of("faster or slower", same, "inconclusive", "not enough trials (no interval)");
+            List<String> categories = new ArrayList<>();
+            List<Comparison> comparisons = new ArrayList<>();
             for (String key : in.keys()) {
-                List<Double> ratio = new ArrayList<>(), half = new ArrayList<>();
-                for (String env : envs) {
-                    Row r = in.row(env, key);
-                    Comparison c = r == null ? null : r.vsBaseline();
-                    ratio.add(c == null ? null : c.ratio());
-                    half.add(c == null || Double.isNaN(c.ciHigh()) ? 0.0 : c.ciHigh() - c.ratio());
-                    if (c != null) top = Math.max(top, Double.isNaN(c.ciHigh()) ? c.ratio() : c.ciHigh());
+                for (Row r : s.rows()) {
+                    Comparison c = r.vsBaseline();
+                    if (!key.equals(r.size() + "_" + r.mode()) || c == null || c.verdict() == Verdict.BASELINE
+                            || Double.isNaN(c.ratio())) continue;
+                    categories.add(r.environment() + " · " + ReportInputs.keyLabel(key).replace(" ", ""));
+                    comparisons.add(c);
                 }
-                if (ratio.stream().allMatch(Objects::isNull)) continue;
-                String name = ReportInputs.keyLabel(key);
-                chart.addSeries(name, envs, zeroForMissing(ratio), half).setFillColor(ChartStyle.color(colour++));
-                series.add(name);
             }
-            if (series.isEmpty()) return null;
-            chart.getStyler().setYAxisMax(Math.max(1.1, top * 1.05));   // room above 1, so that the line at 1 shows
-            chart.addAnnotation(new org.knowm.xchart.AnnotationLine(1.0, false, false));
+            if (categories.isEmpty()) return null;
+            String title = "Throughput relative to " + s.baseline() + " (ratio of geometric means, " + ci + " CI, log scale)";
+            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(440).title(title)
+                    .xAxisTitle("environment · size").yAxisTitle("throughput ÷ baseline's (×, log scale)").build();
+            ChartStyle.category(chart);
+            chart.getStyler().setOverlapped(true);   // one bar per category: the series only sort them by verdict
+            double low = Math.log10(1 - s.criteria().minEffect()), high = Math.log10(1 + s.criteria().minEffect());
+            List<String> series = new ArrayList<>();
+            java.awt.Color[] colours = {ChartStyle.color(0), new java.awt.Color(0x009E73), ChartStyle.color(1), ChartStyle.BAR};
+            for (int k = 0; k < kinds.size(); k++) {
+                List<Double> value = new ArrayList<>(), half = new ArrayList<>();
+                boolean any = false;
+                for (Comparison c : comparisons) {
+                    boolean mine = kindOf(c) == k;
+                    any |= mine;
+                    double logRatio = Math.log10(c.ratio());
+                    double h = c.welch() == null ? 0 : c.welch().tCritical() * c.welch().se() / Math.log(10);
+                    value.add(mine ? logRatio : 0.0);
+                    half.add(mine ? h : 0.0);
+                    if (mine) { low = Math.min(low, logRatio - h); high = Math.max(high, logRatio + h); }
+                }
+                if (!any) continue;
+                chart.addSeries(kinds.get(k), categories, value, half).setFillColor(colours[k]);
+                series.add(kinds.get(k));
+            }
+            double margin = Math.max(0.02, (high - low) * 0.08);
+            chart.getStyler().setYAxisMin(low - margin);
+            chart.getStyler().setYAxisMax(high + margin);
+            chart.getStyler().setYAxisDecimalPattern("0.00");
+            chart.getStyler().setyAxisTickLabelsFormattingFunction(v -> Display.times(Math.pow(10, v)));
+            chart.addAnnotation(new org.knowm.xchart.AnnotationLine(0.0, false, false));
             return new ChartFigure("ratio", "throughput", null, title,
-                    "1 = as fast as the baseline (" + s.baseline() + "), 0.5 = half its throughput; the horizontal line "
-                            + "marks 1. The whisker is the " + ci + " confidence interval of the ratio from Welch's t-test: "
-                            + "when it does not reach 1 the difference is significant (the Verdict column below). No "
-                            + "whisker: fewer than two valid trials on a side.", series, envs, chart);
+                    "A bar going down from 1 = slower than the baseline (" + s.baseline() + "), up = faster; the axis is "
+                            + "logarithmic, so 0.5× and 2× are equally far from 1. The whisker is the " + ci + " confidence "
+                            + "interval of the ratio (Welch's t-test on log throughput): blue when it excludes 1 (faster or "
+                            + "slower), green when it lies within ±" + Display.percentValue(s.criteria().minEffect() * 100)
+                            + " (the same), orange when it is inconclusive — neither; the Warnings say what would resolve it.",
+                    series, categories, chart);
+        }
+
+        /** Which series of the ratio chart a comparison belongs to. */
+        private static int kindOf(Comparison c) {
+            return switch (c.verdict()) {
+                case FASTER, SLOWER -> 0;
+                case SAME -> 1;
+                case INCONCLUSIVE -> 2;
+                default -> 3;
+            };
         }
 
         /** XChart's error bars take no gaps (null): a missing bar is drawn as 0, its whisker as 0. */
@@ -4535,6 +5040,7 @@ public class metaorchestrator {
                     .append("<title>mmb benchmark report: ").append(Html.esc(folderName)).append("</title>\n")
                     .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
             header(h, in, folderName, generatedUtc);
+            headline(h, s);
             warnings(h, s);
             h.append("<section id=\"throughput\">\n<h2>Throughput</h2>\n<p>How many floating-point operations per second each "
                     + "environment achieved in its timed loop (MFLOPS = millions per second; one multiplication of two N×N "
@@ -4618,6 +5124,7 @@ public class metaorchestrator {
                 if (!host.isEmpty()) h.append(" · host ").append(Html.esc(host));
             }
             h.append(" · report written ").append(Html.esc(generatedUtc)).append("</p>\n<nav><strong>Contents:</strong> ")
+                    .append("<a href=\"#headline\">What was found</a> · ")
                     .append("<a href=\"#warnings\">Warnings (").append(s.notes().size()).append(")</a> · ")
                     .append("<a href=\"#throughput\">Throughput</a> · <a href=\"#over-time\">Throughput over time</a> · ")
                     .append("<a href=\"#startup\">Start-up</a> · ")
@@ -4626,37 +5133,30 @@ public class metaorchestrator {
                     .append("<a href=\"#glossary\">How to read this page</a></nav>\n</header>\n");
         }
 
-        /** The Summary's notes, each with what kind of warning it is. */
+        /** The headline, first on the page: what was found, in plain words (Headline, as in summary.md). */
+        private static void headline(StringBuilder h, Summary s) {
+            if (s.headline().isEmpty()) return;
+            h.append("<section id=\"headline\">\n<h2>What was found</h2>\n<ul class=\"headline\">\n");
+            for (String l : s.headline()) h.append("<li>").append(Html.esc(l)).append("</li>\n");
+            h.append("</ul>\n<p class=\"meta\">").append(Html.esc(SummaryTables.legend(s))).append("</p>\n</section>\n");
+        }
+
+        /** The Summary's notes, grouped by kind (most severe first), coloured by severity: error, warning, info. */
         private static void warnings(StringBuilder h, Summary s) {
             h.append("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
             if (s.notes().isEmpty()) {
-                h.append("<p class=\"ok\">None: every trial is valid, no outliers, no environment skipped or failed, and "
-                        + "no Wasm environment looks like it ran in an interpreter.</p>\n</section>\n");
+                h.append("<p class=\"ok\">None: every trial is valid, no noisy or inconclusive comparison, no outliers, no "
+                        + "environment skipped or failed, and no Wasm environment looks like it ran in an interpreter.</p>\n</section>\n");
                 return;
             }
-            h.append("<p>Read these before the numbers: they say which numbers to distrust or where some are missing.</p>\n<ul class=\"warnings\">\n");
-            List<String> bySeverity = new ArrayList<>(s.notes());   // missing environments first, a single odd trial last
-            bySeverity.sort(Comparator.comparingInt(n -> SEVERITY.indexOf(warningKind(n)[0])));
-            for (String n : bySeverity) {
-                String[] kind = warningKind(n);
-                h.append("<li class=\"warning ").append(kind[0]).append("\"><span class=\"tag\">").append(Html.esc(kind[1]))
-                        .append("</span> ").append(Html.esc(n)).append("</li>\n");
+            h.append("<p>Read these before the numbers: errors lost data, warnings make numbers doubtful, information "
+                    + "explains a gap.</p>\n<ul class=\"warnings\">\n");
+            for (Note n : s.notes()) {   // Summary.of sorts them by kind
+                h.append("<li class=\"warning ").append(n.kind().severity).append(" ").append(n.kind().id())
+                        .append("\" data-kind=\"").append(n.kind().id()).append("\"><span class=\"tag\">")
+                        .append(Html.esc(n.kind().label)).append("</span> ").append(Html.esc(n.text())).append("</li>\n");
             }
             h.append("</ul>\n</section>\n");
-        }
-
-        static final List<String> SEVERITY = List.of("skipped", "missing", "environment", "interpreter", "trials", "outlier", "other");
-
-        /** {css class, label} of a Summary note, from its wording (Summary.of writes them). */
-        static String[] warningKind(String note) {
-            if (note.contains("likely interpreter mode")) return new String[] {"interpreter", "likely interpreter mode"};
-            if (note.contains("is an outlier")) return new String[] {"outlier", "outlier"};
-            if (note.contains("left out of the statistics")) return new String[] {"trials", "failed or invalid trials"};
-            if (note.contains("(skipped")) return new String[] {"skipped", "skipped environment"};
-            if (note.contains("no results")) return new String[] {"missing", "no results"};
-            if (note.contains(": interrupted")) return new String[] {"environment", "interrupted"};
-            if (note.contains(": failed") || note.contains(": not run")) return new String[] {"environment", "environment failed"};
-            return new String[] {"other", "note"};
         }
 
         /** Per size, the slices of every valid trial; per trial, what single_env_bench derived from them. */
@@ -4758,9 +5258,11 @@ public class metaorchestrator {
                 h.append("<h3 id=\"env-").append(ReportCharts.id(e.name())).append("\">").append(Html.esc(e.name()))
                         .append(" <small>").append(Html.esc(ref.image())).append(" · runtime class ")
                         .append(Html.esc(ref.runtimeClass())).append("</small></h3>\n");
-                List<String> notes = in.summary().notes().stream()
-                        .filter(n -> n.startsWith(e.name() + " ") || n.startsWith(e.name() + ":")).collect(Collectors.toList());
-                for (String n : notes) h.append("<p class=\"inline-warning\">⚠ ").append(Html.esc(n)).append("</p>\n");
+                for (Note n : in.summary().notes()) {
+                    if (!e.name().equals(n.environment())) continue;
+                    h.append("<p class=\"inline-warning ").append(n.kind().severity).append("\">")
+                            .append(n.kind().severity.equals("info") ? "ℹ " : "⚠ ").append(Html.esc(n.text())).append("</p>\n");
+                }
                 List<ChartFigure> mine = charts.stream().filter(c -> c.section().equals("resources") && e.name().equals(c.environment()))
                         .collect(Collectors.toList());
                 if (mine.isEmpty()) {
@@ -4830,7 +5332,7 @@ public class metaorchestrator {
                     for (int i = 0; i < r.size(); i++) {
                         List<String> cls = new ArrayList<>();
                         if (t.rightAligned().contains(i)) cls.add("num");
-                        if (i == verdict) cls.add("verdict-" + r.get(i).replaceAll(" \\(.*", "").replaceAll("[^a-z]+", "-"));
+                        if (i == verdict) cls.add("verdict-" + r.get(i).replaceAll(" \\(.*| within.*", "").replaceAll("[^a-z]+", "-"));
                         h.append(cls.isEmpty() ? "<td>" : "<td class=\"" + String.join(" ", cls) + "\">")
                                 .append(Html.esc(r.get(i))).append("</td>");
                     }
@@ -4930,13 +5432,19 @@ public class metaorchestrator {
                             + "<em>Valid</em> trials finished and passed mmb's own check of the result; only those count.</dd>\n")
                     .append("<dt>Throughput (MFLOPS)</dt><dd>2·N³ floating-point operations per multiplication × multiplications "
                             + "÷ seconds, in millions. Higher is better. CV % is the trial-to-trial noise (standard deviation ÷ mean).</dd>\n")
-                    .append("<dt>Ratio to the baseline</dt><dd>Mean throughput ÷ the baseline's mean at the same size: 0.8 = 80 % "
-                            + "of the baseline's speed. The ± is the spread of one trial's ratio; the ").append(ci)
-                    .append(" CI is the interval the true ratio lies in with ").append(ci).append(" confidence.</dd>\n")
-                    .append("<dt>Verdict</dt><dd>Welch's t-test, two-sided, α = ").append(Html.esc(ChildArgs.num(s.significanceLevel())))
-                    .append(": <em>faster</em> or <em>slower</em> when the difference is significant, <em>no significant "
-                            + "difference</em> otherwise — which means not shown to differ with these few trials, not equal.</dd>\n")
-                    .append("<dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5). It is flagged, never "
+                    .append("<dt>Ratio to the baseline</dt><dd>Geometric mean of the throughput ÷ the baseline's at the same "
+                            + "size: 0.8 = 80 % of the baseline's speed. The ").append(ci)
+                    .append(" CI comes from Welch's t-test on the logarithm of the throughput: exp(d ± t·se), always positive, "
+                            + "symmetric on a log axis (0.5× and 2× are equally far from 1).</dd>\n")
+                    .append("<dt>Verdict</dt><dd><em>faster</em> or <em>slower</em> when the interval excludes 1 (however noisy "
+                            + "the trials); <em>same</em> when it lies within ±").append(Html.esc(Display.percentValue(s.criteria().minEffect() * 100)))
+                    .append(" (config <code>min_effect</code>); <em>inconclusive</em> otherwise, with the smallest difference the "
+                            + "trials could detect (80 % power) and about how many trials would resolve it.</dd>\n")
+                    .append("<dt>Noisy</dt><dd>A CV above ").append(Html.esc(Display.percentValue(s.criteria().maxCv() * 100)))
+                    .append(" (config <code>max_cv</code>). Noise between trials that run steadily points at placement (more "
+                            + "trials help); noise within each trial at interference (a quieter machine or longer trials).</dd>\n")
+                    .append("<dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5, the spread taken as at "
+                            + "least 1 % of the median so that tight data does not flag ordinary trials). It is flagged, never "
                             + "dropped: it still counts in every statistic.</dd>\n")
                     .append("<dt>Likely interpreter mode</dt><dd>A Wasm environment under 0.1× the native throughput: JIT and "
                             + "AOT engines reach 0.4–0.95× native, interpreters far less, so the runtime probably interpreted the "
@@ -4962,8 +5470,10 @@ public class metaorchestrator {
                 nav { background: #eef2f7; padding: 8px 12px; border-radius: 6px; }
                 a { color: #0b5cad; }
                 ul.warnings { list-style: none; padding: 0; }
+                ul.headline li { margin: 3px 0; font-size: 15.5px; }
                 li.warning { background: var(--warn); border-left: 4px solid #e69f00; margin: 4px 0; padding: 6px 10px; }
-                li.warning.interpreter, li.warning.environment, li.warning.missing, li.warning.skipped { background: var(--bad); border-color: #c0392b; }
+                li.warning.error, .inline-warning.error { background: var(--bad); border-color: #c0392b; }
+                li.warning.info, .inline-warning.info { background: #eaf2fb; border-color: #0072b2; }
                 .tag { display: inline-block; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .03em;
                        background: #fff; border: 1px solid currentColor; border-radius: 3px; padding: 0 5px; margin-right: 6px; }
                 .inline-warning { background: var(--warn); padding: 4px 10px; margin: 4px 0; }
@@ -4982,6 +5492,7 @@ public class metaorchestrator {
                 thead th { background: #eef2f7; } tbody td:first-child { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
                 table.kv th { font-weight: 600; color: var(--muted); white-space: nowrap; }
                 td.verdict-faster { background: #e8f6ee; } td.verdict-slower { background: var(--bad); }
+                td.verdict-inconclusive { background: var(--warn); font-style: italic; }
                 td.verdict-baseline { font-weight: 600; }
                 tr.outcome-failed td, tr.outcome-skipped td, tr.outcome-interrupted td, tr.outcome-not-run td { background: var(--bad); }
                 dt { font-weight: 600; margin-top: 8px; } dd { margin: 0 0 0 1.5em; max-width: 70em; }
@@ -5083,6 +5594,29 @@ public class metaorchestrator {
 
         static String ratio(double v) {
             return Math.abs(v) < 0.1 && v != 0 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.3f", v);
+        }
+
+        /** A percentage for prose: "26 %", "2.3 %", "0.45 %" (two significant digits under 10). */
+        static String percentValue(double percent) { return percentNumber(percent) + " %"; }
+
+        static String percentNumber(double percent) {
+            double a = Math.abs(percent);
+            return a >= 10 ? String.valueOf(Math.round(percent)) : significant(percent);
+        }
+
+        /** Two significant digits, plain decimal: 0.0055, 0.74, 1.3, 26, 180. */
+        static String significant(double v) { return significant(v, 2); }
+
+        static String significant(double v, int digits) {
+            if (v == 0 || !Double.isFinite(v)) return v == 0 ? "0" : String.valueOf(v);
+            java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(digits));
+            if (b.scale() < 0) b = b.setScale(0);
+            return b.stripTrailingZeros().scale() < 0 ? b.setScale(0).toPlainString() : b.stripTrailingZeros().toPlainString();
+        }
+
+        /** A ratio for prose: "0.74×", "1.00×", "0.051×", "0.0055×", "180×" (two decimals from 0.1 to 10). */
+        static String times(double r) {
+            return (r >= 0.1 && r < 10 ? String.format(Locale.ROOT, "%.2f", r) : significant(r)) + "×";
         }
 
         static String percent(double fraction) { return ChildArgs.num(Math.round(fraction * 10000) / 100.0) + "%"; }

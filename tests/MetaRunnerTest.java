@@ -157,6 +157,34 @@ class MetaRunnerTest {
         assertEquals(2, invalid.at("/results/256_warm").size());
     }
 
+    /**
+     * Adaptive rounds (--target-ci, --max-trials) with the fake child, whose trials all report 1000 MFLOPS: a twin
+     * of the baseline has a zero-width interval after the minimum rounds and gets no more; an environment whose
+     * trials are all invalid has no interval at all, so it (and the baseline) run to max_trials, and the suite says so.
+     */
+    @Test void adaptiveRoundsGoOnOnlyForTheComparisonsThatNeedThem() throws IOException {
+        Path c = config("interleaved", "fake-ok", "fake-ok=twin", "fake-invalid");
+        MetaKit.Run r = run(c, "--target-ci", "0.03", "--max-trials", "4");
+        assertEquals(1, r.code(), r.out() + r.err());
+        List<String> log = invocations(c);
+        assertEquals(4, log.stream().filter(l -> l.startsWith("fake/fake-ok:1 ")).count(), log.toString());
+        assertEquals(2, log.stream().filter(l -> l.startsWith("fake/twin:1 ")).count(), log.toString());
+        assertEquals(4, log.stream().filter(l -> l.startsWith("fake/fake-invalid:1 ")).count(), log.toString());
+        assertTrue(log.get(log.size() - 1).contains(" --trials 4 ") && log.get(log.size() - 1).endsWith(" --resume"), log.toString());
+        assertTrue(r.out().contains("[suite] round 2 of 2–4"), r.out());
+        assertTrue(r.out().contains("[suite] round 3 of at most 4 (adaptive): ok, invalid"), r.out());
+        assertTrue(r.out().contains("[suite] max_trials (4) reached before target_ci ±3 % for: ok, invalid"), r.out());
+        assertTrue(r.out().contains("12–24 trial(s) to run"), "the range in the plan: " + r.out());
+        assertTrue(r.out().contains("(up to "), "the ETA's upper end: " + r.out());
+
+        // the same suite with every environment as steady as the baseline stops after the minimum rounds
+        Path quiet = config("interleaved", "fake-ok", "fake-ok=twin");
+        MetaKit.Run q = run(quiet, "--target-ci", "0.03", "--max-trials", "4");
+        assertEquals(0, q.code(), q.out() + q.err());
+        assertEquals(4, invocations(quiet).size(), "two rounds of two environments");
+        assertTrue(q.out().contains("[suite] every ratio's interval is within ±3 % after 2 round(s): no more rounds"), q.out());
+    }
+
     @Test void failFastStopsAtTheFirstFailure() throws IOException {
         Path c = config("sequential", "fake-setup", "fake-ok");
         MetaKit.Run r = run(c, "--fail-fast");

@@ -136,6 +136,103 @@ class MetaSuiteTest {
         assertEquals(before, after.subList(0, 2), "the first two trials are kept as they were");
     }
 
+    /**
+     * A stand-in for mmb of known throughput and noise (tests/fixtures/meta/standin/mmb-standin, a real process that
+     * speaks mmb's protocol): one wrapper script per environment, run as the environment's artifact.
+     */
+    static String standin(Path dir, String name, double mflops, double cv, int seed) throws IOException {
+        Path wrapper = dir.resolve(name);
+        Files.writeString(wrapper, "#!/bin/sh\nexec '" + MetaKit.repo().resolve("tests/fixtures/meta/standin/mmb-standin")
+                + "' --mflops " + mflops + " --cv " + cv + " --seed " + seed + " --state '" + dir.resolve(name + ".count")
+                + "' -- \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+        return "  - image: " + name + ":latest\n    runtime_class: default\n    artifact: " + wrapper + "\n";
+    }
+
+    static List<Double> throughputs(Path resultFile, String key) throws IOException {
+        List<Double> t = new ArrayList<>();
+        for (JsonNode x : read(resultFile).path("results").path(key)) t.add(x.path("throughput_mflops").asDouble());
+        return t;
+    }
+
+    /** The ratio's relative half-width exp(t·se) − 1 from the trials, computed here with commons-math directly. */
+    static double halfWidth(List<Double> a, List<Double> b, double alpha) {
+        double[] la = a.stream().mapToDouble(Math::log).toArray(), lb = b.stream().mapToDouble(Math::log).toArray();
+        var variance = new org.apache.commons.math3.stat.descriptive.moment.Variance();
+        double va = variance.evaluate(la) / la.length, vb = variance.evaluate(lb) / lb.length;
+        double df = (va + vb) * (va + vb) / (va * va / (la.length - 1) + vb * vb / (lb.length - 1));
+        double t = new org.apache.commons.math3.distribution.TDistribution(df).inverseCumulativeProbability(1 - alpha / 2);
+        return Math.expm1(t * Math.sqrt(va + vb));
+    }
+
+    /**
+     * Adaptive trials (target_ci ±3 %, trials 3, max_trials 6): a quiet stand-in stops adding rounds once its ratio's
+     * interval is that narrow; a noisy one (CV 30 %) runs to max_trials, and the suite and the summary say so.
+     */
+    @Test void adaptiveRoundsStopEarlyWhenQuietAndAtMaxTrialsWhenNoisy() throws IOException {
+        Path dir = Files.createTempDirectory("mmb-meta-adaptive");
+        String envs = standin(dir, "base", 1000, 0.005, 1) + standin(dir, "quiet", 900, 0.008, 2)
+                + standin(dir, "noisy", 800, 0.3, 3);
+        Files.writeString(dir.resolve("suite.yaml"), "environments:\n" + envs + "shared_args:\n  backend: local\n"
+                + "  sizes: [64]\n  trials: 3\n  duration: 0.2\n  warmup_seconds: 0\n  interval: 0.1\n  results_dir: "
+                + dir.resolve("results") + "\n  results_subfolder_name: e2e\norder: interleaved\ntarget_ci: 0.03\n"
+                + "max_trials: 6\n");
+        Path c = dir.resolve("suite.yaml"), folder = folder(c);
+        MetaKit.Run dry = MetaKit.meta("--config", c.toString(), "--jbang", MetaKit.jbang(), "--dry-run");
+        assertTrue(dry.out().contains("3 per size, 3 per environment, 9 in all"), dry.out());
+        assertTrue(dry.out().contains("adaptive        then more rounds until every ratio's interval is within ±3 % "
+                + "(target_ci), at most 6 trials per size (max_trials)"), dry.out());
+        assertTrue(dry.out().contains("  3–6 trials  ~"), "each environment's range: " + dry.out());
+
+        MetaKit.Run r = MetaKit.meta("--config", c.toString(), "--jbang", MetaKit.jbang());
+        String all = r.out() + r.err();
+        assertEquals(0, r.code(), all);
+        assertTrue(r.out().contains("9–18 trial(s) to run"), all);
+
+        List<Double> base = throughputs(folder.resolve("base_default.json"), "64_warm");
+        List<Double> quiet = throughputs(folder.resolve("quiet_default.json"), "64_warm");
+        List<Double> noisy = throughputs(folder.resolve("noisy_default.json"), "64_warm");
+        assertEquals(6, noisy.size(), "the noisy stand-in runs to max_trials");
+        assertEquals(6, base.size(), "the baseline runs as long as any comparison needs it");
+        assertTrue(quiet.size() >= 3 && quiet.size() < 6, "the quiet stand-in stops early: " + quiet.size() + "\n" + all);
+        // it stopped at the first round whose interval (against the baseline's trials of then) reached ±3 %
+        int n = quiet.size();
+        assertTrue(halfWidth(quiet, base.subList(0, n), 0.01) <= 0.03, all);
+        if (n > 3) assertTrue(halfWidth(quiet.subList(0, n - 1), base.subList(0, n - 1), 0.01) > 0.03, all);
+        assertTrue(halfWidth(noisy, base, 0.01) > 0.03, "the noisy one cannot reach ±3 % in 6 trials");
+        assertTrue(r.out().contains("[suite] max_trials (6) reached before target_ci ±3 % for: base-default, noisy-default"),
+                r.out());
+        assertTrue(r.out().contains("warning (target not reached): noisy-default 64: the ratio's interval is ±"), r.out());
+        assertFalse(r.out().contains("warning (target not reached): quiet-default"), r.out());
+        JsonNode run = read(folder.resolve("run.json"));
+        assertEquals(0.03, run.path("target_ci").asDouble());
+        assertEquals(6, run.path("max_trials").asInt());
+    }
+
+    /**
+     * The issue's 180-fold case on real processes: a stand-in at 5.5 MFLOPS against one at 1000, both with a CV of
+     * 20 %, three trials each. The old summary called it "no significant difference" with an interval below 0.
+     */
+    @Test void aHundredAndEightyFoldGapIsReportedAsSlower() throws IOException {
+        Path dir = Files.createTempDirectory("mmb-meta-180");
+        String envs = standin(dir, "native", 1000, 0.2, 11) + standin(dir, "interp", 5.5, 0.2, 12);
+        Files.writeString(dir.resolve("suite.yaml"), "environments:\n" + envs + "shared_args:\n  backend: local\n"
+                + "  sizes: [64]\n  trials: 3\n  duration: 0.2\n  warmup_seconds: 0\n  interval: 0.1\n  results_dir: "
+                + dir.resolve("results") + "\n  results_subfolder_name: e2e\n");
+        Path c = dir.resolve("suite.yaml");
+        MetaKit.Run r = MetaKit.meta("--config", c.toString(), "--jbang", MetaKit.jbang());
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonNode row = read(folder(c).resolve("summary.json")).path("rows").get(1);
+        assertEquals("interp-default", row.path("environment").asText());
+        assertEquals("slower", row.at("/vs_baseline/verdict").asText());
+        double low = row.at("/vs_baseline/ci_low").asDouble(), high = row.at("/vs_baseline/ci_high").asDouble();
+        assertTrue(low > 0 && high < 0.05, low + " " + high);
+        String headline = r.out().substring(r.out().indexOf("What was found"), r.out().indexOf("Throughput (MFLOPS"));
+        assertTrue(headline.contains("- interp-default, N=64: 0.0"), headline);
+        assertTrue(headline.contains(" times slower; 99 % CI "), headline);
+        assertFalse(r.out().contains("no significant difference"), r.out());
+    }
+
     /** Ctrl-C reaches the suite alone (kill -INT): the real child is stopped, its finished trial kept, exit 130. */
     @Test void sigintStopsTheRealChildAndKeepsItsFinishedTrials() throws Exception {
         Path c = config("sequential", """

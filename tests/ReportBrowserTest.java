@@ -68,9 +68,9 @@ class ReportBrowserTest {
         // what the reader sees: the title, every section, the warnings
         assertTrue(load.title().startsWith("mmb benchmark report: "), load.title());
         JsonNode sections = browser.evaluate("[...document.querySelectorAll('section')].map(s => s.id)");
-        assertEquals(List.of("warnings", "throughput", "over-time", "startup", "resources", "throttling", "summary", "run",
-                "glossary"), strings(sections));
-        assertEquals(8, browser.evaluate("document.querySelectorAll('li.warning').length").asInt());
+        assertEquals(List.of("headline", "warnings", "throughput", "over-time", "startup", "resources", "throttling", "summary",
+                "run", "glossary"), strings(sections));
+        assertEquals(10, browser.evaluate("document.querySelectorAll('li.warning').length").asInt());
         // each chart's legend series as the page lists them, and its title as the SVG's accessible name
         JsonNode nodeCpu = load.charts().stream().filter(c -> c.path("id").asText().equals("cpu-mmb-wasm-node-512-warm"))
                 .findFirst().orElseThrow();
@@ -174,7 +174,7 @@ class ReportBrowserTest {
                 colours.add(rgb);
                 if (rgb != 0xFFFFFF && rgb != 0xF5F6F8) ink++;
                 if (near(rgb, 0x9ECAE9)) bars++;         // the throughput bars (ChartStyle.BAR)
-                if (near(rgb, 0x0072B2) || near(rgb, 0xE69F00)) dots++;   // the ratio chart's two sizes
+                if (near(rgb, 0x0072B2) || near(rgb, 0xE69F00)) dots++;   // the ratio chart: decisive and inconclusive bars
             }
         }
         long pixels = (long) img.getWidth() / 2 * (img.getHeight() / 2);

@@ -101,8 +101,11 @@ class ReportHtmlTest {
         assertEquals(List.of("mean ± SD", "each valid trial"), f.get("throughput-256-warm").series());
         assertEquals(List.of("mean ± SD", "each valid trial", "outlier (kept in the statistics)"),
                 f.get("throughput-512-warm").series(), "static's trial 3 at 512 is an outlier");
-        assertEquals(List.of("N = 256", "N = 512"), f.get("ratio").series());
-        assertEquals(ENVS, f.get("ratio").categories());
+        // the ratio chart: one bar per compared environment and size, a series per kind of verdict
+        assertEquals(List.of("faster or slower", "same within ±5 %", "inconclusive"), f.get("ratio").series());
+        assertEquals(List.of("mmb-static-default · N=256", "mmb-wasm-node · N=256", "mmb-wasm-wamr · N=256",
+                "mmb-static-default · N=512", "mmb-wasm-node · N=512", "mmb-wasm-wamr · N=512"), f.get("ratio").categories());
+        assertTrue(f.get("ratio").title().contains("log scale"), f.get("ratio").title());
         for (String size : List.of("256", "512")) {
             ReportKit.Figure startup = f.get("startup-" + size + "-warm");
             assertEquals(List.of("time to main", "cold start"), startup.series(), "no harness spawn cost in these files");
@@ -140,20 +143,32 @@ class ReportHtmlTest {
 
     @Test void everyWarningIsShownWithItsKind() throws IOException {
         JsonNode summary = JSON.readTree(limits.resolve("summary.json").toFile());
-        assertEquals(8, summary.path("notes").size());
-        for (JsonNode n : summary.path("notes")) assertTrue(page.contains(ReportKit.esc(n.asText())), n.asText());
-        assertTrue(page.contains("<a href=\"#warnings\">Warnings (8)</a>"));
+        assertEquals(10, summary.path("notes").size());
+        for (JsonNode n : summary.path("notes")) {
+            assertTrue(page.contains(ReportKit.esc(n.path("text").asText())), n.toString());
+        }
+        assertTrue(page.contains("<a href=\"#warnings\">Warnings (10)</a>"));
         Map<String, String> kinds = Map.of(
-                "likely interpreter mode", "mmb-wasm-wamr 256: likely interpreter mode: 0.050× the throughput of mmb-debian-default",
+                "likely interpreter mode", "mmb-wasm-wamr 256: likely interpreter mode: 0.0499× the throughput of mmb-debian-default",
                 "outlier", "mmb-static-default 512: trial 3 is an outlier (1500.0 MFLOPS",
                 "failed or invalid trials", "mmb-wasm-wamr 256: 1 invalid trial(s) left out of the statistics.",
-                "skipped environment", "mmb-wasm-wasmtime: no results (skipped: single_env_bench: runtime &#39;wasmtime&#39;",
-                "environment failed", "mmb-wasm-node: failed — 5 of 6 trials ok and valid (1 failed).");
+                "runtime not installed", "mmb-wasm-wasmtime: no results (skipped: single_env_bench: runtime &#39;wasmtime&#39;",
+                "environment failed", "mmb-wasm-node: failed — 5 of 6 trials ok and valid (1 failed).",
+                "inconclusive", "mmb-static-default 512: inconclusive against mmb-debian-default: noise (CV 16 %)",
+                "noisy", "mmb-static-default 512: noisy: CV 16 % between trials (max_cv 5 %)");
         for (Map.Entry<String, String> k : kinds.entrySet()) {
             assertTrue(page.contains("<span class=\"tag\">" + k.getKey() + "</span> " + k.getValue()), k.toString());
         }
-        // and next to the environment's own charts
-        assertTrue(page.contains("<p class=\"inline-warning\">⚠ mmb-wasm-wamr 256: likely interpreter mode"), "inline");
+        // sorted by kind, coloured by severity: errors, then warnings, then information (a missing runtime is no alarm)
+        List<String> severities = new ArrayList<>();
+        Matcher li = Pattern.compile("<li class=\"warning (error|warning|info) ([a-z-]+)\" data-kind=\"\\2\">").matcher(page);
+        while (li.find()) severities.add(li.group(1));
+        assertEquals(List.of("error", "error", "error", "error", "warning", "warning", "warning", "warning", "info", "info"),
+                severities);
+        assertTrue(page.contains("<li class=\"warning info skipped-runtime\" data-kind=\"skipped-runtime\">"), "information");
+        // and next to the environment's own charts, matched by the note's environment (not its wording)
+        assertTrue(page.contains("<p class=\"inline-warning warning\">⚠ mmb-wasm-wamr 256: likely interpreter mode"), "inline");
+        assertTrue(page.contains("<p class=\"inline-warning info\">ℹ mmb-static-default 512: trial 3 is an outlier"), "inline");
     }
 
     @Test void theNumbersAreTheSummarys() throws IOException {
@@ -171,13 +186,21 @@ class ReportHtmlTest {
         }
         // the summary table is SummaryTables' (as in summary.md), verdicts marked
         String md = Files.readString(limits.resolve("summary.md"));
-        assertTrue(md.contains("| mmb-static-default | 512 | 3/3 | 2000.0 | 1835.0 ± 290.1 | 1500.0–2005.0 | 15.8 | 0.486 ± 0.0768 |"), md);
+        assertTrue(md.contains("| mmb-static-default | 512 | 3/3 | 2000.0 | 1835.0 ± 290.1 | 15.8 | – | 0.481 | [0.186, 1.248] "
+                + "| 187 % | inconclusive | #3 |"), md);
         assertTrue(page.contains("<td>mmb-static-default</td><td class=\"num\">512</td><td class=\"num\">3/3</td>"
-                + "<td class=\"num\">2000.0</td><td class=\"num\">1835.0 ± 290.1</td><td class=\"num\">1500.0–2005.0</td>"
-                + "<td class=\"num\">15.8</td><td class=\"num\">0.486 ± 0.0768</td><td class=\"num\">[0.0520, 0.919]</td>"
-                + "<td class=\"verdict-slower\">slower (p = 0.0071)</td><td>#3</td>"), "summary row");
+                + "<td class=\"num\">2000.0</td><td class=\"num\">1835.0 ± 290.1</td><td class=\"num\">15.8</td>"
+                + "<td class=\"num\">–</td><td class=\"num\">0.481</td><td class=\"num\">[0.186, 1.248]</td>"
+                + "<td class=\"num\">187 %</td><td class=\"verdict-inconclusive\">inconclusive</td><td>#3</td>"), "summary row");
         assertTrue(page.contains("<td class=\"verdict-baseline\">baseline</td>"));
-        assertTrue(page.contains("<td class=\"verdict-no-significant-difference\">no significant difference (p = 0.13)</td>"));
+        assertTrue(page.contains("<td class=\"verdict-same\">same within ±5 %</td>"));
+        assertFalse(page.contains("no significant difference"));
+        // the headline, first on the page, is the Summary's
+        int headline = page.indexOf("<section id=\"headline\">"), warnings = page.indexOf("<section id=\"warnings\">");
+        assertTrue(headline > 0 && headline < warnings, "the headline comes before the warnings");
+        for (JsonNode line : summary.path("headline")) assertTrue(page.contains("<li>" + ReportKit.esc(line.asText()) + "</li>"), line.asText());
+        assertTrue(page.contains("<li>mmb-wasm-node, N=256: 0.65× the throughput of mmb-debian-default (35 % slower; 99 % CI "
+                + "34–37 % slower).</li>"), "headline");
     }
 
     @Test void theRunsMetadataIsShown() {
@@ -222,7 +245,7 @@ class ReportHtmlTest {
         assertTrue(ids.stream().noneMatch(i -> i.startsWith("throttling")), ids.toString());
         assertTrue(html.contains("No CPU or memory limit was set in this run"), "says why there is no throttling chart");
         assertTrue(html.contains("These results predate progress lines"), "says why there is no chart over time");
-        assertTrue(html.contains("<span class=\"tag\">skipped environment</span> mmb-wasm-wasmtime: no results"));
+        assertTrue(html.contains("<span class=\"tag\">runtime not installed</span> mmb-wasm-wasmtime: no results"));
     }
 
     @Test void textFromTheFilesIsEscaped() throws IOException {
