@@ -2243,10 +2243,10 @@ public class metaorchestrator {
                     invoke(env, plan.shared().trials, plan.resume());
                 }
             } else {
-                int trials = plan.shared().trials, last = c.maxTrialsPerSize();
+                int rounds = plan.shared().trials, last = c.maxTrialsPerSize();
                 for (int round = 1; round <= last && !stopping(); round++) {
                     Set<String> wanted = null;   // null: every environment
-                    if (round > trials) {
+                    if (round > rounds) {
                         wanted = AdaptiveRounds.stillNeeded(folder, plan, runs.values());
                         if (wanted.isEmpty()) {
                             io.sayf("[suite] every ratio's interval is within ±%s after %d round(s): no more rounds",
@@ -2258,7 +2258,7 @@ public class metaorchestrator {
                         progress.expectRemaining(remainingTrials());
                         io.sayf("[suite] round %d of at most %d (adaptive): %s", round, last, String.join(", ", wanted));
                     } else {
-                        io.sayf("[suite] round %d of %s", round, c.adaptive() ? trials + "–" + last : String.valueOf(trials));
+                        io.sayf("[suite] round %d of %s", round, c.adaptive() ? rounds + "–" + last : String.valueOf(rounds));
                     }
                     for (EnvironmentRun env : runs.values()) {
                         if (stopping()) break;
@@ -2267,7 +2267,7 @@ public class metaorchestrator {
                         invoke(env, round, round == 1 ? plan.resume() : ResumeMode.RESUME);
                     }
                 }
-                if (c.adaptive() && !stopping() && last > trials) {
+                if (c.adaptive() && !stopping() && last > rounds) {
                     Set<String> open = AdaptiveRounds.stillNeeded(folder, plan, runs.values());
                     if (!open.isEmpty()) {
                         io.sayf("[suite] max_trials (%d) reached before target_ci ±%s for: %s (see the Notes)", last,
