@@ -1,12 +1,16 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // Runs mmb's JUnit 5 tests (the code under test is included with //SOURCES) and ends with
-// one line "N passed, N failed". Usage: jbang tests/TestRunner.java [--include-tag T] [--exclude-tag T] [--class NAME] [--method CLASS#METHOD]
+// one line "N passed, N failed". Usage: jbang tests/TestRunner.java [--include-tag T] [--exclude-tag T]
+// [--class NAME] [--method CLASS#METHOD] [--full]
+// Tags (docs/testing.md): unit, e2e, measure, soak; docker and browser mark what needs them. measure and soak
+// tests run a short form of their long runs unless --full (the system property mmb.test.full) is given.
 //JAVA 17+
 //DEPS org.junit.jupiter:junit-jupiter:5.11.4
 //DEPS org.junit.platform:junit-platform-launcher:1.11.4
+//DEPS com.networknt:json-schema-validator:2.0.8
 //SOURCES ../single_env_bench.java
 //SOURCES ../metaorchestrator.java
-//SOURCES TestSupport.java
+//SOURCES support/*.java
 //SOURCES *Test.java
 
 import org.junit.platform.engine.TestExecutionResult;
@@ -29,6 +33,7 @@ public class TestRunner {
                 case "--exclude-tag" -> exclude.add(args[++i]);
                 case "--class" -> classes.add(args[++i]);
                 case "--method" -> classes.add(args[++i]);   // Class#method
+                case "--full" -> System.setProperty(TestSupport.FULL, "true");
                 default -> { System.err.println("TestRunner: unknown argument " + args[i]); System.exit(2); }
             }
         }
