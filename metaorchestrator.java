@@ -8,12 +8,13 @@
 //
 // Read it top-down, like a table of contents:
 //   1. CLI            Exit, Io, Cli (the options), ReportCommand (`report FOLDER`)
-//   2. Config         the model (SharedArgs, EnvironmentSpec, SuiteConfig), ConfigLoader (walks the YAML
-//                     nodes, applies overrides), YamlFile (safe reading), NodeValues (typed values),
+//   2. Config         the model (SharedArgs, SharedKey: the contract with the child, EnvironmentSpec,
+//                     SuiteConfig), ConfigLoader (walks the YAML nodes, applies overrides), YamlFile (safe reading), NodeValues (typed values),
 //                     Problems (file:line:column messages), Names (DNS-1123, images, "did you mean")
 //   3. Plan           Plan, ChildArgs (the child's command line), ChildLauncher (which script, which JBang),
 //                     Estimate, DryRun
-//   4. Suite runner   SuiteRunner (order, exit statuses), ChildRun (one child, prefixed output), TrialLine,
+//   4. Suite runner   ChildExit (the child's exit statuses), SuiteRunner (order, exit statuses), ChildRun (one
+//                     child, prefixed output), TrialLine,
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
 //   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch, Summary (the rows), Report
