@@ -1453,20 +1453,66 @@ public class metaorchestrator {
     }
 
     /**
-     * How the child is started: `JBANG single_env_bench.java ARGS…`. JBang 0.132 compiles a script into a
-     * cached jar and sets no property naming the source file (newer JBang sets jbang.source), so the script is
-     * looked for next to this one when that property exists, then next to the config file, then in the
-     * current directory.
+     * How the child is started. `command` is `JBANG single_env_bench.java ARGS…`, what the output shows and a user
+     * can run. JBang is itself a JVM that starts before the script's, so after the one `jbang build` the suite asks
+     * JBang once for the command it would run (`jbang info tools`: the JDK, the script's //RUNTIME_OPTIONS, its jar
+     * and class path, its main class) and starts `java` directly (`process`); when that fails, every child goes
+     * through JBang as before. JBang 0.132 compiles a script into a cached jar and sets no property naming the
+     * source file (newer JBang sets jbang.source), so the script is looked for next to this one when that property
+     * exists, then next to the config file, then in the current directory.
      */
-    record ChildLauncher(Path jbang, Path script) {
+    record ChildLauncher(Path jbang, Path script, List<String> direct) {
         static final String SCRIPT = "single_env_bench.java";
 
+        ChildLauncher(Path jbang, Path script) { this(jbang, script, null); }
+
+        /** The command as shown: through JBang. */
         List<String> command(List<String> args) {
             List<String> c = new ArrayList<>();
             c.add(jbang.toString());
             c.add(script.toString());
             c.addAll(args);
             return c;
+        }
+
+        /** The command as started: `java` directly when JBang's command was resolved, else through JBang. */
+        List<String> process(List<String> args) {
+            if (direct == null) return command(args);
+            List<String> c = new ArrayList<>(direct);
+            c.addAll(args);
+            return c;
+        }
+
+        /** This launcher with the JVM command JBang would run, or as it is (through JBang) when that fails. */
+        ChildLauncher resolveJava(Io io) {
+            try {
+                ProcessResult r = new ProcessExecutor().command(jbang.toString(), "info", "tools", script.toString())
+                        .readOutput(true).exitValueAny().timeout(5, TimeUnit.MINUTES).execute();
+                if (r.getExitValue() != 0) throw new IOException("exit " + r.getExitValue());
+                String out = r.outputUTF8();
+                return new ChildLauncher(jbang, script, javaCommand(Json.MAPPER.readTree(out.substring(
+                        Math.max(0, out.indexOf('{'))))));
+            } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
+                io.sayf("[suite] could not resolve single_env_bench's java command with `jbang info tools` (%s); "
+                        + "starting each child through JBang", e.getMessage());
+                return this;
+            }
+        }
+
+        /** `java OPTIONS -classpath JAR:DEPS MAIN` from `jbang info tools`, as JBang 0.132 itself runs it. */
+        static List<String> javaCommand(JsonNode info) throws IOException {
+            Path executable = Paths.get(info.path("availableJdkPath").asText(System.getProperty("java.home")), "bin", "java");
+            Path jar = Paths.get(info.path("applicationJar").asText());
+            String main = info.path("mainClass").asText();
+            if (!Files.isExecutable(executable) || !Files.isRegularFile(jar) || main.isEmpty()) {
+                throw new IOException("no java, jar or main class in its answer");
+            }
+            List<String> classPath = new ArrayList<>(List.of(jar.toString()));
+            info.path("resolvedDependencies").forEach(d -> classPath.add(d.asText()));
+            List<String> c = new ArrayList<>(List.of(executable.toString()));
+            info.path("runtimeOptions").forEach(o -> c.add(o.asText()));
+            c.addAll(List.of("-classpath", String.join(java.io.File.pathSeparator, classPath), main));
+            return List.copyOf(c);
         }
 
         static ChildLauncher locate(Path explicitScript, Path explicitJbang, Path configFile, Io io)
@@ -1688,7 +1734,7 @@ public class metaorchestrator {
      */
     static final class SuiteRunner {
         private final Plan plan;
-        private final ChildLauncher launcher;
+        private ChildLauncher launcher;   // resolved to `java` directly after the build
         private final Io io;
         private final Interrupts interrupts;
         private final Map<String, EnvironmentRun> runs = new LinkedHashMap<>();
@@ -1766,6 +1812,7 @@ public class metaorchestrator {
             }
             for (EnvironmentRun r : runs.values()) ledger.register(r.spec.name());
             if (!launcher.build(io)) return Exit.SETUP;
+            launcher = launcher.resolveJava(io);
             return Exit.OK;
         }
 
@@ -1775,7 +1822,7 @@ public class metaorchestrator {
             io.sayf("[suite] %s: %s", name, Display.shellQuote(launcher.command(args)));
             double started = Display.now();
             int[] reported = {0};
-            ChildRun.Result result = ChildRun.run(launcher.command(args), "[" + name + "] ", io, line -> {
+            ChildRun.Result result = ChildRun.run(launcher.process(args), "[" + name + "] ", io, line -> {
                 reported[0]++;
                 ledger.done(name, line);
                 env.statusCounts.merge(line.status(), 1, Integer::sum);
