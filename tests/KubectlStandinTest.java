@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * Tests of the kubectl stand-in (tests/kubectl/kubectl) itself: real processes, real cgroups.
  * Each test has its own state folder and removes its pods afterwards.
  */
+@org.junit.jupiter.api.Tag("e2e")
 class KubectlStandinTest {
     static Path standinDir;
     static Path buildDir;       // mmb-debian, mmb-static, mmb.wasm (the repo's build/, or stand-ins compiled here)

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * Config validation: every broken file under tests/fixtures/meta/config gives every one of its problems at
  * once, each with file:line:column, the key and what was expected.
  */
+@org.junit.jupiter.api.Tag("unit")
 class MetaConfigTest {
 
     /** The problems of a config file, rendered as the user sees them. */

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * The suite on the k8s backend through the kubectl stand-in: metaorchestrator (a subprocess, so that its children
  * find the stand-in first on PATH) runs the real single_env_bench for each environment, each trial a pod.
  */
-@Tag("slow")
+@Tag("e2e")
 class MetaK8sTest {
     @AfterAll static void tearDown() throws Exception { K8sBackendTest.Cluster.resetAll(); }
 

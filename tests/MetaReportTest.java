@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * failed trial; 512: 1600, 1610, 1590; mmb-wasm-wamr 256: 50, 52, 51 and an invalid trial; mmb-wasm-wasmtime
  * skipped (no file). Expected values were computed by hand and checked with SciPy (ttest_ind, equal_var=False).
  */
+@org.junit.jupiter.api.Tag("unit")
 class MetaReportTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * The summary's statistics against values computed by hand (closed forms of Student's t for 1 and 2
  * degrees of freedom) or from published tables (t quantiles), each written next to its derivation.
  */
+@org.junit.jupiter.api.Tag("unit")
 class MetaStatsTest {
 
     static final double EPS = 1e-9;

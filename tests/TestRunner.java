@@ -25,6 +25,9 @@ import java.util.*;
 import java.util.concurrent.atomic.AtomicInteger;
 
 public class TestRunner {
+    /** What a test is: every test has one of these tags (docker and browser only say what it needs). */
+    static final List<String> KINDS = List.of("unit", "e2e", "measure", "soak");
+
     public static void main(String[] args) throws Exception {
         List<String> include = new ArrayList<>(), exclude = new ArrayList<>(), classes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -49,10 +52,14 @@ public class TestRunner {
 
         AtomicInteger passed = new AtomicInteger(), failed = new AtomicInteger(), skipped = new AtomicInteger();
         List<String> failures = new ArrayList<>();
+        Set<String> untagged = new TreeSet<>();
         TestExecutionListener listener = new TestExecutionListener() {
             long started;
             @Override public void executionStarted(TestIdentifier id) {
-                if (id.isTest()) { started = System.nanoTime(); }
+                if (id.isTest()) {
+                    started = System.nanoTime();
+                    if (id.getTags().stream().noneMatch(t -> KINDS.contains(t.getName()))) untagged.add(name(id));
+                }
             }
             @Override public void executionSkipped(TestIdentifier id, String reason) {
                 if (id.isTest()) { skipped.incrementAndGet(); System.out.printf("SKIP %s — %s%n", name(id), reason); }
@@ -78,6 +85,10 @@ public class TestRunner {
         if (!failures.isEmpty()) {
             System.out.println("\nFailures:");
             failures.forEach(f -> System.out.println("- " + f.lines().findFirst().orElse("")));
+        }
+        if (!untagged.isEmpty()) {
+            System.out.println("\nTests without a tag of " + KINDS + " (docs/testing.md: give each class one):");
+            untagged.forEach(t -> System.out.println("- " + t));
         }
         System.out.println();
         System.out.println(passed + " passed, " + failed + " failed" + (skipped.get() > 0 ? ", " + skipped + " skipped" : ""));

@@ -80,6 +80,11 @@ final class TestSupport {
 
     static JsonNode readJson(Path p) throws IOException { return JSON.readTree(p.toFile()); }
 
+    /** A file's text, or "" when it is gone (a /proc file of a process that just ended). */
+    static String readOrEmpty(Path p) {
+        try { return Files.readString(p); } catch (IOException | UncheckedIOException e) { return ""; }
+    }
+
     /** Sends a signal by name (INT, TERM, KILL) to a process. */
     static void signal(long pid, String name) throws Exception {
         new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start().waitFor();
