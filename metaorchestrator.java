@@ -1456,8 +1456,9 @@ public class metaorchestrator {
      * How the child is started. `command` is `JBANG single_env_bench.java ARGS…`, what the output shows and a user
      * can run. JBang is itself a JVM that starts before the script's, so after the one `jbang build` the suite asks
      * JBang once for the command it would run (`jbang info tools`: the JDK, the script's //RUNTIME_OPTIONS, its jar
-     * and class path, its main class) and starts `java` directly (`process`); when that fails, every child goes
-     * through JBang as before. JBang 0.132 compiles a script into a cached jar and sets no property naming the
+     * and class path, its main class) and starts `java` directly (`process`), with class-data sharing: the first
+     * child writes an archive of the classes it loaded next to the script's jar in JBang's cache, and every later
+     * child maps it instead of loading them again. When JBang cannot answer, every child goes through JBang. JBang 0.132 compiles a script into a cached jar and sets no property naming the
      * source file (newer JBang sets jbang.source), so the script is looked for next to this one when that property
      * exists, then next to the config file, then in the current directory.
      */
@@ -1479,8 +1480,27 @@ public class metaorchestrator {
         List<String> process(List<String> args) {
             if (direct == null) return command(args);
             List<String> c = new ArrayList<>(direct);
+            c.addAll(1, classDataSharing());
             c.addAll(args);
             return c;
+        }
+
+        /**
+         * The JVM options of class-data sharing: the archive when it exists; else the child writes it as it exits,
+         * to a file of this suite's own, which the next call moves into place (so that no child maps a half-written
+         * archive). The JVM's CDS messages are off: they would land in the child's output.
+         */
+        List<String> classDataSharing() {
+            Path archive = Paths.get(direct.get(direct.size() - 2).split(java.io.File.pathSeparator)[0])
+                    .resolveSibling(direct.get(direct.size() - 1) + ".jsa");
+            Path ours = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid());
+            try {
+                if (!Files.exists(archive) && Files.isRegularFile(ours)) Files.move(ours, archive, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // another suite moved its archive first, or the cache is read-only: the next child dumps again
+            }
+            return List.of(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + ours,
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
         }
 
         /** This launcher with the JVM command JBang would run, or as it is (through JBang) when that fails. */

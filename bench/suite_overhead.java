@@ -32,13 +32,21 @@ public class suite_overhead {
         List<String> cp = new ArrayList<>(List.of(info.path("applicationJar").asText()));
         info.path("resolvedDependencies").forEach(d -> cp.add(d.asText()));
         direct.addAll(List.of("-classpath", String.join(":", cp), info.path("mainClass").asText(), "--version"));
-        List<Double> viaJbang = new ArrayList<>(), viaJava = new ArrayList<>();
+        // class-data sharing as the suite uses it: an archive written by a first run, mapped by the later ones
+        Path archive = Files.createTempDirectory("mmb-cds").resolve("single_env_bench.jsa");
+        List<String> dump = new ArrayList<>(direct), shared = new ArrayList<>(direct);
+        dump.addAll(1, List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        shared.addAll(1, List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        run(dump);
+        List<Double> viaJbang = new ArrayList<>(), viaJava = new ArrayList<>(), viaCds = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             viaJbang.add(seconds(List.of(jbang, "--quiet", "single_env_bench.java", "--version")));
             viaJava.add(seconds(direct));
+            viaCds.add(seconds(shared));
         }
-        System.out.printf("child start (--version), median of %d: through JBang %.3f s, java directly %.3f s (%.3f s saved per child)%n",
-                rounds, median(viaJbang), median(viaJava), median(viaJbang) - median(viaJava));
+        System.out.printf("child start (--version), median of %d: through JBang %.3f s, java directly %.3f s, java with "
+                + "class-data sharing %.3f s (%.3f s saved per child)%n", rounds, median(viaJbang), median(viaJava),
+                median(viaCds), median(viaJbang) - median(viaCds));
 
         // a whole suite
         String sub = "suite-overhead-" + ProcessHandle.current().pid();

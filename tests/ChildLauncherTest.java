@@ -32,12 +32,22 @@ class ChildLauncherTest {
         assertEquals(0, r.exit(), r.all());
         String run = r.err().lines().filter(l -> l.contains("] run: ")).findFirst().orElseThrow(() -> new AssertionError(r.err()));
         String jbangRuns = run.substring(run.indexOf("] run: ") + 7).strip();
-        assertEquals(jbangRuns, String.join(" ", launcher.process(List.of("--version"))));
+        List<String> direct = new ArrayList<>(launcher.direct());
+        direct.add("--version");
+        assertEquals(jbangRuns, String.join(" ", direct));
         assertTrue(launcher.direct().contains("-XX:+UseSerialGC"), "the script's //RUNTIME_OPTIONS: " + launcher.direct());
-        // and it runs the child
-        var v = TestSupport.exec(launcher.process(List.of("--version")), Map.of(), 120);
-        assertEquals(0, v.exit(), v.all());
-        assertTrue(v.out().startsWith("single_env_bench "), v.out());
+        // and it runs the child, the same command with class-data sharing: a first child writes the archive at its
+        // exit (unless an earlier suite did), the next ones map it; the child's output is the same either way
+        for (int i = 0; i < 2; i++) {
+            List<String> process = launcher.process(List.of("--version"));
+            List<String> withoutCds = new ArrayList<>(process);
+            withoutCds.removeAll(launcher.classDataSharing());
+            assertEquals(direct, withoutCds, "only the class-data sharing options are added");
+            var v = TestSupport.exec(process, Map.of(), 120);
+            assertEquals(0, v.exit(), v.all());
+            assertEquals(List.of("single_env_bench " + single_env_bench.VERSION), v.out().lines().toList(), "nothing but the child's own output");
+        }
+        assertTrue(launcher.classDataSharing().get(0).startsWith("-XX:SharedArchiveFile="), launcher.classDataSharing().toString());
         // what the output shows stays the command a user can run
         assertEquals(List.of(MetaKit.jbang(), launcher.script().toString(), "--version"), launcher.command(List.of("--version")));
     }
