@@ -1904,8 +1904,8 @@ public class single_env_bench implements Callable<Integer> {
             }
             if (files == null && workload.process() != null) files = new ProcfsFiles(workload.process());
             if (files == null) return;
-            harnessCpuAtOpen = HarnessCpu.snapshot();
             takeSample();
+            harnessCpuAtOpen = HarnessCpu.snapshot();   // from the first sample on, like the window's wall time
             long start = System.nanoTime();
             nanoAtOpen = start;
             thread = new Thread(() -> loop(start), "mmb-sampler");
