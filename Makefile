@@ -18,7 +18,7 @@ JBANG       ?= $(shell command -v jbang 2>/dev/null)
 # ---- the one set of optimisation flags every build of mmb.c uses (see docs/program.md "Build flags") ----
 include build.mk
 
-.PHONY: help jbang build bench report test test-unit clean image-build reset hard-reset
+.PHONY: help jbang build bench report test test-unit test-soak clean image-build reset hard-reset
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,11 +31,15 @@ jbang: ## Install JBang from Maven Central if it is not on PATH (prints its path
 # JBang on PATH, or the one scripts/install-jbang.sh installs (from Maven Central).
 jbang_path = $(if $(JBANG),echo $(JBANG),scripts/install-jbang.sh)
 
-test: build ## Run every test; ends with one line "N passed, N failed"
+# Tags (docs/testing.md): unit, e2e, measure, soak; docker and browser say what a test needs.
+test: build ## Run every test, soak and measure in their short forms (~12 min); ends with "N passed, N failed"
 	@jbang=$$($(call jbang_path)) && "$$jbang" --quiet tests/TestRunner.java $(TEST_ARGS)
 
-test-unit: ## Run the tests that need neither Docker nor long runs
-	@$(MAKE) --no-print-directory test TEST_ARGS="--exclude-tag docker --exclude-tag slow"
+test-unit: ## Run the fast tests (tag unit): no long runs, no Docker
+	@$(MAKE) --no-print-directory test TEST_ARGS="--include-tag unit $(TEST_ARGS)"
+
+test-soak: build ## Run the soak and measure tests in full (a 10-minute trial, 100 trials, 100 pods; ~20 min)
+	@$(MAKE) --no-print-directory test TEST_ARGS="--include-tag soak --include-tag measure --full $(TEST_ARGS)"
 
 # The demo suite on this machine: local backend, short trials (bench_local.yaml), then the summary. An
 # environment whose runtime is not installed here is skipped (the meta script's exit 3): not a failure here.

@@ -8,13 +8,14 @@
 //
 // Read it top-down, like a table of contents:
 //   1. CLI            Exit, Io, Cli (the options), FlagErrors (all at once), ReportCommand (`report FOLDER`)
-//   2. Config         the model (SharedArgs, EnvironmentSpec, SuiteConfig), ConfigLoader (walks the YAML
-//                     nodes, applies overrides), YamlFile (safe reading), NodeValues (typed values),
+//   2. Config         the model (SharedArgs, SharedKey: the contract with the child, EnvironmentSpec,
+//                     SuiteConfig), ConfigLoader (walks the YAML nodes, applies overrides), YamlFile (safe
+//                     reading), NodeValues (typed values),
 //                     Problems (file:line:column messages), Names (DNS-1123, images, "did you mean")
 //   3. Plan           Plan, ChildArgs (the child's command line), ChildLauncher (which script, which JBang),
 //                     Estimate, RuntimeProbe (which runtimes are installed), ClusterCheck (kubectl answers?), DryRun
 //   4. Suite runner   ClusterPreflight (k8s: the cluster checked once, before anything runs),
-//                     SuiteRunner (order, exit statuses), AdaptiveRounds (who needs another round),
+//                     ChildExit (the child's exit statuses), SuiteRunner (order, exit statuses), AdaptiveRounds (who needs another round),
 //                     ChildRun (one child, prefixed output), TrialLine,
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
@@ -564,6 +565,53 @@ public class metaorchestrator {
         }
     }
 
+    /**
+     * The contract with single_env_bench for the shared_args it receives, defined once: each key, its type (the
+     * NodeValues reader ConfigLoader uses for it), its range and the child's flag. The ranges are the child's own
+     * (its validate()) or narrower, so that a value the suite accepts never makes a child exit 2 after the suite
+     * has started; ContractTest runs every boundary value through the child's --dry-run.
+     */
+    enum SharedKey {
+        BACKEND("--backend", "local or k8s", null),
+        SIZES("--sizes", "integers", new Range(1, true, 8192, "an integer from 1 to 8192")),   // mmb.c's limit
+        TRIALS("--trials", "an integer", new Range(1, true, 1000, "an integer from 1 to 1000")),
+        DURATION("--duration", "seconds", new Range(0, false, 86400, "seconds above 0 (at most 86400)")),
+        WARMUP("--warmup", "a boolean (false: --no-warmup)", null),
+        WARMUP_SECONDS("--warmup-seconds", "seconds", new Range(0, true, 3600, "seconds, 0 or more (at most 3600)")),
+        INTERVAL("--interval", "seconds", new Range(0.01, true, 3600,
+                "seconds from 0.01 to 3600 (single_env_bench samples at most every 0.01 s)")),
+        NAMESPACE("--namespace", "a DNS-1123 label", null),
+        RESULTS_DIR("--results-dir", "a path", null),
+        RESULTS_SUBFOLDER_NAME("--results-subfolder-name", "a folder name", null),
+        CPU_LIMIT("--cpu-limit", "cores", new Range(0.01, true, 1024,
+                "cores from 0.01 to 1024 (e.g. 1, 0.5 or \"500m\"; at least \"10m\")")),
+        MEMORY_LIMIT("--memory-limit", "bytes", new Range(4 << 20, true, 1L << 50,
+                "a memory quantity from 4Mi to 1024Ti like 512Mi, 2Gi or a number of bytes")),
+        KUBECONFIG("--kubeconfig", "a path", null),
+        CONTEXT("--context", "text", null),
+        NODE("--node", "a DNS-1123 subdomain", null),
+        IMAGE_PULL_POLICY("--image-pull-policy", "Always, IfNotPresent or Never", null),
+        STARTUP_TIMEOUT("--startup-timeout", "seconds", new Range(0, false, 86400, "seconds above 0 (at most 86400)")),
+        CGROUP_ROOT("--cgroup-root", "a path", null),
+        BUILD_DIR("--build-dir", "a path", null);
+
+        final String key = name().toLowerCase(Locale.ROOT);
+        final String flag;
+        final String type;
+        final Range range;
+
+        SharedKey(String flag, String type, Range range) {
+            this.flag = flag;
+            this.type = type;
+            this.range = range;
+        }
+
+        /** A range of numbers, and what to tell the user when a value lies outside it. */
+        record Range(double min, boolean minInclusive, double max, String expected) {
+            boolean contains(double v) { return (minInclusive ? v >= min : v > min) && v <= max; }
+        }
+    }
+
     /** The validated config, command-line overrides applied. */
     record SuiteConfig(Path file, List<EnvironmentSpec> environments, List<String> selected, SharedArgs shared,
                        String baseline, Order order, double significanceLevel, double minEffect, double maxCv,
@@ -888,10 +936,10 @@ public class metaorchestrator {
                 else {
                     Node rc = keys.get("runtime_class").getValueNode();
                     rcWhere = problems.where(rc);
-                    runtimeClass = values.dns(rc, key + ".runtime_class", false);
+                    runtimeClass = values.dns(rc, key + ".runtime_class", true);   // single_env_bench: a label
                 }
                 if (keys.containsKey("name")) name = values.dns(keys.get("name").getValueNode(), key + ".name", true);
-                if (keys.containsKey("artifact")) artifact = values.string(keys.get("artifact").getValueNode(),
+                if (keys.containsKey("artifact")) artifact = values.path(keys.get("artifact").getValueNode(),
                         key + ".artifact", false);
                 if (image == null || runtimeClass == null || (keys.containsKey("name") && name == null)) continue;
                 if (name == null) name = Names.defaultName(image, runtimeClass);
@@ -927,27 +975,27 @@ public class metaorchestrator {
                 switch (e.getKey()) {
                     case "backend" -> { Backend b = values.enumValue(v, k, Backend.class); if (b != null) s.backend = b; }
                     case "sizes" -> { List<Integer> l = values.sizes(v, k); if (l != null) s.sizes = l; }
-                    case "trials" -> { Long t = values.integer(v, k, 1, 1000); if (t != null) s.trials = t.intValue(); }
-                    case "duration" -> { Double d = values.number(v, k, 0, false, 86400, "seconds above 0 (at most 86400)");
+                    case "trials" -> { Long t = values.integer(v, k, SharedKey.TRIALS.range); if (t != null) s.trials = t.intValue(); }
+                    case "duration" -> { Double d = values.number(v, k, SharedKey.DURATION.range);
                         if (d != null) s.duration = d; }
                     case "warmup" -> { Boolean b = values.bool(v, k); if (b != null) s.warmup = b; }
-                    case "warmup_seconds" -> { Double d = values.number(v, k, 0, true, 3600, "seconds, 0 or more (at most 3600)");
+                    case "warmup_seconds" -> { Double d = values.number(v, k, SharedKey.WARMUP_SECONDS.range);
                         if (d != null) s.warmupSeconds = d; }
-                    case "interval" -> { Double d = values.number(v, k, 0, false, 3600, "seconds above 0 (at most 3600)");
+                    case "interval" -> { Double d = values.number(v, k, SharedKey.INTERVAL.range);
                         if (d != null) s.interval = d; }
                     case "namespace" -> { String n = values.dns(v, k, true); if (n != null) s.namespace = n; }
-                    case "results_dir" -> { String d = values.string(v, k, false); if (d != null) s.resultsDir = d; }
+                    case "results_dir" -> { String d = values.path(v, k, false); if (d != null) s.resultsDir = d; }
                     case "results_subfolder_name" -> { String n = values.folderName(v, k); if (n != null) s.resultsSubfolderName = n; }
                     case "cpu_limit" -> s.cpuLimit = values.cpu(v, k);
                     case "memory_limit" -> s.memoryLimit = values.memory(v, k);
-                    case "kubeconfig" -> s.kubeconfig = values.string(v, k, true);
-                    case "context" -> s.context = values.string(v, k, true);
+                    case "kubeconfig" -> s.kubeconfig = values.path(v, k, true);
+                    case "context" -> s.context = values.context(v, k);
                     case "node" -> s.node = NodeValues.isNull(v) ? null : values.dns(v, k, false);
                     case "image_pull_policy" -> s.imagePullPolicy = NodeValues.isNull(v) ? null : values.choice(v, k, PULL_POLICIES);
                     case "startup_timeout" -> s.startupTimeout = NodeValues.isNull(v) ? null
-                            : values.number(v, k, 0, false, 86400, "seconds above 0 (at most 86400)");
-                    case "cgroup_root" -> s.cgroupRoot = values.string(v, k, true);
-                    case "build_dir" -> s.buildDir = values.string(v, k, true);
+                            : values.number(v, k, SharedKey.STARTUP_TIMEOUT.range);
+                    case "cgroup_root" -> s.cgroupRoot = values.path(v, k, true);
+                    case "build_dir" -> s.buildDir = values.path(v, k, true);
                     default -> throw new AssertionError(e.getKey());
                 }
             }
@@ -974,18 +1022,18 @@ public class metaorchestrator {
             }
             if (cli.trials() != null) {
                 String t = cli.trials().trim();
-                if (t.matches("[0-9]{1,4}") && Integer.parseInt(t) >= 1 && Integer.parseInt(t) <= 1000) {
+                if (t.matches("[0-9]{1,4}") && SharedKey.TRIALS.range.contains(Integer.parseInt(t))) {
                     s.trials = Integer.parseInt(t);
                 } else {
-                    problems.add(new Problem("command line", "--trials", "expected an integer from 1 to 1000, got '"
-                            + t + "'"));
+                    problems.add(new Problem("command line", "--trials", "expected "
+                            + SharedKey.TRIALS.range.expected() + ", got '" + t + "'"));
                 }
             }
             if (cli.duration() != null) {
                 Double d = NodeValues.parseDecimal(cli.duration().trim());
-                if (d != null && d > 0 && d <= 86400) s.duration = d;
-                else problems.add(new Problem("command line", "--duration", "expected seconds above 0 (at most "
-                        + "86400), got '" + cli.duration() + "'"));
+                if (d != null && SharedKey.DURATION.range.contains(d)) s.duration = d;
+                else problems.add(new Problem("command line", "--duration", "expected "
+                        + SharedKey.DURATION.range.expected() + ", got '" + cli.duration() + "'"));
             }
             if (cli.resultsSubfolderName() != null) {
                 String n = cli.resultsSubfolderName();
@@ -1191,6 +1239,14 @@ public class metaorchestrator {
             return v;
         }
 
+        Long integer(Node node, String key, SharedKey.Range range) {
+            return integer(node, key, (long) range.min(), (long) range.max());
+        }
+
+        Double number(Node node, String key, SharedKey.Range range) {
+            return number(node, key, range.min(), range.minInclusive(), range.max(), range.expected());
+        }
+
         static Double parseDecimal(String text) {
             if (!text.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?")) return null;
             double v = Double.parseDouble(text);
@@ -1256,23 +1312,50 @@ public class metaorchestrator {
 
         Double cpu(Node node, String key) {
             if (isNull(node)) return null;
-            String expected = "cores above 0 (e.g. 1, 0.5 or \"500m\")";
+            SharedKey.Range range = SharedKey.CPU_LIMIT.range;
             if (node instanceof ScalarNode s && Tag.STR.equals(s.getTag()) && s.getValue().matches("[0-9]{1,7}m")) {
                 double cores = Integer.parseInt(s.getValue().substring(0, s.getValue().length() - 1)) / 1000.0;
-                if (cores > 0) return cores;
-                problems.add(node, key, "expected " + expected + ", got " + s.getValue());
+                if (range.contains(cores)) return cores;
+                problems.add(node, key, "expected " + range.expected() + ", got " + s.getValue());
                 return null;
             }
-            return number(node, key, 0, false, 1024, expected);
+            return number(node, key, range);
         }
 
         String memory(Node node, String key) {
             if (isNull(node)) return null;
             String v = string(node, key, false);
             if (v == null) return null;
-            if (!v.matches("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?") || Double.parseDouble(
-                    v.replaceAll("[A-Za-z]", "")) <= 0) {
-                problems.add(node, key, "expected a memory quantity like 512Mi, 2Gi or a number of bytes, got '" + v + "'");
+            Double bytes = Names.quantityBytes(v);
+            if (bytes == null || !SharedKey.MEMORY_LIMIT.range.contains(bytes)) {
+                problems.add(node, key, "expected " + SharedKey.MEMORY_LIMIT.range.expected() + ", got '" + v + "'");
+                return null;
+            }
+            return v;
+        }
+
+        /** A kubeconfig context's name: text that single_env_bench cannot take for one of its options. */
+        String context(Node node, String key) {
+            String v = text(node, key, true);
+            if (v != null && v.startsWith("-")) {
+                problems.add(node, key, "expected a context name not starting with '-' (single_env_bench would "
+                        + "take it for an option), got '" + v + "'");
+                return null;
+            }
+            return v;
+        }
+
+        /** A path: any text without control characters (a NUL cannot reach the child's command line). */
+        String path(Node node, String key, boolean nullable) {
+            return text(node, key, nullable);
+        }
+
+        /** Text that reaches the child's command line as it is: no control characters. */
+        String text(Node node, String key, boolean nullable) {
+            String v = string(node, key, nullable);
+            if (v != null && v.chars().anyMatch(Character::isISOControl)) {
+                problems.add(node, key, "expected text without control characters (tabs, newlines, NUL), got '"
+                        + v.replaceAll("\\p{Cntrl}", "?") + "'");
                 return null;
             }
             return v;
@@ -1406,8 +1489,8 @@ public class metaorchestrator {
 
     /** Naming rules (Kubernetes, images, folders) and "did you mean" suggestions. */
     static final class Names {
-        static final String FOLDER_RULE = "expected a plain folder name (letters, digits, '.', '_' or '-'; not '.' "
-                + "or '..'; at most 100 characters)";
+        static final String FOLDER_RULE = "expected a plain folder name (letters, digits, '.', '_' or '-'; not "
+                + "starting with '.'; at most 100 characters)";
         private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
         private static final Pattern IMAGE = Pattern.compile(
                 "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
@@ -1439,8 +1522,21 @@ public class metaorchestrator {
 
         static boolean isImageReference(String v) { return v.length() <= 255 && IMAGE.matcher(v).matches(); }
 
+        /** single_env_bench's folder rule (no leading '.', which also rules out '.' and '..'), at most 100 characters. */
         static boolean isFolderName(String v) {
-            return v.length() <= 100 && v.matches("[A-Za-z0-9._-]+") && !v.equals(".") && !v.equals("..");
+            return v.length() <= 100 && v.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*");
+        }
+
+        /** A Kubernetes memory quantity in bytes (512Mi, 2G, 268435456), or null when it is not one. */
+        static Double quantityBytes(String v) {
+            Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?").matcher(v);
+            if (!m.matches()) return null;
+            double unit = switch (Objects.toString(m.group(2), "")) {
+                case "Ki" -> 1024d; case "Mi" -> Math.pow(1024, 2); case "Gi" -> Math.pow(1024, 3);
+                case "Ti" -> Math.pow(1024, 4); case "k" -> 1e3; case "M" -> 1e6; case "G" -> 1e9; case "T" -> 1e12;
+                default -> 1;
+            };
+            return Double.parseDouble(m.group(1)) * unit;
         }
 
         /** "registry:5000/team/mmb-wasm:v1@sha256:…" → "mmb-wasm". */
@@ -1528,33 +1624,38 @@ public class metaorchestrator {
         static List<String> of(SharedArgs s, EnvironmentSpec env, String runId, int trials, ResumeMode resume) {
             List<String> a = new ArrayList<>();
             a.addAll(List.of("--image", env.image(), "--runtime-class", env.runtimeClass()));
-            a.addAll(List.of("--backend", s.backend.name()));
-            a.addAll(List.of("--sizes", s.sizes.stream().map(String::valueOf).collect(Collectors.joining(","))));
-            a.addAll(List.of("--trials", String.valueOf(trials)));
-            a.addAll(List.of("--duration", num(s.duration)));
-            a.add(s.warmup ? "--warmup" : "--no-warmup");
-            if (s.warmup) a.addAll(List.of("--warmup-seconds", num(s.warmupSeconds)));
-            a.addAll(List.of("--interval", num(s.interval)));
-            a.addAll(List.of("--results-dir", s.resultsDir));
-            a.addAll(List.of("--results-subfolder-name", s.resultsSubfolderName));
+            a.addAll(List.of(SharedKey.BACKEND.flag, s.backend.name()));
+            a.addAll(List.of(SharedKey.SIZES.flag, s.sizes.stream().map(String::valueOf).collect(Collectors.joining(","))));
+            a.addAll(List.of(SharedKey.TRIALS.flag, String.valueOf(trials)));
+            a.addAll(List.of(SharedKey.DURATION.flag, num(s.duration)));
+            a.add(s.warmup ? SharedKey.WARMUP.flag : "--no-" + SharedKey.WARMUP.flag.substring(2));
+            if (s.warmup) a.addAll(List.of(SharedKey.WARMUP_SECONDS.flag, num(s.warmupSeconds)));
+            a.addAll(List.of(SharedKey.INTERVAL.flag, num(s.interval)));
+            a.addAll(List.of(SharedKey.RESULTS_DIR.flag, path(s.resultsDir)));
+            a.addAll(List.of(SharedKey.RESULTS_SUBFOLDER_NAME.flag, s.resultsSubfolderName));
             a.addAll(List.of("--run-id", runId));
-            if (s.cpuLimit != null) a.addAll(List.of("--cpu-limit", num(s.cpuLimit)));
-            if (s.memoryLimit != null) a.addAll(List.of("--memory-limit", s.memoryLimit));
+            if (s.cpuLimit != null) a.addAll(List.of(SharedKey.CPU_LIMIT.flag, num(s.cpuLimit)));
+            if (s.memoryLimit != null) a.addAll(List.of(SharedKey.MEMORY_LIMIT.flag, s.memoryLimit));
             if (s.backend == Backend.k8s) {
-                a.addAll(List.of("--namespace", s.namespace));
-                if (s.kubeconfig != null) a.addAll(List.of("--kubeconfig", s.kubeconfig));
-                if (s.context != null) a.addAll(List.of("--context", s.context));
-                if (s.node != null) a.addAll(List.of("--node", s.node));
-                if (s.imagePullPolicy != null) a.addAll(List.of("--image-pull-policy", s.imagePullPolicy));
-                if (s.startupTimeout != null) a.addAll(List.of("--startup-timeout", num(s.startupTimeout)));
+                a.addAll(List.of(SharedKey.NAMESPACE.flag, s.namespace));
+                if (s.kubeconfig != null) a.addAll(List.of(SharedKey.KUBECONFIG.flag, path(s.kubeconfig)));
+                if (s.context != null) a.addAll(List.of(SharedKey.CONTEXT.flag, s.context));
+                if (s.node != null) a.addAll(List.of(SharedKey.NODE.flag, s.node));
+                if (s.imagePullPolicy != null) a.addAll(List.of(SharedKey.IMAGE_PULL_POLICY.flag, s.imagePullPolicy));
+                if (s.startupTimeout != null) a.addAll(List.of(SharedKey.STARTUP_TIMEOUT.flag, num(s.startupTimeout)));
             } else {
-                if (s.cgroupRoot != null) a.addAll(List.of("--cgroup-root", s.cgroupRoot));
-                if (s.buildDir != null) a.addAll(List.of("--build-dir", s.buildDir));
-                if (s.startupTimeout != null) a.addAll(List.of("--startup-timeout", num(s.startupTimeout)));
+                if (s.cgroupRoot != null) a.addAll(List.of(SharedKey.CGROUP_ROOT.flag, path(s.cgroupRoot)));
+                if (s.buildDir != null) a.addAll(List.of(SharedKey.BUILD_DIR.flag, path(s.buildDir)));
+                if (s.startupTimeout != null) a.addAll(List.of(SharedKey.STARTUP_TIMEOUT.flag, num(s.startupTimeout)));
             }
-            if (env.artifact() != null) a.addAll(List.of("--artifact", env.artifact()));
+            if (env.artifact() != null) a.addAll(List.of("--artifact", path(env.artifact())));
             if (resume.flag != null) a.add(resume.flag);
             return a;
+        }
+
+        /** A relative path starting with '-' as ./-x: the same path, which picocli cannot take for an option. */
+        static String path(String value) {
+            return value.startsWith("-") ? "./" + value : value;
         }
 
         /** 30.0 → "30", 0.25 → "0.25". */
@@ -1578,20 +1679,86 @@ public class metaorchestrator {
     }
 
     /**
-     * How the child is started: `JBANG single_env_bench.java ARGS…`. JBang 0.132 compiles a script into a
-     * cached jar and sets no property naming the source file (newer JBang sets jbang.source), so the script is
-     * looked for next to this one when that property exists, then next to the config file, then in the
-     * current directory.
+     * How the child is started. `command` is `JBANG single_env_bench.java ARGS…`, what the output shows and a user
+     * can run. JBang is itself a JVM that starts before the script's, so after the one `jbang build` the suite asks
+     * JBang once for the command it would run (`jbang info tools`: the JDK, the script's //RUNTIME_OPTIONS, its jar
+     * and class path, its main class) and starts `java` directly (`process`), with class-data sharing: the first
+     * child writes an archive of the classes it loaded next to the script's jar in JBang's cache, and every later
+     * child maps it instead of loading them again. When JBang cannot answer, every child goes through JBang. JBang 0.132 compiles a script into a cached jar and sets no property naming the
+     * source file (newer JBang sets jbang.source), so the script is looked for next to this one when that property
+     * exists, then next to the config file, then in the current directory.
      */
-    record ChildLauncher(Path jbang, Path script) {
+    record ChildLauncher(Path jbang, Path script, List<String> direct) {
         static final String SCRIPT = "single_env_bench.java";
 
+        ChildLauncher(Path jbang, Path script) { this(jbang, script, null); }
+
+        /** The command as shown: through JBang. */
         List<String> command(List<String> args) {
             List<String> c = new ArrayList<>();
             c.add(jbang.toString());
             c.add(script.toString());
             c.addAll(args);
             return c;
+        }
+
+        /** The command as started: `java` directly when JBang's command was resolved, else through JBang. */
+        List<String> process(List<String> args) {
+            if (direct == null) return command(args);
+            List<String> c = new ArrayList<>(direct);
+            c.addAll(1, classDataSharing());
+            c.addAll(args);
+            return c;
+        }
+
+        /**
+         * The JVM options of class-data sharing: the archive when it exists; else the child writes it as it exits,
+         * to a file of this suite's own, which the next call moves into place (so that no child maps a half-written
+         * archive). The JVM's CDS messages are off: they would land in the child's output.
+         */
+        List<String> classDataSharing() {
+            Path archive = Paths.get(direct.get(direct.size() - 2).split(java.io.File.pathSeparator)[0])
+                    .resolveSibling(direct.get(direct.size() - 1) + ".jsa");
+            Path ours = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid());
+            try {
+                if (!Files.exists(archive) && Files.isRegularFile(ours)) Files.move(ours, archive, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // another suite moved its archive first, or the cache is read-only: the next child dumps again
+            }
+            return List.of(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + ours,
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        }
+
+        /** This launcher with the JVM command JBang would run, or as it is (through JBang) when that fails. */
+        ChildLauncher resolveJava(Io io) {
+            try {
+                ProcessResult r = new ProcessExecutor().command(jbang.toString(), "info", "tools", script.toString())
+                        .readOutput(true).exitValueAny().timeout(5, TimeUnit.MINUTES).execute();
+                if (r.getExitValue() != 0) throw new IOException("exit " + r.getExitValue());
+                String out = r.outputUTF8();
+                return new ChildLauncher(jbang, script, javaCommand(Json.MAPPER.readTree(out.substring(
+                        Math.max(0, out.indexOf('{'))))));
+            } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
+                io.sayf("[suite] could not resolve single_env_bench's java command with `jbang info tools` (%s); "
+                        + "starting each child through JBang", e.getMessage());
+                return this;
+            }
+        }
+
+        /** `java OPTIONS -classpath JAR:DEPS MAIN` from `jbang info tools`, as JBang 0.132 itself runs it. */
+        static List<String> javaCommand(JsonNode info) throws IOException {
+            Path executable = Paths.get(info.path("availableJdkPath").asText(System.getProperty("java.home")), "bin", "java");
+            Path jar = Paths.get(info.path("applicationJar").asText());
+            String main = info.path("mainClass").asText();
+            if (!Files.isExecutable(executable) || !Files.isRegularFile(jar) || main.isEmpty()) {
+                throw new IOException("no java, jar or main class in its answer");
+            }
+            List<String> classPath = new ArrayList<>(List.of(jar.toString()));
+            info.path("resolvedDependencies").forEach(d -> classPath.add(d.asText()));
+            List<String> c = new ArrayList<>(List.of(executable.toString()));
+            info.path("runtimeOptions").forEach(o -> c.add(o.asText()));
+            c.addAll(List.of("-classpath", String.join(java.io.File.pathSeparator, classPath), main));
+            return List.copyOf(c);
         }
 
         static ChildLauncher locate(Path explicitScript, Path explicitJbang, Path configFile, Io io)
@@ -1911,7 +2078,7 @@ public class metaorchestrator {
                 List<String> dry = new ArrayList<>(launcher.command(plan.childArgs(env, s.trials, plan.resume())));
                 dry.add("--dry-run");
                 ChildRun.Result r = ChildRun.run(dry, "  ", io, t -> { }, interrupts);
-                if (r.exitCode() == 3) io.say("  (would be skipped: its runtime is not installed)");
+                if (ChildExit.of(r.exitCode()) == ChildExit.RUNTIME_MISSING) io.say("  (would be skipped: its runtime is not installed)");
                 else if (r.exitCode() != 0) {
                     io.sayf("  (single_env_bench --dry-run exited %d%s)", r.exitCode(),
                             r.lastError() == null ? "" : ": " + r.lastError());
@@ -1948,6 +2115,26 @@ public class metaorchestrator {
         NOT_RUN("not run"), NOT_SELECTED("not selected");
         final String label;
         Outcome(String label) { this.label = label; }
+    }
+
+    /**
+     * single_env_bench's exit statuses (its --help footer and docs/single_env_bench.md): the contract SuiteRunner
+     * maps to outcomes. NOT_STARTED is the suite's own: the process could not be started at all.
+     */
+    enum ChildExit {
+        OK(0), TRIAL_FAILED(1), USAGE(2), RUNTIME_MISSING(3), SETUP(4), INTERRUPTED(130), NOT_STARTED(-1);
+
+        final int code;
+        ChildExit(int code) { this.code = code; }
+
+        /** The status of an exit code, or null for a code single_env_bench does not document (a crash). */
+        static ChildExit of(int code) {
+            for (ChildExit e : values()) if (e.code == code) return e;
+            return null;
+        }
+
+        /** The child ran its trials (some may have failed): its result file says how they went. */
+        boolean ranItsTrials() { return this == OK || this == TRIAL_FAILED; }
     }
 
     /** One child invocation, as recorded in run.json. */
@@ -2186,7 +2373,7 @@ public class metaorchestrator {
      */
     static final class SuiteRunner {
         private final Plan plan;
-        private final ChildLauncher launcher;
+        private ChildLauncher launcher;   // resolved to `java` directly after the build
         private final Io io;
         private final Interrupts interrupts;
         private final Map<String, EnvironmentRun> runs = new LinkedHashMap<>();
@@ -2308,8 +2495,9 @@ public class metaorchestrator {
                 }
             }
             for (EnvironmentRun r : runs.values()) ledger.register(r.spec.name());
-            if (ledger.missingTotal(plan.shared().trials) == 0) return Exit.OK;   // complete: no child needed
+            if (ledger.missingTotal(plan.shared().trials) == 0 && !plan.config().adaptive()) return Exit.OK;   // complete: no child needed
             if (!launcher.build(io)) return Exit.SETUP;
+            launcher = launcher.resolveJava(io);
             skipMissingRuntimes();
             return Exit.OK;
         }
@@ -2357,7 +2545,7 @@ public class metaorchestrator {
             io.sayf("[suite] %s: %s", name, Display.shellQuote(launcher.command(args)));
             double started = Display.now();
             int[] reported = {0};
-            ChildRun.Result result = ChildRun.run(launcher.command(args), "[" + name + "] ", io, line -> {
+            ChildRun.Result result = ChildRun.run(launcher.process(args), "[" + name + "] ", io, line -> {
                 reported[0]++;
                 ledger.done(name, line);
                 env.statusCounts.merge(line.status(), 1, Integer::sum);
@@ -2389,26 +2577,29 @@ public class metaorchestrator {
         /** Maps the child's exit status (the contract) to the environment's state. */
         private void classify(EnvironmentRun env, ChildRun.Result r) {
             String why = r.lastError() == null ? "" : ": " + r.lastError();
-            if (interrupts.stopRequested() || r.exitCode() == 130) {
+            ChildExit status = ChildExit.of(r.exitCode());
+            if (interrupts.stopRequested() || status == ChildExit.INTERRUPTED) {
                 env.outcome = Outcome.INTERRUPTED;
                 env.detail = "stopped by SIGINT/SIGTERM; completed trials are kept";
                 env.finished = true;
                 interrupts.requestStop();
                 return;
             }
-            switch (r.exitCode()) {
-                case 0 -> { env.outcome = Outcome.COMPLETED; env.detail = ""; }
-                case 1 -> { env.outcome = Outcome.FAILED; env.detail = "failed or invalid trials" + why; }
-                case 2 -> { env.outcome = Outcome.FAILED; env.finished = true;
+            if (status == null) {   // not a documented status: a crash of the child's JVM, say
+                env.outcome = Outcome.FAILED; env.finished = true;
+                env.detail = "single_env_bench exited " + r.exitCode() + why;
+            } else switch (status) {
+                case OK -> { env.outcome = Outcome.COMPLETED; env.detail = ""; }
+                case TRIAL_FAILED -> { env.outcome = Outcome.FAILED; env.detail = "failed or invalid trials" + why; }
+                case USAGE -> { env.outcome = Outcome.FAILED; env.finished = true;
                     env.detail = "single_env_bench rejected its arguments (exit 2)" + why; }
-                case 3 -> { env.outcome = Outcome.SKIPPED; env.finished = true;
+                case RUNTIME_MISSING -> { env.outcome = Outcome.SKIPPED; env.finished = true;
                     env.detail = r.lastError() == null ? "runtime not installed" : r.lastError(); }
-                case 4 -> { env.outcome = Outcome.FAILED; env.finished = true;
+                case SETUP -> { env.outcome = Outcome.FAILED; env.finished = true;
                     env.detail = "setup error (exit 4)" + why; }
-                case ChildRun.NOT_STARTED -> { env.outcome = Outcome.FAILED; env.finished = true;
+                case NOT_STARTED -> { env.outcome = Outcome.FAILED; env.finished = true;
                     env.detail = "could not start the child" + why; }
-                default -> { env.outcome = Outcome.FAILED; env.finished = true;
-                    env.detail = "single_env_bench exited " + r.exitCode() + why; }
+                case INTERRUPTED -> throw new AssertionError("handled above");
             }
             if (env.outcome != Outcome.COMPLETED) {
                 io.sayf("[suite] %s: %s — %s", env.spec.name(), env.outcome.label, env.detail);
@@ -2426,7 +2617,8 @@ public class metaorchestrator {
                             : "not started: --fail-fast stopped the suite";
                     continue;
                 }
-                boolean ranItsTrials = env.invocations.stream().allMatch(i -> i.exitCode() == 0 || i.exitCode() == 1);
+                boolean ranItsTrials = env.invocations.stream().allMatch(i -> ChildExit.of(i.exitCode()) != null
+                        && ChildExit.of(i.exitCode()).ranItsTrials());
                 if (ranItsTrials && (env.invocations.isEmpty() || env.outcome == Outcome.COMPLETED
                         || env.outcome == Outcome.FAILED)) {
                     TrialLedger.FileCheck check = TrialLedger.check(folder.resolve(env.spec.resultFileName()),
@@ -2510,7 +2702,7 @@ public class metaorchestrator {
      * environment's name as prefix; the machine-readable "mmb-trial" lines go to `onTrial` instead.
      */
     static final class ChildRun {
-        static final int NOT_STARTED = -1;
+        static final int NOT_STARTED = ChildExit.NOT_STARTED.code;
 
         record Result(int exitCode, String lastError) {}
 

@@ -15,7 +15,7 @@
 //   3. TrialRunner    one trial: launch → lifecycle → output protocol → samples → metrics
 //   4. Backends       where a trial's workload runs: Local (a process in its own cgroup; HarnessSpawn, its spawn
 //                     cost), K8s (a pod)
-//   5. cgroups        finding hierarchies, reading v1/v2 files, units converted once
+//   5. cgroups        finding hierarchies, reading v1/v2 files (kept open: OpenFile), units converted once
 //   6. Sampler        periodic samples inside the BENCH_START..BENCH_END window
 //   7. Protocol       parsing mmb's output lines (BENCH_PROGRESS included)
 //   8. Results        the JSON file: derived metrics, throughput slices, host fingerprint, atomic incremental writes
@@ -1549,6 +1549,8 @@ public class single_env_bench implements Callable<Integer> {
 
         public boolean hasProcesses() { return container.hasProcesses(); }
 
+        public void close() { container.close(); pod.close(); }
+
         public CgroupReading readAfterExit() {
             CgroupReading p = pod.read();
             if (p == null || offset == null) return null;
@@ -1803,55 +1805,102 @@ public class single_env_bench implements Callable<Integer> {
         /** Whether the workload still has a process in the cgroup: memory read after it exited means nothing. */
         default boolean hasProcesses() { return true; }
 
-        /** cgroup v2: cpu.stat usec; memory.current; memory.stat anon as RSS; memory.peak (Linux ≥ 5.19). */
-        record V2(Path dir) implements CgroupFiles {
-            public CgroupReading read() {
-                Map<String, Long> cpu = keyed(dir.resolve("cpu.stat"));
-                if (cpu.isEmpty()) return null;
-                Map<String, Long> mem = keyed(dir.resolve("memory.stat"));
-                return new CgroupReading(cpu.get("usage_usec"), cpu.get("user_usec"), cpu.get("system_usec"),
-                        cpu.get("nr_throttled"), single(dir.resolve("memory.current")), mem.get("anon"), peak());
+        /** Closes the files kept open for sampling (the window is over). */
+        default void close() {}
+
+        /**
+         * cgroup v2: cpu.stat usec; memory.current; memory.stat anon as RSS; memory.peak (Linux ≥ 5.19). The files
+         * stay open for the trial and are re-read from offset 0 at every sample.
+         */
+        final class V2 implements CgroupFiles {
+            static final byte[] USAGE = OpenFile.key("usage_usec"), USER = OpenFile.key("user_usec"),
+                    SYSTEM = OpenFile.key("system_usec"), THROTTLED = OpenFile.key("nr_throttled"), ANON = OpenFile.key("anon");
+            private final Path dir;
+            private final OpenFile cpuStat, memoryCurrent, memoryStat, memoryPeak;
+
+            V2(Path dir) {
+                this.dir = dir;
+                cpuStat = new OpenFile(dir.resolve("cpu.stat"));
+                memoryCurrent = new OpenFile(dir.resolve("memory.current"));
+                memoryStat = new OpenFile(dir.resolve("memory.stat"));
+                memoryPeak = new OpenFile(dir.resolve("memory.peak"));
             }
 
-            public Long peak() { return single(dir.resolve("memory.peak")); }
+            Path dir() { return dir; }
+
+            public CgroupReading read() {
+                if (!cpuStat.load()) return null;
+                Long usage = cpuStat.keyed(USAGE), user = cpuStat.keyed(USER), system = cpuStat.keyed(SYSTEM),
+                        throttled = cpuStat.keyed(THROTTLED);
+                Long mem = memoryCurrent.load() ? memoryCurrent.single() : null;
+                Long anon = memoryStat.load() ? memoryStat.keyed(ANON) : null;
+                return new CgroupReading(usage, user, system, throttled, mem, anon, peak());
+            }
+
+            public Long peak() { return memoryPeak.load() ? memoryPeak.single() : null; }
 
             public boolean hasProcesses() { return CgroupFiles.hasProcesses(dir); }
+
+            public void close() { OpenFile.closeAll(cpuStat, memoryCurrent, memoryStat, memoryPeak); }
         }
 
         /**
          * cgroup v1: cpuacct.usage ns → µs; cpuacct.usage_user/usage_sys ns → µs, or cpuacct.stat in USER_HZ
          * ticks (100 per second) when those are missing; cpu.stat nr_throttled; memory.usage_in_bytes;
-         * memory.stat total_rss (hierarchical; rss otherwise); memory.max_usage_in_bytes.
+         * memory.stat total_rss (hierarchical; rss otherwise); memory.max_usage_in_bytes. The files stay open for
+         * the trial and are re-read from offset 0 at every sample.
          */
-        record V1(Path cpu, Path cpuacct, Path memory) implements CgroupFiles {
+        final class V1 implements CgroupFiles {
             static final long USER_HZ = 100;
+            static final byte[] USER = OpenFile.key("user"), SYSTEM = OpenFile.key("system"),
+                    THROTTLED = OpenFile.key("nr_throttled"), TOTAL_RSS = OpenFile.key("total_rss"), RSS = OpenFile.key("rss");
+            private final Path cpu, cpuacct, memory;
+            private final OpenFile usage, usageUser, usageSys, cpuacctStat, cpuStat, memoryUsage, memoryStat, maxUsage;
+
+            V1(Path cpu, Path cpuacct, Path memory) {
+                this.cpu = cpu;
+                this.cpuacct = cpuacct;
+                this.memory = memory;
+                usage = OpenFile.in(cpuacct, "cpuacct.usage");
+                usageUser = OpenFile.in(cpuacct, "cpuacct.usage_user");
+                usageSys = OpenFile.in(cpuacct, "cpuacct.usage_sys");
+                cpuacctStat = OpenFile.in(cpuacct, "cpuacct.stat");
+                cpuStat = OpenFile.in(cpu, "cpu.stat");
+                memoryUsage = OpenFile.in(memory, "memory.usage_in_bytes");
+                memoryStat = OpenFile.in(memory, "memory.stat");
+                maxUsage = OpenFile.in(memory, "memory.max_usage_in_bytes");
+            }
+
+            Path cpu() { return cpu; }
+            Path cpuacct() { return cpuacct; }
+            Path memory() { return memory; }
 
             public CgroupReading read() {
-                Long usageNs = cpuacct == null ? null : single(cpuacct.resolve("cpuacct.usage"));
-                Long memBytes = memory == null ? null : single(memory.resolve("memory.usage_in_bytes"));
+                Long usageNs = usage.load() ? usage.single() : null;
+                Long memBytes = memoryUsage.load() ? memoryUsage.single() : null;
                 if (usageNs == null && memBytes == null) return null;
                 Long userUs = null, sysUs = null;
-                if (cpuacct != null) {
-                    Long u = single(cpuacct.resolve("cpuacct.usage_user")), s = single(cpuacct.resolve("cpuacct.usage_sys"));
-                    if (u != null && s != null) { userUs = u / 1000; sysUs = s / 1000; }
-                    else {
-                        Map<String, Long> st = keyed(cpuacct.resolve("cpuacct.stat"));
-                        if (st.containsKey("user")) userUs = st.get("user") * 1_000_000 / USER_HZ;
-                        if (st.containsKey("system")) sysUs = st.get("system") * 1_000_000 / USER_HZ;
-                    }
+                Long u = usageUser.load() ? usageUser.single() : null, s = usageSys.load() ? usageSys.single() : null;
+                if (u != null && s != null) { userUs = u / 1000; sysUs = s / 1000; }
+                else if (cpuacctStat.load()) {
+                    Long ut = cpuacctStat.keyed(USER), st = cpuacctStat.keyed(SYSTEM);
+                    if (ut != null) userUs = ut * 1_000_000 / USER_HZ;
+                    if (st != null) sysUs = st * 1_000_000 / USER_HZ;
                 }
-                Long throttled = cpu == null ? null : keyed(cpu.resolve("cpu.stat")).get("nr_throttled");
+                Long throttled = cpuStat.load() ? cpuStat.keyed(THROTTLED) : null;
                 Long rss = null;
-                if (memory != null) {
-                    Map<String, Long> ms = keyed(memory.resolve("memory.stat"));
-                    rss = ms.containsKey("total_rss") ? ms.get("total_rss") : ms.get("rss");
+                if (memoryStat.load()) {
+                    rss = memoryStat.keyed(TOTAL_RSS);
+                    if (rss == null) rss = memoryStat.keyed(RSS);
                 }
                 return new CgroupReading(usageNs == null ? null : usageNs / 1000, userUs, sysUs, throttled, memBytes, rss, peak());
             }
 
-            public Long peak() { return memory == null ? null : single(memory.resolve("memory.max_usage_in_bytes")); }
+            public Long peak() { return maxUsage.load() ? maxUsage.single() : null; }
 
             public boolean hasProcesses() { return CgroupFiles.hasProcesses(memory != null ? memory : cpuacct); }
+
+            public void close() { OpenFile.closeAll(usage, usageUser, usageSys, cpuacctStat, cpuStat, memoryUsage, memoryStat, maxUsage); }
         }
 
         static boolean hasProcesses(Path dir) {
@@ -1883,6 +1932,77 @@ public class single_env_bench implements Callable<Integer> {
             }
             return m;
         }
+    }
+
+    /**
+     * A cgroup file kept open and re-read from offset 0 at every sample: no path lookup, no open and close, no
+     * strings or maps per sample (the sampler's own cost: docs/testing.md, "Harness overhead"). A file that is
+     * missing, or that fails once (its cgroup was removed), stays unread.
+     */
+    static final class OpenFile {
+        private final Path path;
+        private FileChannel channel;
+        private java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(4096);
+        private boolean gone;
+
+        OpenFile(Path path) { this.path = path; this.gone = path == null; }
+
+        /** The file in a directory that may be absent (a v1 controller that is not mounted). */
+        static OpenFile in(Path dir, String name) { return new OpenFile(dir == null ? null : dir.resolve(name)); }
+
+        static byte[] key(String name) { return (name + " ").getBytes(StandardCharsets.US_ASCII); }
+
+        /** Reads the whole file into the buffer; false when it is missing or unreadable. */
+        boolean load() {
+            if (gone) return false;
+            try {
+                if (channel == null) channel = FileChannel.open(path, StandardOpenOption.READ);
+                buffer.clear();
+                long position = 0;
+                for (int n; (n = channel.read(buffer, position)) > 0; ) {
+                    position += n;
+                    if (!buffer.hasRemaining()) buffer = java.nio.ByteBuffer.allocate(buffer.capacity() * 2).put(buffer.flip());
+                }
+                buffer.flip();
+                return true;
+            } catch (IOException | UncheckedIOException e) {
+                close();
+                gone = true;
+                return false;
+            }
+        }
+
+        /** The file's one integer; null when it holds none ("max", empty). */
+        Long single() { return number(0); }
+
+        /** The integer after "key " at the start of a line of a flat-keyed file; null when there is none. */
+        Long keyed(byte[] key) {
+            int limit = buffer.limit();
+            for (int line = 0; line < limit; ) {
+                boolean match = line + key.length <= limit;
+                for (int i = 0; match && i < key.length; i++) match = buffer.get(line + i) == key[i];
+                if (match) return number(line + key.length);
+                while (line < limit && buffer.get(line) != '\n') line++;
+                line++;
+            }
+            return null;
+        }
+
+        /** The decimal integer at this offset, ending at a space or line end; null when it is not one. */
+        private Long number(int at) {
+            long v = 0;
+            int i = at, limit = buffer.limit();
+            for (; i < limit && buffer.get(i) >= '0' && buffer.get(i) <= '9' && i - at < 18; i++) v = v * 10 + (buffer.get(i) - '0');
+            boolean ends = i == limit || buffer.get(i) == '\n' || buffer.get(i) == ' ';
+            return i > at && ends ? v : null;
+        }
+
+        void close() {
+            try { if (channel != null) channel.close(); } catch (IOException ignored) { }
+            channel = null;
+        }
+
+        static void closeAll(OpenFile... files) { for (OpenFile f : files) f.close(); }
     }
 
     /** Procfs fallback: the workload's process tree (utime/stime in USER_HZ ticks, RSS pages, VmHWM). */
@@ -1940,7 +2060,8 @@ public class single_env_bench implements Callable<Integer> {
         Long peak;                 // the cgroup's own high-water mark, as last read
         boolean endMissed;         // no reading at BENCH_END (the cgroup was already gone)
         volatile SetupException fatal;
-        long harnessCpuAtOpen, nanoAtOpen;
+        Map<Long, Long> harnessCpuAtOpen = Map.of();
+        long nanoAtOpen;
         Double harnessCpuCores;
 
         Sampler(double intervalSeconds) { this.intervalNanos = (long) (intervalSeconds * 1e9); }
@@ -1959,8 +2080,8 @@ public class single_env_bench implements Callable<Integer> {
             }
             if (files == null && workload.process() != null) files = new ProcfsFiles(workload.process());
             if (files == null) return;
-            harnessCpuAtOpen = HarnessCpu.nanos();
             takeSample();
+            harnessCpuAtOpen = HarnessCpu.snapshot();   // from the first sample on, like the window's wall time
             long start = System.nanoTime();
             nanoAtOpen = start;
             thread = new Thread(() -> loop(start), "mmb-sampler");
@@ -1997,7 +2118,9 @@ public class single_env_bench implements Callable<Integer> {
                     else endMissed = true;
                 }
                 long wall = System.nanoTime() - nanoAtOpen;
-                if (harnessCpuAtOpen >= 0 && wall > 0) harnessCpuCores = (HarnessCpu.nanos() - harnessCpuAtOpen) / (double) wall;
+                long harnessCpu = HarnessCpu.since(harnessCpuAtOpen);
+                if (harnessCpu >= 0 && wall > 0) harnessCpuCores = harnessCpu / (double) wall;
+                files.close();
             }
             closed = true;
             Thread t = thread;
@@ -2028,7 +2151,10 @@ public class single_env_bench implements Callable<Integer> {
         }
 
         void stop() {
-            synchronized (this) { closed = true; }
+            synchronized (this) {
+                closed = true;
+                if (files != null) files.close();
+            }
             Thread t = thread;
             if (t != null) { LockSupport.unpark(t); try { t.join(1000); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); } }
         }
@@ -2038,9 +2164,42 @@ public class single_env_bench implements Callable<Integer> {
 
     /** This JVM's own CPU time (ns), to report what the harness itself costs during the measured window. */
     static final class HarnessCpu {
-        static long nanos() {
-            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+        static final boolean SCHEDSTAT = !Files2.readOrEmpty(Path.of("/proc/self/schedstat")).isBlank();
+
+        /**
+         * The CPU time of each of this JVM's threads (ns): /proc/self/task/TID/schedstat's first field, the
+         * scheduler's own nanosecond clock, read at the two ends of the window only. Without schedstat, the JVM's
+         * process CPU time (10 ms ticks, too coarse for 1 % of a core over a few seconds) under the key -1.
+         */
+        static Map<Long, Long> snapshot() {
+            Map<Long, Long> m = new HashMap<>();
+            if (!SCHEDSTAT) {
+                var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                if (os instanceof com.sun.management.OperatingSystemMXBean sun) m.put(-1L, sun.getProcessCpuTime());
+                return m;
+            }
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+                for (Path task : tasks) {
+                    String s = Files2.readOrEmpty(task.resolve("schedstat"));   // "" for a thread that just ended
+                    int space = s.indexOf(' ');
+                    if (space > 0) m.put(Long.parseLong(task.getFileName().toString()), Long.parseLong(s.substring(0, space)));
+                }
+            } catch (IOException | RuntimeException e) {
+                m.clear();
+            }
+            return m;
+        }
+
+        /**
+         * CPU time used since the snapshot (ns), over the threads alive now: one that started since counts in full,
+         * one that ended since is missing (a JIT compiler thread the JVM retires, rarely); -1 if unknown.
+         */
+        static long since(Map<Long, Long> open) {
+            Map<Long, Long> now = snapshot();
+            if (open.isEmpty() || now.isEmpty()) return -1;
+            long sum = 0;
+            for (var e : now.entrySet()) sum += e.getValue() - open.getOrDefault(e.getKey(), 0L);
+            return sum;
         }
     }
 

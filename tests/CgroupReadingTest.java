@@ -7,6 +7,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** cgroup discovery and file parsing on recorded files; every unit conversion checked by hand. */
+@org.junit.jupiter.api.Tag("unit")
 class CgroupReadingTest {
     static final Path FIX = TestSupport.repo().resolve("tests/fixtures/cgroup");
 

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * Without them the tests are skipped with a message, except under CI=true, where they fail: CI never skips them.
  */
 @Tag("docker")
+@Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImagesTest {

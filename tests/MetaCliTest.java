@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The meta script's command line: help, version, exit statuses, bad flags, --dry-run of the seed config. */
+@org.junit.jupiter.api.Tag("unit")
 class MetaCliTest {
 
     @Test void helpListsTheOptionsAndTheExitStatuses() {

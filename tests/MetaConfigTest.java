@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * Config validation: every broken file under tests/fixtures/meta/config gives every one of its problems at
  * once, each with file:line:column, the key and what was expected.
  */
+@org.junit.jupiter.api.Tag("unit")
 class MetaConfigTest {
 
     /** The problems of a config file, rendered as the user sees them. */
@@ -151,7 +152,8 @@ class MetaConfigTest {
                 f + ":7:11: shared_args.warmup: expected true or false, got 'maybe' (a string)",
                 f + ":8:10: shared_args.sizes: expected a list of matrix sizes like [256, 512] (integers from 1 to 8192), "
                         + "got 256; write [256]",
-                f + ":9:13: shared_args.interval: expected seconds above 0 (at most 3600), got a list"),
+                f + ":9:13: shared_args.interval: expected seconds from 0.01 to 3600 (single_env_bench samples at most "
+                        + "every 0.01 s), got a list"),
                 problems("wrong_types.yaml"));
     }
 
@@ -163,7 +165,8 @@ class MetaConfigTest {
                 f + ":7:11: shared_args.sizes[0]: expected an integer from 1 to 8192, got 0",
                 f + ":7:19: shared_args.sizes[2]: expected an integer from 1 to 8192, got 9000",
                 f + ":7:25: shared_args.sizes: size 256 is listed twice",
-                f + ":8:13: shared_args.interval: expected seconds above 0 (at most 3600), got 0",
+                f + ":8:13: shared_args.interval: expected seconds from 0.01 to 3600 (single_env_bench samples at most "
+                        + "every 0.01 s), got 0",
                 f + ":9:19: shared_args.warmup_seconds: expected seconds, 0 or more (at most 3600), got 4000",
                 f + ":10:21: significance_level: expected a number above 0 and at most 0.5 (0.01 is a 99% confidence "
                         + "level), got 0.9"), problems("out_of_range.yaml"));
@@ -172,8 +175,8 @@ class MetaConfigTest {
     @Test void kubernetesNamesMustBeDns1123() {
         String f = at("bad_dns.yaml");
         assertEquals(List.of(
-                f + ":3:20: environments[0].runtime_class: 'Wasm_Time' is not a valid DNS-1123 subdomain: lower-case "
-                        + "letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit",
+                f + ":3:20: environments[0].runtime_class: 'Wasm_Time' is not a valid DNS-1123 label: lower-case "
+                        + "letters, digits and '-', starting and ending with a letter or digit",
                 f + ":6:11: environments[1].name: '-static' is not a valid DNS-1123 label: lower-case letters, digits and "
                         + "'-', starting and ending with a letter or digit",
                 f + ":8:14: shared_args.namespace: 'My_Namespace' is not a valid DNS-1123 label: lower-case letters, "
@@ -244,11 +247,12 @@ class MetaConfigTest {
         assertEquals(List.of(
                 f + ":2:12: environments[0].image: expected an image reference like mmb-debian:latest or "
                         + "registry:5000/team/mmb-wasm:v1 (lower-case name, optional :tag), got 'MMB Debian'",
-                f + ":5:17: shared_args.memory_limit: expected a memory quantity like 512Mi, 2Gi or a number of bytes, "
-                        + "got 'lots'",
-                f + ":6:14: shared_args.cpu_limit: expected cores above 0 (e.g. 1, 0.5 or \"500m\"), got -2",
+                f + ":5:17: shared_args.memory_limit: expected a memory quantity from 4Mi to 1024Ti like 512Mi, 2Gi or a "
+                        + "number of bytes, got 'lots'",
+                f + ":6:14: shared_args.cpu_limit: expected cores from 0.01 to 1024 (e.g. 1, 0.5 or \"500m\"; at least "
+                        + "\"10m\"), got -2",
                 f + ":7:27: shared_args.results_subfolder_name: expected a plain folder name (letters, digits, '.', '_' "
-                        + "or '-'; not '.' or '..'; at most 100 characters), got '../elsewhere'",
+                        + "or '-'; not starting with '.'; at most 100 characters), got '../elsewhere'",
                 f + ":8:16: shared_args.results_dir: expected a text value, got an empty string",
                 f + ":9:3: shared_args.shared_args: unknown key; this key belongs at the top level"),
                 problems("bad_values.yaml"));

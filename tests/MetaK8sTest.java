@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * subprocess, with the cluster's environment) checks the cluster once, then runs the real single_env_bench for each
  * environment, each trial a pod. (A missing RuntimeClass now stops the suite at its pre-flight: MetaPreflightTest.)
  */
-@Tag("slow")
+@Tag("e2e")
 class MetaK8sTest {
     @AfterAll static void tearDown() throws Exception { K8sBackendTest.Cluster.resetAll(); }
 

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * a shell script that follows single_env_bench's contract in miniature), so that each case is exact and
  * fast. What the real child does end to end is MetaSuiteTest's job.
  */
+@org.junit.jupiter.api.Tag("unit")
 class MetaRunnerTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -293,7 +294,7 @@ class MetaRunnerTest {
     }
 
     /** A real process and a real signal: the child is stopped politely, completed trials kept, exit 130. */
-    @Tag("slow")
+    @Tag("e2e")
     @Test void sigintStopsTheChildKeepsItsTrialsAndExits130() throws Exception {
         Path c = config("sequential", "fake-slow", "fake-ok");
         Path output = c.resolveSibling("meta.out");

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * `make build` (native, static, Wasm under Node.js), one environment fails (its artifact is /bin/false),
  * one is skipped (wasmtime is not installed here). Short trials: what is checked is the suite, not speed.
  */
-@Tag("slow")
+@Tag("e2e")
 class MetaSuiteTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

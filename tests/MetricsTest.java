@@ -5,6 +5,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Derived metrics against hand-computed values. */
+@org.junit.jupiter.api.Tag("unit")
 class MetricsTest {
     static single_env_bench.Sample s(double t, long usage, long throttled, long mem) {
         return new single_env_bench.Sample(t, usage, usage, 0L, throttled, mem, mem);

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * validity check against deliberately corrupted builds, and the argument checks. The protocol helpers here
  * are used by ImagesTest too.
  */
+@org.junit.jupiter.api.Tag("e2e")
 class MmbProgramTest {
 
     static final String USAGE_PREFIX = "usage: mmb SIZE DURATION_S [WARMUP_S]";
@@ -354,7 +355,7 @@ class MmbProgramTest {
      * here judges by the best run of each (PARITY_STAT=best: other processes only ever slow a run down); up to
      * three attempts absorb a noisy neighbour on this 2-core machine, a real 1.7x gap fails every one.
      */
-    @Test @Tag("slow") void debianAndStaticBuildsRunAtTheSameSpeed() throws Exception {
+    @Test @Tag("measure") void debianAndStaticBuildsRunAtTheSameSpeed() throws Exception {
         Run r = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             ProcessBuilder pb = new ProcessBuilder("bench/build-parity.sh", "256", "0.5", "9", "0.2").directory(TestSupport.repo().toFile());

@@ -7,6 +7,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The output protocol parser and the line splitter that feeds it. */
+@org.junit.jupiter.api.Tag("unit")
 class ProtocolTest {
     static single_env_bench.ProtocolParser parse(String... lines) {
         var p = new single_env_bench.ProtocolParser();

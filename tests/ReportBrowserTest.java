@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * Without chromium the tests are skipped, except under CI=true, where they fail: CI installs it (.ci/run).
  */
 @Tag("browser")
+@Tag("e2e")
 class ReportBrowserTest {
 
     static Path folder;

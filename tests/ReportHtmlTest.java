@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * tests/fixtures/report/results_limits (made by make_results_limits.py beside it: four environments with results,
  * one skipped, CPU and memory limits, an outlier, a failed and an invalid trial, an interpreter-speed runtime).
  */
+@org.junit.jupiter.api.Tag("unit")
 class ReportHtmlTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * As root the trials get a CPU limit of half a core, so the single-threaded program is throttled and the
  * throttling charts appear.
  */
-@Tag("slow")
+@Tag("e2e")
 class ReportSuiteTest {
 
     @Test void aLocalSuiteLeavesAReport() throws Exception {

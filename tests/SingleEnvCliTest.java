@@ -11,6 +11,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** single_env_bench's command line: every bad value gives exit 2 and a message naming the flag. */
+@org.junit.jupiter.api.Tag("unit")
 class SingleEnvCliTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {

@@ -1,13 +1,17 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // Runs mmb's JUnit 5 tests (the code under test is included with //SOURCES) and ends with
-// one line "N passed, N failed". Usage: jbang tests/TestRunner.java [--include-tag T] [--exclude-tag T] [--class NAME] [--method CLASS#METHOD]
+// one line "N passed, N failed". Usage: jbang tests/TestRunner.java [--include-tag T] [--exclude-tag T]
+// [--class NAME] [--method CLASS#METHOD] [--full]
+// Tags (docs/testing.md): unit, e2e, measure, soak; docker and browser mark what needs them. measure and soak
+// tests run a short form of their long runs unless --full (the system property mmb.test.full) is given.
 //JAVA 17+
 //COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.junit.jupiter:junit-jupiter:5.11.4
 //DEPS org.junit.platform:junit-platform-launcher:1.11.4
+//DEPS com.networknt:json-schema-validator:2.0.8
 //SOURCES ../single_env_bench.java
 //SOURCES ../metaorchestrator.java
-//SOURCES TestSupport.java
+//SOURCES support/*.java
 //SOURCES *Test.java
 
 import org.junit.platform.engine.TestExecutionResult;
@@ -22,6 +26,9 @@ import java.util.*;
 import java.util.concurrent.atomic.AtomicInteger;
 
 public class TestRunner {
+    /** What a test is: every test has one of these tags (docker and browser only say what it needs). */
+    static final List<String> KINDS = List.of("unit", "e2e", "measure", "soak");
+
     public static void main(String[] args) throws Exception {
         List<String> include = new ArrayList<>(), exclude = new ArrayList<>(), classes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -30,6 +37,7 @@ public class TestRunner {
                 case "--exclude-tag" -> exclude.add(args[++i]);
                 case "--class" -> classes.add(args[++i]);
                 case "--method" -> classes.add(args[++i]);   // Class#method
+                case "--full" -> System.setProperty(TestSupport.FULL, "true");
                 default -> { System.err.println("TestRunner: unknown argument " + args[i]); System.exit(2); }
             }
         }
@@ -45,10 +53,14 @@ public class TestRunner {
 
         AtomicInteger passed = new AtomicInteger(), failed = new AtomicInteger(), skipped = new AtomicInteger();
         List<String> failures = new ArrayList<>();
+        Set<String> untagged = new TreeSet<>();
         TestExecutionListener listener = new TestExecutionListener() {
             long started;
             @Override public void executionStarted(TestIdentifier id) {
-                if (id.isTest()) { started = System.nanoTime(); }
+                if (id.isTest()) {
+                    started = System.nanoTime();
+                    if (id.getTags().stream().noneMatch(t -> KINDS.contains(t.getName()))) untagged.add(name(id));
+                }
             }
             @Override public void executionSkipped(TestIdentifier id, String reason) {
                 if (id.isTest()) { skipped.incrementAndGet(); System.out.printf("SKIP %s — %s%n", name(id), reason); }
@@ -74,6 +86,10 @@ public class TestRunner {
         if (!failures.isEmpty()) {
             System.out.println("\nFailures:");
             failures.forEach(f -> System.out.println("- " + f.lines().findFirst().orElse("")));
+        }
+        if (!untagged.isEmpty()) {
+            System.out.println("\nTests without a tag of " + KINDS + " (docs/testing.md: give each class one):");
+            untagged.forEach(t -> System.out.println("- " + t));
         }
         System.out.println();
         System.out.println(passed + " passed, " + failed + " failed" + (skipped.get() > 0 ? ", " + skipped + " skipped" : ""));

@@ -13,6 +13,15 @@ final class TestSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The system property (TestRunner --full, `make test-soak`) that makes measure and soak tests run in full. */
+    static final String FULL = "mmb.test.full";
+
+    /** Whether long runs run in full (`make test-soak`) or in their short form (`make test`). */
+    static boolean full() { return Boolean.getBoolean(FULL); }
+
+    /** A value for the full run or for the short one, for a test to say both at one place. */
+    static <T> T fullOrShort(T full, T shortForm) { return full() ? full : shortForm; }
+
     /** The repository's top folder (tests run from it: `make test`). */
     static Path repo() {
         Path p = Paths.get("").toAbsolutePath();
@@ -70,6 +79,11 @@ final class TestSupport {
     }
 
     static JsonNode readJson(Path p) throws IOException { return JSON.readTree(p.toFile()); }
+
+    /** A file's text, or "" when it is gone (a /proc file of a process that just ended). */
+    static String readOrEmpty(Path p) {
+        try { return Files.readString(p); } catch (IOException | UncheckedIOException e) { return ""; }
+    }
 
     /** Sends a signal by name (INT, TERM, KILL) to a process. */
     static void signal(long pid, String name) throws Exception {
