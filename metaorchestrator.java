@@ -1919,52 +1919,24 @@ public class metaorchestrator {
      * found as the child finds it (MMB_KUBECTL, else PATH); the real run's pre-flight checks far more.
      */
     record ClusterCheck(String summary, boolean ok) {
-        static final int TIMEOUT_S = 5;
-
+        /** One `kubectl version` (ClusterPreflight's bounded call), said in a line; never retried. */
         static ClusterCheck of(SharedArgs s) {
-            String kubectl = find();
+            String kubectl = ClusterPreflight.kubectl();
             if (kubectl == null) {
                 return new ClusterCheck("kubectl: not found on PATH (K3s links /usr/local/bin/kubectl to k3s; or set "
                         + "MMB_KUBECTL=/path/to/kubectl)", false);
             }
-            List<String> cmd = new ArrayList<>(List.of(kubectl, "version", "-o", "json",
-                    "--request-timeout=" + (TIMEOUT_S - 1) + "s"));
-            if (s.kubeconfig != null) cmd.addAll(List.of("--kubeconfig", s.kubeconfig));
-            if (s.context != null) cmd.addAll(List.of("--context", s.context));
-            try {
-                ByteArrayOutputStream err = new ByteArrayOutputStream();
-                ProcessResult r = new ProcessExecutor().command(cmd).readOutput(true).redirectError(err)
-                        .redirectInput(InputStream.nullInputStream()).exitValueAny()
-                        .timeout(TIMEOUT_S, TimeUnit.SECONDS).execute();
-                JsonNode v;
-                try { v = Json.MAPPER.readTree(r.outputUTF8()); } catch (IOException e) { v = Json.MAPPER.nullNode(); }
-                String client = v.path("clientVersion").path("gitVersion").asText("");
-                String server = v.path("serverVersion").path("gitVersion").asText("");
-                String who = "kubectl " + Display.path(Paths.get(kubectl)) + (client.isEmpty() ? "" : " (" + client + ")");
-                if (!server.isEmpty()) return new ClusterCheck(who + " answers; the cluster answers (" + server + ")", true);
-                String why = err.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
-                        .reduce((a, b) -> b).orElse("exit " + r.getExitValue()).trim();
-                return new ClusterCheck(who + (client.isEmpty() ? " does not answer: " : " answers; the cluster does not: ")
-                        + why, false);
-            } catch (TimeoutException e) {
-                return new ClusterCheck("kubectl " + kubectl + " did not answer within " + TIMEOUT_S + " s", false);
-            } catch (IOException e) {
-                return new ClusterCheck("kubectl " + kubectl + " could not be started: " + e.getMessage(), false);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new ClusterCheck("kubectl: not asked (interrupted)", false);
-            }
-        }
-
-        private static String find() {
-            String env = System.getenv("MMB_KUBECTL");
-            if (env != null && !env.isBlank()) return Files.isExecutable(Paths.get(env)) ? env : null;
-            for (String dir : Objects.toString(System.getenv("PATH"), "").split(":")) {
-                if (dir.isEmpty()) continue;
-                Path p = Paths.get(dir, "kubectl");
-                if (Files.isExecutable(p) && !Files.isDirectory(p)) return p.toString();
-            }
-            return null;
+            ClusterPreflight.Call r = ClusterPreflight.call(s, kubectl, "version", "-o", "json");
+            JsonNode v;
+            try { v = Json.MAPPER.readTree(r.out()); } catch (IOException e) { v = Json.MAPPER.nullNode(); }
+            if (v == null) v = Json.MAPPER.nullNode();
+            String client = v.path("clientVersion").path("gitVersion").asText("");
+            String server = v.path("serverVersion").path("gitVersion").asText("");
+            String who = "kubectl " + Display.path(Paths.get(kubectl)) + (client.isEmpty() ? "" : " (" + client + ")");
+            if (!server.isEmpty()) return new ClusterCheck(who + " answers; the cluster answers (" + server + ")", true);
+            if (r.exit() == 124) return new ClusterCheck("kubectl " + kubectl + " " + r.firstErrorLine().replaceFirst("^kubectl ", ""), false);
+            return new ClusterCheck(who + (client.isEmpty() ? " does not answer: " : " answers; the cluster does not: ")
+                    + r.firstErrorLine(), false);
         }
     }
 
@@ -2345,7 +2317,9 @@ public class metaorchestrator {
         }
 
         /** One kubectl call with the suite's --kubeconfig/--context, bounded (never retried: the suite asks once). */
-        private Call call(String kubectl, String... args) {
+        private Call call(String kubectl, String... args) { return call(shared, kubectl, args); }
+
+        static Call call(SharedArgs shared, String kubectl, String... args) {
             List<String> cmd = new ArrayList<>(List.of(kubectl));
             cmd.addAll(List.of(args));
             if (shared.kubeconfig != null) cmd.addAll(List.of("--kubeconfig", shared.kubeconfig));

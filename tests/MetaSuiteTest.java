@@ -179,10 +179,11 @@ class MetaSuiteTest {
                 + "max_trials: 6\n");
         Path c = dir.resolve("suite.yaml"), folder = folder(c);
         MetaKit.Run dry = MetaKit.meta("--config", c.toString(), "--jbang", MetaKit.jbang(), "--dry-run");
-        assertTrue(dry.out().contains("3 per size, 3 per environment, 9 in all"), dry.out());
-        assertTrue(dry.out().contains("adaptive        then more rounds until every ratio's interval is within ±3 % "
+        assertTrue(dry.out().contains("adaptive: then more rounds until every ratio's interval is within ±3 % "
                 + "(target_ci), at most 6 trials per size (max_trials)"), dry.out());
-        assertTrue(dry.out().contains("  3–6 trials  ~"), "each environment's range: " + dry.out());
+        assertEquals(3, dry.out().lines().filter(l -> l.matches("  \\S+-default .* 3–6 +~\\d+ s – ~\\d+ s")).count(),
+                "each environment's range of trials and time: " + dry.out());
+        assertTrue(dry.out().lines().anyMatch(l -> l.matches("  total +9–18 +~.* – ~.*")), "the total's range: " + dry.out());
 
         MetaKit.Run r = MetaKit.meta("--config", c.toString(), "--jbang", MetaKit.jbang());
         String all = r.out() + r.err();
