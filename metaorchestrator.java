@@ -3595,7 +3595,7 @@ public class metaorchestrator {
                         c.significanceLevel());
                 double cv = Math.max(Stats.cvPercent(x), Stats.cvPercent(base));
                 reason = "noise (CV " + Display.percentValue(cv) + ") hides differences under "
-                        + Display.percentValue(mde * 100) + "; about " + (needed > 1000 ? "more than 1000" : needed)
+                        + Display.percentValue(mde * 100) + "; " + (needed > 1000 ? "more than 1000" : "about " + needed)
                         + " trials per environment would resolve " + Display.percentValue(neededFor * 100);
             }
             return new Comparison(w.ratio(), lo, hi, w, v, mde, needed, neededFor, reason);
