@@ -32,7 +32,7 @@ jbang: ## Install JBang from Maven Central if it is not on PATH (prints its path
 jbang_path = $(if $(JBANG),echo $(JBANG),scripts/install-jbang.sh)
 
 # Tags (docs/testing.md): unit, e2e, measure, soak; docker and browser say what a test needs.
-test: build ## Run every test, soak and measure in their short forms (~12 min); ends with "N passed, N failed"
+test: build ## Run every test, soak and measure in their short forms (~13 min); ends with "N passed, N failed"
 	@jbang=$$($(call jbang_path)) && "$$jbang" --quiet tests/TestRunner.java $(TEST_ARGS)
 
 test-unit: ## Run the fast tests (tag unit): no long runs, no Docker
@@ -43,7 +43,7 @@ test-soak: build ## Run the soak and measure tests in full (a 10-minute trial, 1
 
 # The demo suite on this machine: local backend, short trials (bench_local.yaml), then the summary. An
 # environment whose runtime is not installed here is skipped (the meta script's exit 3): not a failure here.
-bench: build ## Run the suite here (local backend, bench_local.yaml, ~3 min) and print the summary
+bench: build ## Run the suite here (local backend, bench_local.yaml, ~2–3 min) and print the summary
 	@jbang=$$($(call jbang_path)) && export JBANG_LAUNCHER="$$jbang" && \
 	  { "$$jbang" metaorchestrator.java --config bench_local.yaml --overwrite $(BENCH_ARGS); status=$$?; } && \
 	  if [ $$status -eq 3 ]; then echo "make bench: runtimes that are not installed here were skipped (see Notes)"; exit 0; fi; \
