@@ -62,10 +62,11 @@ class FidelityTest {
 
         /** Cores between two instants, each interpolated between the readings around it. */
         double cores(double from, double to) {
-            return (at(to) - at(from)) / (to - from);
+            return (at(to, false) - at(from, true)) / (to - from);
         }
 
-        private double at(double t) {
+        /** The task's CPU seconds at t; `start`: t opens a window (BENCH_START), else it closes one (BENCH_END). */
+        private double at(double t, boolean start) {
             synchronized (readings) {
                 for (int i = 1; i < readings.size(); i++) {
                     double[] a = readings.get(i - 1), b = readings.get(i);
@@ -73,10 +74,18 @@ class FidelityTest {
                 }
                 // the last sample is taken at BENCH_END, and the program exits right after: from the last two
                 // readings of a program that ended at most 0.1 s before, at its last rate
-                for (int i = readings.size() - 1; i >= 1; i--) {
+                for (int i = readings.size() - 1; !start && i >= 1; i--) {
                     double[] a = readings.get(i - 1), b = readings.get(i);
                     if (a[0] == b[0] && b[1] < t && t - b[1] <= 0.1 && (i + 1 == readings.size() || readings.get(i + 1)[0] != b[0]))
                         return b[2] + (b[2] - a[2]) * (t - b[1]) / (b[1] - a[1]);
+                }
+                // the first sample is taken at BENCH_START, which in a cold trial can come before the program was found
+                // (a scan of the processes takes a while): from the first two readings of a program found at most
+                // 0.5 s later, at its first rate
+                for (int i = 1; start && i < readings.size(); i++) {
+                    double[] a = readings.get(i - 1), b = readings.get(i);
+                    if (a[0] == b[0] && t < a[1] && a[1] - t <= 0.5 && (i == 1 || readings.get(i - 2)[0] != a[0]))
+                        return a[2] - (b[2] - a[2]) * (a[1] - t) / (b[1] - a[1]);
                 }
             }
             throw new AssertionError("no schedstat readings around " + t + " (" + readings.size() + " readings)");

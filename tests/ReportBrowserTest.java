@@ -104,7 +104,7 @@ class ReportBrowserTest {
         assertTrue(browser.evaluate("document.querySelectorAll('#over-time details tbody tr').length").asInt() > 10, "its rows");
 
         Path shot = Files.createTempDirectory("mmb-screenshot").resolve("progress.png");
-        TestSupport.Run s = HeadlessChromium.screenshot(HeadlessChromium.find(), progress.resolve("report.html"), shot, 1400, 5200);
+        TestSupport.Run s = HeadlessChromium.screenshot(HeadlessChromium.find(), progress.resolve("report.html"), shot, 1400, 8000);
         assertEquals(0, s.exit(), s.all());
         BufferedImage img = ImageIO.read(shot.toFile());
         long node = 0, spawn = 0;
