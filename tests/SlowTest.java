@@ -60,8 +60,10 @@ class SlowTest {
         for (int i = 1; i < s.size() - 1; i++) jitter.add(Math.abs(s.get(i).path("timestamp").asDouble() - t0 - i * interval));
         Collections.sort(jitter);
         double p99 = jitter.get((int) Math.ceil(0.99 * jitter.size()) - 1), machine = reference.p99();
-        // 10 ms on a quiet machine; a busy one wakes every thread late, measured by a plain sleeper in the same run
-        double allowed = Math.max(0.010, machine + 0.005);
+        // 15 ms: at 0.01 s sampling the sampler's own p99 lateness measured 6-9 ms on a quiet machine (reading the cgroup
+        // files takes part of each interval); a busy machine wakes every thread late, measured by a plain sleeper in the
+        // same run. A sampler that drifts or stalls is late by far more: lateness is against the absolute schedule.
+        double allowed = Math.max(0.015, machine + 0.010);
         assertTrue(p99 <= allowed, "sampling jitter p99 " + p99 * 1000 + " ms; allowed " + allowed * 1000
                 + " ms (a sleeper on the same schedule woke late by " + machine * 1000 + " ms, p99)");
         // Memory stays bounded: what the JVM holds at the end is close to what it held after a tenth of the trial.
