@@ -1313,6 +1313,11 @@ public class single_env_bench implements Callable<Integer> {
                 Kubectl.Result now = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), be.kubectl.timeout);
                 if (now.ok()) try { onPod(Json.MAPPER.readTree(now.out()), Clock.now()); } catch (IOException ignored) { }
                 else if (now.notFound()) { onGone(); return; }
+                else if (now.transientFailure() && !now.err().contains("ServiceUnavailable")) {
+                    // still refused after the read's own retries (~8 s): the cluster is lost, and this trial with it
+                    fail("lost the cluster while following pod " + name + ": " + now.firstErrorLine());
+                    return;
+                }
                 LockSupport.parkNanos(Math.min(5_000_000_000L, 200_000_000L * restarts));
             }
         }
