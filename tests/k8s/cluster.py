@@ -1768,26 +1768,23 @@ class Workload:
 # ----------------------------------------------------------------------------------------------------------------------
 # maintenance: stop every pod of the state folder at once, for test clean-up
 
+def kill_supervisor(runtime):
+    """Kills a pod's kubelet process if it is still the one that was started (not a reused pid)."""
+    sp = runtime.get("supervisor_pid")
+    if sp and proc_start_time(sp) == runtime.get("supervisor_start"):
+        try:
+            os.kill(sp, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 def cmd_standin_reset(args, flags):
     for pod in STORE.list_pods():
-        uid = pod["metadata"]["uid"]
-        r = STORE.get_runtime(uid)
-        sp = r.get("supervisor_pid")
-        if sp and proc_start_time(sp) == r.get("supervisor_start"):
-            try:
-                os.kill(sp, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_supervisor(STORE.get_runtime(pod["metadata"]["uid"]))
         finish_without_supervisor(pod)
     for f in os.listdir(STORE.path("runtime")):
         if f.endswith(".json"):
-            r = STORE.read_json(STORE.path("runtime", f)) or {}
-            sp = r.get("supervisor_pid")
-            if sp and proc_start_time(sp) == r.get("supervisor_start"):
-                try:
-                    os.kill(sp, signal.SIGKILL)
-                except OSError:
-                    pass
+            kill_supervisor(STORE.read_json(STORE.path("runtime", f)) or {})
             finish_without_supervisor({"metadata": {"uid": f[:-5], "namespace": "", "name": ""}})
 
 
