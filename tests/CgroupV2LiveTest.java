@@ -22,16 +22,16 @@ class CgroupV2LiveTest {
             if (dash > 0 && f[dash + 1].equals("cgroup2")) v2 = Path.of(f[4]);
         }
         Assumptions.assumeTrue(v2 != null, "no cgroup2 mount on this machine");
-        Path results = Files.createTempDirectory("mmb-v2");
-        var r = TestSupport.singleEnv("--backend", "local", "--image", "mmb-static:latest", "--build-dir", TestSupport.build().toString(),
-                "--cgroup-root", v2.toString(), "--sampler", "cgroup", "--results-dir", results.toString(),
-                "--sizes", "128", "--trials", "1", "--duration", "1", "--no-warmup", "--interval", "0.2");
+        Path results = Files.createTempDirectory("mmb-v2"), root = v2;
+        var truth = new TaskCpu("mmb-static 128 ");
+        var r = truth.around(() -> TestSupport.singleEnv("--backend", "local", "--image", "mmb-static:latest", "--build-dir", TestSupport.build().toString(),
+                "--cgroup-root", root.toString(), "--sampler", "cgroup", "--results-dir", results.toString(),
+                "--sizes", "128", "--trials", "1", "--duration", "1", "--no-warmup", "--interval", "0.2"));
         assertEquals(0, r.exit(), r.all());
         JsonNode f = TestSupport.readJson(results.resolve("initial_bm/mmb-static_default.json"));
         assertEquals("cgroup-v2", f.path("environment").path("sampler").asText());
         JsonNode t = f.path("results").path("128_cold").get(0);
-        double cores = t.path("avg_cpu_cores").asDouble();
-        assertTrue(cores >= 0.90 && cores <= 1.05, "avg_cpu_cores " + cores);
+        truth.assertMatches(t, 0.05, false);
         assertTrue(t.path("samples").get(0).path("usage_usec").asLong() > 0);
         try (var s = Files.list(v2.resolve("mmb"))) {
             assertEquals(0, s.filter(Files::isDirectory).count(), "trial cgroup removed");

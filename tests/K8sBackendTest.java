@@ -113,8 +113,9 @@ class K8sBackendTest {
 
     @Test void staticImageEndToEnd() throws Exception {
         Cluster c = new Cluster("static");
-        var r = c.bench("--image", "mmb-static:latest", "--runtime-class", "default", "--sizes", "128", "--trials", "2",
-                "--duration", "2", "--warmup-seconds", "1", "--interval", "0.2");
+        var truth = new TaskCpu("mmb-static 128 ");
+        var r = truth.around(() -> c.bench("--image", "mmb-static:latest", "--runtime-class", "default", "--sizes", "128", "--trials", "2",
+                "--duration", "2", "--warmup-seconds", "1", "--interval", "0.2"));
         assertEquals(0, r.exit(), r.all());
         JsonNode f = c.file("mmb-static_default.json");
         assertEquals("k8s", f.path("environment").path("backend").asText());
@@ -123,8 +124,7 @@ class K8sBackendTest {
         for (JsonNode t : f.path("results").path("128_warm")) {
             assertSameFieldsAsLocal(t);
             assertEquals("ok", t.path("status").asText(), t.toString());
-            double cores = t.path("avg_cpu_cores").asDouble();
-            assertTrue(cores > 0.85 && cores < 1.05, "avg_cpu_cores " + cores);
+            truth.assertMatches(t, 0.05, false);
             assertTrue(t.path("peak_mem_bytes").asLong() >= 3L * 8 * 128 * 128);
             JsonNode k = t.path("k8s");
             assertTrue(k.path("cgroup").asText().startsWith("kubepods/besteffort/pod"), k.toString());
@@ -159,8 +159,9 @@ class K8sBackendTest {
 
     @Test void systemdDriverGuaranteedPodWithLimits() throws Exception {
         Cluster c = new Cluster("systemd", "MMB_STANDIN_CGROUP_DRIVER", "systemd");
-        var r = c.bench("--image", "mmb-static:latest", "--sizes", "128", "--trials", "1", "--duration", "2", "--no-warmup",
-                "--interval", "0.25", "--cpu-limit", "0.5", "--memory-limit", "64Mi");
+        var truth = new TaskCpu("mmb-static 128 ");
+        var r = truth.around(() -> c.bench("--image", "mmb-static:latest", "--sizes", "128", "--trials", "1", "--duration", "2", "--no-warmup",
+                "--interval", "0.25", "--cpu-limit", "0.5", "--memory-limit", "64Mi"));
         assertEquals(0, r.exit(), r.all());
         JsonNode f = c.file("mmb-static_default.json");
         JsonNode res = f.path("environment").path("pod_spec").path("spec").path("containers").get(0).path("resources");
@@ -170,9 +171,10 @@ class K8sBackendTest {
         assertTrue(t.path("k8s").path("cgroup").asText().startsWith("kubepods.slice/kubepods-pod"), t.path("k8s").toString());
         assertTrue(t.path("k8s").path("cgroup").asText().endsWith(".scope"));
         assertEquals("Guaranteed", t.path("k8s").path("qos_class").asText());
-        double cores = t.path("avg_cpu_cores").asDouble();
-        assertTrue(cores >= 0.40 && cores <= 0.60, "avg_cpu_cores " + cores);
-        assertTrue(t.path("throttled_events").asLong() > 0);
+        truth.assertMatches(t, 0.05, false);
+        assertTrue(t.path("avg_cpu_cores").asDouble() <= 0.55, "at most the limit: " + t.path("avg_cpu_cores"));
+        // throttled only when it wanted more than the limit: a busy machine can give it less than half a core
+        if (truth.coresOf(t) >= 0.45) assertTrue(t.path("throttled_events").asLong() > 0, t.toString());
     }
 
     @Test void runwasiMisplacedCgroupIsFound() throws Exception {
@@ -188,15 +190,15 @@ class K8sBackendTest {
         Path v2 = Path.of("/sys/fs/cgroup/unified");
         Assumptions.assumeTrue(Files.exists(v2.resolve("cgroup.procs")), "hybrid host with a separate v2 mount (pure v2 hosts run everything on v2)");
         Cluster c = new Cluster("v2", "MMB_STANDIN_CGROUP_VERSION", "v2", "MMB_STANDIN_CGROUP_DRIVER", "systemd");
-        var r = c.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "1", "--duration", "1", "--no-warmup",
-                "--interval", "0.2", "--cgroup-root", v2.toString());
+        var truth = new TaskCpu("mmb-static 64 ");
+        var r = truth.around(() -> c.bench("--image", "mmb-static:latest", "--sizes", "64", "--trials", "1", "--duration", "1", "--no-warmup",
+                "--interval", "0.2", "--cgroup-root", v2.toString()));
         assertEquals(0, r.exit(), r.all());
         JsonNode f = c.file("mmb-static_default.json");
         assertEquals("cgroup-v2", f.path("environment").path("sampler").asText());
         JsonNode t = f.path("results").path("64_cold").get(0);
         assertTrue(t.path("k8s").path("cgroup").asText().startsWith("kubepods.slice/kubepods-besteffort.slice/"), t.path("k8s").toString());
-        double cores = t.path("avg_cpu_cores").asDouble();
-        assertTrue(cores > 0.85 && cores < 1.05, "avg_cpu_cores " + cores);
+        truth.assertMatches(t, 0.05, false);
     }
 
     @Test void aPodOnAnotherNodeStopsTheRunWithTheFix() throws Exception {

@@ -40,11 +40,11 @@ class LocalBackendTest {
 
     static JsonNode file(String sub, String name) throws Exception { return TestSupport.readJson(results.resolve(sub).resolve(name)); }
 
-    static void assertGoodTrial(JsonNode t, int n, double interval) {
+    /** `truth`: the program's own CPU in the same run (a busy machine gives a one-thread kernel less than a core). */
+    static void assertGoodTrial(JsonNode t, int n, double interval, TaskCpu truth, boolean helperThreads) {
         assertEquals("ok", t.path("status").asText(), t.toString());
         assertTrue(t.path("valid").asBoolean());
-        double cores = t.path("avg_cpu_cores").asDouble();
-        assertTrue(cores >= 0.90 && cores <= 1.05, "avg_cpu_cores " + cores);
+        truth.assertMatches(t, 0.05, helperThreads);
         assertTrue(t.path("peak_mem_bytes").asLong() >= 3L * 8 * n * n, "peak " + t.path("peak_mem_bytes"));
         for (JsonNode s : t.path("samples")) assertTrue(t.path("peak_mem_bytes").asLong() >= s.path("mem_bytes").asLong());
         assertTrue(t.path("start").asDouble() < t.path("running_time").asDouble());
@@ -105,8 +105,9 @@ class LocalBackendTest {
     }
 
     @Test void staticBuildTwoSecondsAtN256() throws Exception {
-        var r = bench(args("static", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
-                "--warmup-seconds", "0.5", "--interval", "0.25"));
+        var truth = new TaskCpu("mmb-static 256 ");
+        var r = truth.around(() -> bench(args("static", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--warmup-seconds", "0.5", "--interval", "0.25")));
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.out().contains("mmb-trial size=256 mode=warm trial=1 trials=1 status=ok"), r.out());
         JsonNode f = file("static", "mmb-static_default.json");
@@ -116,39 +117,43 @@ class LocalBackendTest {
         assertTrue(f.path("environment").path("command").toString().contains("mmb-static"));
         assertTrue(f.path("host").path("cores").asInt() >= 1);
         assertEquals(2.0, f.path("flags").path("duration").asDouble());
-        assertGoodTrial(f.path("results").path("256_warm").get(0), 256, 0.25);
+        assertGoodTrial(f.path("results").path("256_warm").get(0), 256, 0.25, truth, false);
         assertHarness(f);
         assertTrue(r.out().contains("harness spawn cost: median "), r.out());
     }
 
     @Test void debianBuildAndColdMode() throws Exception {
-        var r = bench(args("debian", "mmb-debian:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
-                "--no-warmup", "--interval", "0.5"));
+        var truth = new TaskCpu("mmb-debian 256 ");
+        var r = truth.around(() -> bench(args("debian", "mmb-debian:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--no-warmup", "--interval", "0.5")));
         assertEquals(0, r.exit(), r.all());
         JsonNode t = file("debian", "mmb-debian_default.json").path("results").path("256_cold").get(0);
-        assertGoodTrial(t, 256, 0.5);
+        assertGoodTrial(t, 256, 0.5, truth, false);
         assertEquals("0", t.path("program").path("warmup").asText());
     }
 
     @Test void wasmUnderNode() throws Exception {
-        var r = bench(args("wasm", "mmb-wasm:latest", "node", "--sizes", "256", "--trials", "1", "--duration", "2",
-                "--warmup-seconds", "0.5", "--interval", "0.25"));
+        var truth = new TaskCpu("mmb.wasm 256 ");
+        var r = truth.around(() -> bench(args("wasm", "mmb-wasm:latest", "node", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--warmup-seconds", "0.5", "--interval", "0.25")));
         assertEquals(0, r.exit(), r.all());
         JsonNode f = file("wasm", "mmb-wasm_node.json");
         assertTrue(f.path("environment").path("runtime_version").asText().startsWith("v"), "node --version recorded");
         JsonNode t = f.path("results").path("256_warm").get(0);
-        assertGoodTrial(t, 256, 0.25);
+        assertGoodTrial(t, 256, 0.25, truth, true);
         assertEquals("wasm32-wasi", t.path("program").path("target").asText());
     }
 
     @Test void cpuLimitHalfACoreThrottles() throws Exception {
-        var r = bench(args("limit", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
-                "--warmup-seconds", "0.5", "--interval", "0.5", "--cpu-limit", "0.5"));
+        var truth = new TaskCpu("mmb-static 256 ");
+        var r = truth.around(() -> bench(args("limit", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--warmup-seconds", "0.5", "--interval", "0.5", "--cpu-limit", "0.5")));
         assertEquals(0, r.exit(), r.all());
         JsonNode t = file("limit", "mmb-static_default.json").path("results").path("256_warm").get(0);
-        double cores = t.path("avg_cpu_cores").asDouble();
-        assertTrue(cores >= 0.40 && cores <= 0.60, "avg_cpu_cores " + cores);
-        assertTrue(t.path("throttled_events").asLong() > 0, t.toString());
+        truth.assertMatches(t, 0.05, false);
+        assertTrue(t.path("avg_cpu_cores").asDouble() <= 0.55, "at most the limit: " + t.path("avg_cpu_cores"));
+        // throttled only when it wanted more than the limit: a busy machine can give it less than half a core
+        if (truth.coresOf(t) >= 0.45) assertTrue(t.path("throttled_events").asLong() > 0, t.toString());
         assertEquals(0.5, file("limit", "mmb-static_default.json").path("flags").path("cpu_limit").asDouble());
     }
 
@@ -193,13 +198,14 @@ class LocalBackendTest {
     }
 
     @Test void procfsSamplerWithoutCgroups() throws Exception {
-        var r = bench(args("procfs", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
-                "--warmup-seconds", "0.3", "--interval", "0.25", "--sampler", "procfs"));
+        var truth = new TaskCpu("mmb-static 256 ");
+        var r = truth.around(() -> bench(args("procfs", "mmb-static:latest", "default", "--sizes", "256", "--trials", "1", "--duration", "2",
+                "--warmup-seconds", "0.3", "--interval", "0.25", "--sampler", "procfs")));
         assertEquals(0, r.exit(), r.all());
         JsonNode f = file("procfs", "mmb-static_default.json");
         assertEquals("procfs", f.path("environment").path("sampler").asText());
         JsonNode t = f.path("results").path("256_warm").get(0);
-        assertTrue(t.path("avg_cpu_cores").asDouble() > 0.85, t.path("avg_cpu_cores").toString());
+        truth.assertMatches(t, 0.05, false);   // procfs: the process's utime + stime ticks (10 ms), over ≥ 2 s
         assertTrue(t.path("peak_mem_bytes").asLong() >= 3L * 8 * 256 * 256);
     }
 

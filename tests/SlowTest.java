@@ -40,7 +40,7 @@ class SlowTest {
         List<String> a = List.of("--backend", "local", "--image", "mmb-static:latest", "--build-dir", TestSupport.build().toString(),
                 "--results-dir", work.toString(), "--results-subfolder-name", "long", "--sizes", "128", "--trials", "1",
                 "--duration", metaorchestrator.ChildArgs.num(duration), "--no-warmup", "--interval", metaorchestrator.ChildArgs.num(interval));
-        var truth = new FidelityTest.TaskCpu("mmb-static 128 ");
+        var truth = new TaskCpu("mmb-static 128 ");
         var reference = new Lateness((long) (interval * 1e9));
         Process p = TestSupport.javaMain("single_env_bench", a).redirectErrorStream(true).redirectOutput(work.resolve("long.log").toFile()).start();
         List<Long> rss = new ArrayList<>();
