@@ -37,8 +37,12 @@
 //DEPS org.apache.commons:commons-math3:3.6.1
 //JAVA_OPTIONS -Djava.awt.headless=true
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.yaml.snakeyaml.DumperOptions;
@@ -3004,12 +3008,16 @@ public class metaorchestrator {
         void untrack() { running = null; }
     }
 
-    /** run.json: the config as used, host, versions, start and end, and each environment's outcome. */
+    /** run.json (RunJson): the config as used, host, versions, start and end, and each environment's outcome. */
     static final class RunRecord {
         private final Plan plan;
         private final Path file;
         private final ChildLauncher launcher;
-        private final Map<String, Object> root = new LinkedHashMap<>();
+        private String status = "running";
+        private double started;
+        private Map<String, Object> host, versions;
+        private Double ended;
+        private Integer exitCode;
 
         RunRecord(Plan plan, Path folder, ChildLauncher launcher) {
             this.plan = plan;
@@ -3018,77 +3026,48 @@ public class metaorchestrator {
         }
 
         void writeStart(java.util.Collection<EnvironmentRun> runs, Io io) {
-            root.put("tool", Display.orderedMap("name", "metaorchestrator", "version", VERSION));
-            root.put("run_id", plan.runId());
-            root.put("status", "running");
-            root.put("config_file", plan.config().file().toString());
-            root.put("config", plan.config().asMap());
-            root.put("selected", plan.environments().stream().map(EnvironmentSpec::name).collect(Collectors.toList()));
-            root.put("baseline", plan.config().baseline());
-            root.put("significance_level", plan.config().significanceLevel());
-            root.put("min_effect", plan.config().minEffect());
-            root.put("max_cv", plan.config().maxCv());
-            root.put("max_trials", plan.config().maxTrials());
-            root.put("target_ci", plan.config().targetCi());
-            root.put("order", plan.config().order().name());
-            root.put("resume", plan.resume().name().toLowerCase(Locale.ROOT));
-            root.put("fail_fast", plan.failFast());
-            root.put("started", Display.unix(Display.now()));
-            root.put("started_utc", Display.iso(Display.now()));
-            root.put("host", HostInfo.fingerprint());
-            root.put("versions", ToolVersions.collect(plan, launcher));
+            started = Display.now();
+            host = HostInfo.fingerprint();
+            versions = ToolVersions.collect(plan, launcher);
             writeProgress(runs, io);
         }
 
         void writeProgress(java.util.Collection<EnvironmentRun> runs, Io io) {
-            List<Map<String, Object>> envs = new ArrayList<>();
+            SuiteConfig c = plan.config();
+            write(new RunJson(new Tool("metaorchestrator", VERSION), plan.runId(), status, c.file().toString(), c.asMap(),
+                    plan.environments().stream().map(EnvironmentSpec::name).collect(Collectors.toList()), c.baseline(),
+                    c.significanceLevel(), c.minEffect(), c.maxCv(), c.maxTrials(), c.targetCi(), c.order().name(),
+                    plan.resume().name().toLowerCase(Locale.ROOT), plan.failFast(), Display.unix(started),
+                    Display.iso(started), host, versions, environments(runs), ended == null ? null : Display.unix(ended),
+                    ended == null ? null : Display.iso(ended), exitCode), io);
+        }
+
+        private List<RunEnvironment> environments(java.util.Collection<EnvironmentRun> runs) {
+            List<RunEnvironment> envs = new ArrayList<>();
             for (EnvironmentSpec spec : plan.config().environments()) {
                 EnvironmentRun r = runs.stream().filter(x -> x.spec.name().equals(spec.name())).findFirst().orElse(null);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", spec.name());
-                m.put("image", spec.image());
-                m.put("runtime_class", spec.runtimeClass());
-                m.put("result_file", spec.resultFileName());
-                m.put("outcome", r == null ? Outcome.NOT_SELECTED.label : r.outcome.label);
-                m.put("detail", r == null ? "" : r.detail);
-                if (r != null) {
-                    m.put("trials_reported", r.statusCounts);
-                    List<Map<String, Object>> inv = new ArrayList<>();
-                    for (Invocation i : r.invocations) {
-                        Map<String, Object> im = new LinkedHashMap<>();
-                        im.put("args", i.args());
-                        im.put("exit_code", i.exitCode());
-                        im.put("started", Display.unix(i.started()));
-                        im.put("ended", Display.unix(i.ended()));
-                        im.put("trials_reported", i.trialsReported());
-                        im.put("last_error", i.lastError());
-                        inv.add(im);
-                    }
-                    m.put("invocations", inv);
-                }
-                envs.add(m);
+                List<RunInvocation> invocations = r == null ? null : r.invocations.stream()
+                        .map(i -> new RunInvocation(i.args(), i.exitCode(), Display.unix(i.started()), Display.unix(i.ended()),
+                                i.trialsReported(), i.lastError())).collect(Collectors.toList());
+                envs.add(new RunEnvironment(spec.name(), spec.image(), spec.runtimeClass(), spec.resultFileName(),
+                        r == null ? Outcome.NOT_SELECTED.label : r.outcome.label, r == null ? "" : r.detail,
+                        r == null ? null : r.statusCounts, invocations));
             }
-            root.put("environments", envs);
-            write(io);
+            return envs;
         }
 
         void writeEnd(java.util.Collection<EnvironmentRun> runs, int exitCode, Io io) {
-            root.put("ended", Display.unix(Display.now()));
-            root.put("ended_utc", Display.iso(Display.now()));
-            root.put("status", exitCode == Exit.INTERRUPTED ? "interrupted" : exitCode == Exit.OK ? "completed"
-                    : exitCode == Exit.SKIPPED ? "completed with skipped environments" : "failed");
-            root.put("exit_code", exitCode);
-            Object versions = root.get("versions");
-            if (versions instanceof Map<?, ?> vm) {
-                @SuppressWarnings("unchecked") Map<String, Object> v = (Map<String, Object>) vm;
-                v.put("single_env_bench", ToolVersions.childVersion(file.getParent(), plan.environments()));
-            }
+            ended = Display.now();
+            status = exitCode == Exit.INTERRUPTED ? "interrupted" : exitCode == Exit.OK ? "completed"
+                    : exitCode == Exit.SKIPPED ? "completed with skipped environments" : "failed";
+            this.exitCode = exitCode;
+            if (versions != null) versions.put("single_env_bench", ToolVersions.childVersion(file.getParent(), plan.environments()));
             writeProgress(runs, io);
         }
 
-        private void write(Io io) {
+        private void write(RunJson run, Io io) {
             try {
-                Json.writeAtomically(file, root);
+                Json.writeAtomically(file, run);
             } catch (IOException e) {
                 io.error("cannot write " + file + ": " + e.getMessage());
             }
@@ -3208,8 +3187,8 @@ public class metaorchestrator {
                 try {
                     Path f = folder.resolve(e.resultFileName());
                     if (Files.isRegularFile(f)) {
-                        String v = Json.MAPPER.readTree(f.toFile()).path("tool").path("version").asText(null);
-                        if (v != null) return v;
+                        ResultFile r = Json.MAPPER.readValue(f.toFile(), ResultFile.class);
+                        if (r != null && r.tool() != null && r.tool().version() != null) return r.tool().version();
                     }
                 } catch (IOException ignored) {
                     // try the next file
@@ -3251,51 +3230,127 @@ public class metaorchestrator {
     // 5. Summary
     // =============================================================================================
 
+    // ---- The two JSON files, typed: a result file (docs/results.schema.json) and run.json (RunRecord writes it).
+    //      Each is parsed once into these records; keys this script does not read are ignored (Json.MAPPER). ----
+
+    /** A single_env_bench result file: the parts the summary and the report read. */
+    record ResultFile(Tool tool, FileEnvironment environment, Flags flags, FileHost host, Harness harness,
+                      Map<String, List<TrialRecord>> results) {
+        /** The program as the first trial that records it describes it (null: none does). */
+        Program program() {
+            return results.values().stream().flatMap(List::stream).map(TrialRecord::program).filter(Objects::nonNull)
+                    .findFirst().orElse(null);
+        }
+    }
+
+    record Tool(String name, String version) {}
+
+    record FileEnvironment(String image, @JsonProperty("runtime_class") String runtimeClass, String backend, String sampler,
+                           @JsonProperty("runtime_version") String runtimeVersion) {}
+
+    /** The child's flags as it ran; duration, warmup and interval only shown, so kept as the number written. */
+    record Flags(Number duration, @JsonProperty("warmup_seconds") Number warmupSeconds, Number interval,
+                 @JsonProperty("cpu_limit") Double cpuLimit, @JsonProperty("memory_limit") String memoryLimit) {}
+
+    record FileHost(String hostname, @JsonProperty("cpu_model") String cpuModel, Number cores, String kernel) {}
+
+    /** The local backend's own cost of spawning a trivial program (median seconds of spawn_samples). */
+    record Harness(@JsonProperty("spawn_s") Double spawnSeconds, @JsonProperty("spawn_samples") List<Double> spawnSamples,
+                   @JsonProperty("warmed_spawns") Integer warmedSpawns) {}
+
+    record Program(String compiler, String flags, String target) {}
+
+    /** One trial of a result file (null: absent). Its samples and slices are the report's curves over time. */
+    record TrialRecord(int trial, String status, Boolean valid, @JsonProperty("throughput_mflops") Double throughput,
+                       @JsonProperty("cold_start_time") Double coldStart, @JsonProperty("time_to_main") Double timeToMain,
+                       @JsonProperty("avg_cpu_cores") Double cpuCores, @JsonProperty("peak_mem_bytes") Long peakMem,
+                       @JsonProperty("avg_mem_bytes") Long avgMem, @JsonProperty("throttled_events") Long throttled,
+                       Double start, @JsonProperty("within_cv_percent") Double withinCvPercent, List<SliceRecord> slices,
+                       List<SampleRecord> samples, @JsonProperty("bench_start") Double benchStart,
+                       @JsonProperty("steady_mflops") Double steadyMflops,
+                       @JsonProperty("warmup_slow_start") Boolean warmupSlowStart, Program program) {
+        TrialRecord {
+            if (status == null) status = "failed";   // a trial that says nothing did not succeed
+            if (samples == null) samples = List.of();
+        }
+
+        /** The statistics use valid trials only: status ok and not marked invalid. */
+        boolean isValid() { return "ok".equals(status) && !Boolean.FALSE.equals(valid) && throughput != null; }
+    }
+
+    record SampleRecord(Double timestamp, @JsonProperty("usage_usec") Long usageUsec, @JsonProperty("mem_bytes") Long memBytes,
+                        @JsonProperty("nr_throttled") Long nrThrottled) {}
+
+    record SliceRecord(Double t, Long iterations, Double mflops) {}
+
+    /**
+     * run.json: the config as used, host, versions, start and end, each environment's outcome. host, versions and
+     * config are open key/value facts (shown as tables), so they stay maps; ended, ended_utc and exit_code only
+     * once the run is over.
+     */
+    record RunJson(Tool tool, @JsonProperty("run_id") String runId, String status,
+                   @JsonProperty("config_file") String configFile, Map<String, Object> config, List<String> selected,
+                   String baseline, @JsonProperty("significance_level") Double significanceLevel,
+                   @JsonProperty("min_effect") Double minEffect, @JsonProperty("max_cv") Double maxCv,
+                   @JsonProperty("max_trials") Integer maxTrials, @JsonProperty("target_ci") Double targetCi, String order,
+                   String resume, @JsonProperty("fail_fast") Boolean failFast, java.math.BigDecimal started,
+                   @JsonProperty("started_utc") String startedUtc, Map<String, Object> host, Map<String, Object> versions,
+                   List<RunEnvironment> environments, @JsonInclude(JsonInclude.Include.NON_NULL) java.math.BigDecimal ended,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("ended_utc") String endedUtc,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("exit_code") Integer exitCode) {
+        RunJson {
+            if (environments == null) environments = List.of();
+        }
+
+        /** config.shared_args as run.json recorded them (empty when absent). */
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sharedArgs() {
+            return config != null && config.get("shared_args") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        }
+    }
+
+    /** One environment of run.json; trials_reported and invocations only for one that was selected. */
+    record RunEnvironment(String name, String image, @JsonProperty("runtime_class") String runtimeClass,
+                          @JsonProperty("result_file") String resultFile, String outcome, String detail,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("trials_reported") Map<String, Integer> trialsReported,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<RunInvocation> invocations) {
+        RunEnvironment {
+            if (detail == null) detail = "";
+        }
+    }
+
+    record RunInvocation(List<String> args, @JsonProperty("exit_code") int exitCode, java.math.BigDecimal started,
+                         java.math.BigDecimal ended, @JsonProperty("trials_reported") int trialsReported,
+                         @JsonProperty("last_error") String lastError) {}
+
     /** One environment of a results folder: its result file and, when run.json says so, its outcome. */
     record EnvRef(String name, String image, String runtimeClass, Path resultFile, String outcome, String detail) {
         boolean isWasm() { return Names.isWasm(image, runtimeClass); }
     }
 
-    /** One trial of a result file, with the fields the summary uses (null when absent). */
-    record TrialRecord(int trial, String status, Boolean valid, Double throughput, Double coldStart,
-                       Double timeToMain, Double cpuCores, Long peakMem, Long avgMem, Long throttled, Double start,
-                       Double withinCvPercent, Integer slices) {
-        /** The statistics use valid trials only: status ok and not marked invalid. */
-        boolean isValid() { return "ok".equals(status) && !Boolean.FALSE.equals(valid) && throughput != null; }
+    /** An environment's parsed result file and its trials keyed "<size>_<mode>" (sorted by size, then mode; trials by number). */
+    record EnvResults(EnvRef ref, ResultFile file, Map<String, List<TrialRecord>> byKey) {
+        /** harness.spawn_s: the local backend's spawn cost, median seconds (null when absent). */
+        Double harnessSpawnSeconds() { return file.harness() == null ? null : file.harness().spawnSeconds(); }
     }
 
-    /**
-     * An environment's trials, keyed "<size>_<mode>" as in the result file, and the harness's own spawn cost
-     * (harness.spawn_s: local backend, median seconds; null when absent).
-     */
-    record EnvResults(EnvRef ref, Map<String, List<TrialRecord>> byKey, Double harnessSpawnSeconds) {}
-
-    /** Reads a results folder: run.json (names, order, baseline) when present, and the result files. */
+    /** Reads a results folder: run.json (names, order, baseline) when present, and the result files, each once. */
     static final class ResultsFolder {
         record Contents(List<EnvResults> environments, String baseline, Criteria criteria,
-                        List<EnvRef> withoutResults) {}
+                        List<EnvRef> withoutResults, RunJson run) {}
 
         private ResultsFolder() {}
 
         static Contents read(Path folder, List<Problem> problems) {
             Path runJson = folder.resolve("run.json");
             List<EnvRef> refs = new ArrayList<>();
-            String baseline = null;
-            Criteria criteria = Criteria.defaults(0.01);
-            if (Files.isRegularFile(runJson)) {
-                try {
-                    JsonNode run = Json.MAPPER.readTree(runJson.toFile());
-                    baseline = run.path("baseline").asText(null);
-                    criteria = criteria(run);
-                    for (JsonNode e : run.path("environments")) {
-                        refs.add(new EnvRef(e.path("name").asText(), e.path("image").asText(),
-                                e.path("runtime_class").asText(), folder.resolve(e.path("result_file").asText()),
-                                e.path("outcome").asText(null), e.path("detail").asText("")));
-                    }
-                } catch (JsonProcessingException e) {
-                    problems.add(Json.problem(runJson, e));
-                } catch (IOException e) {
-                    problems.add(new Problem(runJson.toString(), "", "cannot be read: " + e.getMessage()));
+            RunJson run = Files.isRegularFile(runJson) ? Json.read(runJson, RunJson.class, problems,
+                    new Problem(runJson.toString(), "", "not the suite's run.json: expected an object (delete it to summarise the result files alone)")) : null;
+            if (run != null) {
+                for (RunEnvironment e : run.environments()) {
+                    refs.add(new EnvRef(Objects.toString(e.name(), ""), Objects.toString(e.image(), ""),
+                            Objects.toString(e.runtimeClass(), ""), folder.resolve(Objects.toString(e.resultFile(), "")),
+                            e.outcome(), e.detail()));
                 }
             }
             Set<Path> known = refs.stream().map(r -> r.resultFile().normalize()).collect(Collectors.toSet());
@@ -3322,37 +3377,29 @@ public class metaorchestrator {
                 EnvResults r = readResultFile(ref, problems);
                 if (r != null) envs.add(r);
             }
-            return new Contents(envs, baseline, criteria, without);
+            return new Contents(envs, run == null ? null : run.baseline(), criteria(run), without, run);
         }
 
-        /** The statistical settings run.json recorded (older files: the defaults). */
-        static Criteria criteria(JsonNode run) {
+        /** The statistical settings run.json recorded (no run.json, or an older one: the defaults). */
+        static Criteria criteria(RunJson run) {
             Criteria d = Criteria.defaults(0.01);
-            return new Criteria(run.path("significance_level").asDouble(d.significanceLevel()),
-                    run.path("min_effect").asDouble(d.minEffect()), run.path("max_cv").asDouble(d.maxCv()),
-                    run.path("target_ci").isNumber() ? run.path("target_ci").asDouble() : null,
-                    run.path("max_trials").isInt() ? run.path("max_trials").asInt() : null);
+            if (run == null) return d;
+            return new Criteria(Objects.requireNonNullElse(run.significanceLevel(), d.significanceLevel()),
+                    Objects.requireNonNullElse(run.minEffect(), d.minEffect()), Objects.requireNonNullElse(run.maxCv(), d.maxCv()),
+                    run.targetCi(), run.maxTrials());
         }
 
         static EnvResults readResultFile(EnvRef ref, List<Problem> problems) {
             Path f = ref.resultFile();
-            JsonNode root;
-            try {
-                root = Json.MAPPER.readTree(f.toFile());
-            } catch (JsonProcessingException e) {
-                problems.add(Json.problem(f, e));
-                return null;
-            } catch (IOException e) {
-                problems.add(new Problem(f.toString(), "", "cannot be read: " + e.getMessage()));
+            ResultFile file = Json.read(f, ResultFile.class, problems, notAResultFile(f));
+            if (file == null) return null;
+            if (file.results() == null) {
+                problems.add(notAResultFile(f));
                 return null;
             }
-            if (root == null || !root.isObject() || !root.path("results").isObject()) {
-                problems.add(new Problem(f.toString(), "results", "not a single_env_bench result file: expected an "
-                        + "object with \"results\" (docs/results.schema.json)"));
-                return null;
-            }
-            String image = root.path("environment").path("image").asText(ref.image());
-            String rc = root.path("environment").path("runtime_class").asText(ref.runtimeClass());
+            FileEnvironment env = file.environment();
+            String image = env != null && env.image() != null ? env.image() : ref.image();
+            String rc = env != null && env.runtimeClass() != null ? env.runtimeClass() : ref.runtimeClass();
             if (image == null || rc == null) {
                 problems.add(new Problem(f.toString(), "environment", "missing environment.image or "
                         + "environment.runtime_class"));
@@ -3361,39 +3408,29 @@ public class metaorchestrator {
             String name = ref.name() != null ? ref.name() : Names.defaultName(image, rc);
             EnvRef full = new EnvRef(name, image, rc, f, ref.outcome(), ref.detail());
             Map<String, List<TrialRecord>> byKey = new TreeMap<>(ResultsFolder::compareKeys);
-            var fields = root.path("results").fields();
-            while (fields.hasNext()) {
-                var e = fields.next();
+            for (Map.Entry<String, List<TrialRecord>> e : file.results().entrySet()) {
                 if (!e.getKey().matches("[0-9]+_(warm|cold)")) {
                     problems.add(new Problem(f.toString(), "results." + e.getKey(), "expected keys like 256_warm or "
                             + "512_cold"));
                     continue;
                 }
-                List<TrialRecord> trials = new ArrayList<>();
-                for (JsonNode t : e.getValue()) trials.add(trial(t));
+                List<TrialRecord> trials = new ArrayList<>(e.getValue() == null ? List.of() : e.getValue());
+                trials.removeIf(Objects::isNull);
                 trials.sort(Comparator.comparingInt(TrialRecord::trial));
                 byKey.put(e.getKey(), trials);
             }
-            JsonNode spawn = root.path("harness").path("spawn_s");
-            return new EnvResults(full, byKey, spawn.isNumber() ? spawn.asDouble() : null);
+            return new EnvResults(full, file, byKey);
+        }
+
+        static Problem notAResultFile(Path f) {
+            return new Problem(f.toString(), "results", "not a single_env_bench result file: expected an "
+                    + "object with \"results\" (docs/results.schema.json)");
         }
 
         static int compareKeys(String a, String b) {
             int sa = Integer.parseInt(a.substring(0, a.indexOf('_'))), sb = Integer.parseInt(b.substring(0, b.indexOf('_')));
             return sa != sb ? Integer.compare(sa, sb) : a.compareTo(b);
         }
-
-        private static TrialRecord trial(JsonNode t) {
-            return new TrialRecord(t.path("trial").asInt(), t.path("status").asText("failed"),
-                    t.path("valid").isBoolean() ? t.path("valid").asBoolean() : null, dbl(t, "throughput_mflops"),
-                    dbl(t, "cold_start_time"), dbl(t, "time_to_main"), dbl(t, "avg_cpu_cores"),
-                    lng(t, "peak_mem_bytes"), lng(t, "avg_mem_bytes"), lng(t, "throttled_events"), dbl(t, "start"),
-                    dbl(t, "within_cv_percent"), t.path("slices").isArray() ? t.path("slices").size() : null);
-        }
-
-        private static Double dbl(JsonNode t, String k) { return t.path(k).isNumber() ? t.path(k).asDouble() : null; }
-
-        private static Long lng(JsonNode t, String k) { return t.path(k).isNumber() ? t.path(k).asLong() : null; }
     }
 
     /** Descriptive statistics. Sample standard deviation (n − 1); median of an even count is the mean of the middle two. */
@@ -3827,7 +3864,7 @@ public class metaorchestrator {
             String s = "noisy: CV " + Display.percentValue(d.cvPercent()) + " between trials (max_cv "
                     + Display.percentValue(c.maxCv() * 100) + ")";
             if (withinCv == null) return s + "; the result file has no time slices to split it into within- and between-trial noise";
-            Double slices = med(valid, t -> t.slices() == null ? null : (double) t.slices());
+            Double slices = med(valid, t -> t.slices() == null ? null : (double) t.slices().size());
             double expected = withinCv / Math.sqrt(slices == null || slices < 1 ? 1 : slices);
             s += ", " + Display.percentValue(withinCv) + " within a trial";
             if (d.cvPercent() > 2 * expected) {
@@ -4440,10 +4477,18 @@ public class metaorchestrator {
      */
     record HarnessSpawn(double spawnSeconds, int samples, Integer warmedSpawns) {}
 
-    /** One environment as the report needs it: its results, file, limits, traces, harness spawn cost (null: not recorded). */
-    record EnvDetails(EnvResults results, JsonNode file, Double cpuLimit, String memoryLimit, List<TrialTrace> traces,
-                      HarnessSpawn harness) {
+    /** One environment as the report needs it: its results (and parsed file), limits, traces. */
+    record EnvDetails(EnvResults results, Double cpuLimit, String memoryLimit, List<TrialTrace> traces) {
         String name() { return results.ref().name(); }
+
+        ResultFile file() { return results.file(); }
+
+        /** The harness's spawn cost (local backend); null when not recorded. */
+        HarnessSpawn harness() {
+            Harness h = file().harness();
+            if (h == null || h.spawnSeconds() == null) return null;
+            return new HarnessSpawn(h.spawnSeconds(), h.spawnSamples() == null ? 0 : h.spawnSamples().size(), h.warmedSpawns());
+        }
 
         List<TrialTrace> traces(String key) {
             return traces.stream().filter(t -> t.key().equals(key)).collect(Collectors.toList());
@@ -4465,79 +4510,57 @@ public class metaorchestrator {
     }
 
     /** What the page shows: the Summary, each environment's details, and run.json (null when absent). */
-    record ReportInputs(Path folder, Summary summary, List<EnvDetails> envs, JsonNode run) {
+    record ReportInputs(Path folder, Summary summary, List<EnvDetails> envs, RunJson run) {
 
-        static ReportInputs read(Path folder, ResultsFolder.Contents contents, Summary s) throws IOException {
-            JsonNode run = null;
-            Path runJson = folder.resolve("run.json");
-            if (Files.isRegularFile(runJson)) run = Json.MAPPER.readTree(runJson.toFile());
-            JsonNode shared = run == null ? null : run.path("config").path("shared_args");
+        /** From the folder's files as ResultsFolder parsed them: nothing is read twice. */
+        static ReportInputs read(Path folder, ResultsFolder.Contents contents, Summary s) {
+            RunJson run = contents.run();
+            Map<String, Object> shared = run == null ? Map.of() : run.sharedArgs();
             List<EnvDetails> envs = new ArrayList<>();
             for (EnvResults e : contents.environments()) {
-                JsonNode file = Json.MAPPER.readTree(e.ref().resultFile().toFile());
-                JsonNode flags = file.path("flags");
-                Double cpu = flags.path("cpu_limit").isNumber() ? Double.valueOf(flags.path("cpu_limit").asDouble())
-                        : shared != null && shared.path("cpu_limit").isNumber() ? Double.valueOf(shared.path("cpu_limit").asDouble())
-                        : null;
-                String mem = flags.path("memory_limit").isTextual() ? flags.path("memory_limit").asText()
-                        : shared != null && shared.path("memory_limit").isValueNode() && !shared.path("memory_limit").isNull()
-                        ? shared.path("memory_limit").asText() : null;
+                Flags flags = e.file().flags();
+                Double cpu = flags != null && flags.cpuLimit() != null ? flags.cpuLimit()
+                        : shared.get("cpu_limit") instanceof Number n ? Double.valueOf(n.doubleValue()) : null;
+                String mem = flags != null && flags.memoryLimit() != null ? flags.memoryLimit()
+                        : shared.get("memory_limit") == null || shared.get("memory_limit") instanceof Map
+                        || shared.get("memory_limit") instanceof List ? null : String.valueOf(shared.get("memory_limit"));
                 List<TrialTrace> traces = new ArrayList<>();
                 for (Map.Entry<String, List<TrialRecord>> k : e.byKey().entrySet()) {
-                    for (JsonNode t : file.path("results").path(k.getKey())) {
-                        int n = t.path("trial").asInt();
-                        boolean valid = k.getValue().stream().anyMatch(r -> r.trial() == n && r.isValid());
-                        traces.add(new TrialTrace(k.getKey(), n, t.path("status").asText("failed"), valid, samples(t), progress(t)));
+                    for (TrialRecord t : k.getValue()) {
+                        boolean valid = k.getValue().stream().anyMatch(r -> r.trial() == t.trial() && r.isValid());
+                        traces.add(new TrialTrace(k.getKey(), t.trial(), t.status(), valid, samples(t), progress(t)));
                     }
                 }
                 traces.sort(Comparator.comparing(TrialTrace::key, ResultsFolder::compareKeys).thenComparingInt(TrialTrace::trial));
-                envs.add(new EnvDetails(e, file, cpu, mem, traces, harness(file.path("harness"))));
+                envs.add(new EnvDetails(e, cpu, mem, traces));
             }
             return new ReportInputs(folder, s, envs, run);
         }
 
         /** Time zero is BENCH_START (the timed loop); without it, the first sample. */
-        private static List<Sample> samples(JsonNode trial) {
-            JsonNode list = trial.path("samples");
-            double zero = trial.path("bench_start").isNumber() ? trial.path("bench_start").asDouble()
-                    : list.size() > 0 ? list.get(0).path("timestamp").asDouble() : 0;
+        private static List<Sample> samples(TrialRecord trial) {
+            List<SampleRecord> list = trial.samples();
+            double zero = trial.benchStart() != null ? trial.benchStart()
+                    : !list.isEmpty() && list.get(0).timestamp() != null ? list.get(0).timestamp() : 0;
             List<Sample> out = new ArrayList<>();
-            for (JsonNode p : list) {
-                if (!p.path("timestamp").isNumber()) continue;
-                out.add(new Sample(p.path("timestamp").asDouble() - zero, lng(p, "usage_usec"), lng(p, "mem_bytes"),
-                        lng(p, "nr_throttled")));
+            for (SampleRecord p : list) {
+                if (p.timestamp() == null) continue;
+                out.add(new Sample(p.timestamp() - zero, p.usageUsec(), p.memBytes(), p.nrThrottled()));
             }
             out.sort(Comparator.comparingDouble(Sample::seconds));
             return out;
         }
 
-        private static Long lng(JsonNode n, String k) { return n.path(k).isNumber() ? n.path(k).asLong() : null; }
-
-        private static Double dbl(JsonNode n, String k) { return n.path(k).isNumber() ? n.path(k).asDouble() : null; }
-
         /** The trial's slices in time order (a slice without a time or a throughput is left out); null when it has none. */
-        private static TrialProgress progress(JsonNode trial) {
-            JsonNode list = trial.path("slices");
-            if (!list.isArray()) return null;
+        private static TrialProgress progress(TrialRecord trial) {
+            if (trial.slices() == null) return null;
             List<Slice> slices = new ArrayList<>();
-            for (JsonNode x : list) {
-                Double t = dbl(x, "t"), mflops = dbl(x, "mflops");
-                if (t == null || mflops == null) continue;
-                Long iterations = lng(x, "iterations");
-                slices.add(new Slice(t, iterations == null ? 0 : iterations, mflops));
+            for (SliceRecord x : trial.slices()) {
+                if (x.t() == null || x.mflops() == null) continue;
+                slices.add(new Slice(x.t(), x.iterations() == null ? 0 : x.iterations(), x.mflops()));
             }
             slices.sort(Comparator.comparingDouble(Slice::t));
-            JsonNode warm = trial.path("warmup_slow_start");
-            return new TrialProgress(slices, dbl(trial, "steady_mflops"), dbl(trial, "within_cv_percent"),
-                    warm.isBoolean() ? Boolean.valueOf(warm.asBoolean()) : null);
-        }
-
-        /** The file's "harness" (local backend only); null when absent or without a spawn time. */
-        private static HarnessSpawn harness(JsonNode h) {
-            Double spawn = dbl(h, "spawn_s");
-            if (spawn == null) return null;
-            Long warmed = lng(h, "warmed_spawns");
-            return new HarnessSpawn(spawn, h.path("spawn_samples").size(), warmed == null ? null : warmed.intValue());
+            return new TrialProgress(slices, trial.steadyMflops(), trial.withinCvPercent(), trial.warmupSlowStart());
         }
 
         /** "512Mi", "2Gi", "1G", "268435456" → bytes (null when not a quantity). */
@@ -5238,9 +5261,9 @@ public class metaorchestrator {
 
         /** "as local processes, each in its own cgroup, in 3 environments: the native build (dynamic glibc), …". */
         static String whatRan(ReportInputs in) {
-            String backend = in.run() == null ? "" : in.run().path("config").path("shared_args").path("backend").asText("");
+            String backend = in.run() == null ? "" : Objects.toString(in.run().sharedArgs().get("backend"), "");
             for (EnvDetails e : in.envs()) {   // no run.json: the result files say it too
-                if (backend.isEmpty() && e.file() != null) backend = e.file().path("environment").path("backend").asText("");
+                if (backend.isEmpty() && e.file().environment() != null) backend = Objects.toString(e.file().environment().backend(), "");
             }
             boolean local = backend.equals("local");
             List<String> kinds = new ArrayList<>();
@@ -5266,7 +5289,7 @@ public class metaorchestrator {
             if (!wasm.isEmpty()) kinds.add("WebAssembly under " + joinAnd(wasm));
             Set<String> samplers = new TreeSet<>();   // without root the local backend samples /proc, not cgroups
             for (EnvDetails e : in.envs()) {
-                if (e.file() != null) samplers.add(e.file().path("environment").path("sampler").asText(""));
+                samplers.add(e.file().environment() == null ? "" : Objects.toString(e.file().environment().sampler(), ""));
             }
             String how = !samplers.isEmpty() && samplers.stream().allMatch(x -> x.startsWith("cgroup")) ? ", each in its own cgroup, "
                     : samplers.equals(Set.of("procfs")) ? ", sampled from /proc, " : " ";
@@ -5290,12 +5313,12 @@ public class metaorchestrator {
                     .append(Html.esc(s.baseline())).append("</strong> as the baseline every other environment is compared "
                             + "with.</p>\n<p class=\"meta\">")
                     .append(envs).append(" environment(s) with results");
-            JsonNode run = in.run();
+            RunJson run = in.run();
             if (run != null) {
-                h.append(" · run ").append(Html.esc(run.path("run_id").asText("?"))).append(" · ")
-                        .append(Html.esc(run.path("status").asText("?")));
-                if (run.path("started_utc").isTextual()) h.append(" · started ").append(Html.esc(run.path("started_utc").asText()));
-                String host = run.path("host").path("hostname").asText("");
+                h.append(" · run ").append(Html.esc(Objects.toString(run.runId(), "?"))).append(" · ")
+                        .append(Html.esc(Objects.toString(run.status(), "?")));
+                if (run.startedUtc() != null) h.append(" · started ").append(Html.esc(run.startedUtc()));
+                String host = run.host() == null ? "" : Objects.toString(run.host().get("hostname"), "");
                 if (!host.isEmpty()) h.append(" · host ").append(Html.esc(host));
             }
             h.append(" · report written ").append(Html.esc(generatedUtc)).append("</p>\n<nav><strong>Contents:</strong> ")
@@ -5521,80 +5544,87 @@ public class metaorchestrator {
         /** run.json (run, environments, host, versions, config as used) and what each result file says about itself. */
         private static void metadata(StringBuilder h, ReportInputs in) {
             h.append("<section id=\"run\">\n<h2>Run details</h2>\n");
-            JsonNode run = in.run();
+            RunJson run = in.run();
             if (run == null) {
                 h.append("<p class=\"empty\">This folder has no run.json (the suite writes one; single_env_bench alone does "
                         + "not), so the run's outcome, skipped environments and versions are unknown. What each result file "
                         + "says about itself is below.</p>\n");
             } else {
                 h.append("<h3>Run</h3>\n<table class=\"kv\">\n");
-                kv(h, "run id", run.path("run_id"));
-                kv(h, "status", run.path("status"));
-                if (run.path("exit_code").isInt()) {
-                    int code = run.path("exit_code").asInt();
+                kv(h, "run id", run.runId());
+                kv(h, "status", run.status());
+                if (run.exitCode() != null) {
+                    int code = run.exitCode();
                     h.append("<tr><th>exit status</th><td>").append(code).append(" (").append(Html.esc(Display.exitMeaning(code)))
                             .append(")</td></tr>\n");
                 }
-                kv(h, "started", run.path("started_utc"));
-                kv(h, "ended", run.path("ended_utc"));
-                if (run.path("started").isNumber() && run.path("ended").isNumber()) {
-                    h.append("<tr><th>duration</th><td>").append(Html.esc(Display.duration(run.path("ended").asDouble()
-                            - run.path("started").asDouble()))).append("</td></tr>\n");
+                kv(h, "started", run.startedUtc());
+                kv(h, "ended", run.endedUtc());
+                if (run.started() != null && run.ended() != null) {
+                    h.append("<tr><th>duration</th><td>").append(Html.esc(Display.duration(run.ended().doubleValue()
+                            - run.started().doubleValue()))).append("</td></tr>\n");
                 }
-                for (String k : List.of("config_file", "order", "baseline", "significance_level", "resume", "fail_fast")) {
-                    kv(h, k.replace('_', ' '), run.path(k));
-                }
-                kv(h, "selected", run.path("selected"));
+                kv(h, "config file", run.configFile());
+                kv(h, "order", run.order());
+                kv(h, "baseline", run.baseline());
+                kv(h, "significance level", run.significanceLevel());
+                kv(h, "resume", run.resume());
+                kv(h, "fail fast", run.failFast());
+                kv(h, "selected", run.selected());
                 h.append("</table>\n<h3>Environments</h3>\n<div class=\"table\"><table>\n<thead><tr><th>Environment</th>"
                         + "<th>Image</th><th>Runtime class</th><th>Result file</th><th>Outcome</th><th>Detail</th>"
                         + "<th>Trials reported</th><th>Child runs</th></tr></thead>\n<tbody>\n");
-                for (JsonNode e : run.path("environments")) {
-                    String outcome = e.path("outcome").asText("");
+                for (RunEnvironment e : run.environments()) {
+                    String outcome = Objects.toString(e.outcome(), "");
                     h.append("<tr class=\"outcome-").append(outcome.replaceAll("[^a-z]+", "-")).append("\"><td>")
-                            .append(Html.esc(e.path("name").asText())).append("</td><td>").append(Html.esc(e.path("image").asText()))
-                            .append("</td><td>").append(Html.esc(e.path("runtime_class").asText())).append("</td><td>")
-                            .append(Html.esc(e.path("result_file").asText())).append("</td><td>").append(Html.esc(outcome))
-                            .append("</td><td>").append(Html.esc(e.path("detail").asText(""))).append("</td><td>")
-                            .append(Html.esc(Html.inline(e.path("trials_reported")))).append("</td><td class=\"num\">")
-                            .append(e.path("invocations").size()).append("</td></tr>\n");
+                            .append(Html.esc(e.name())).append("</td><td>").append(Html.esc(e.image()))
+                            .append("</td><td>").append(Html.esc(e.runtimeClass())).append("</td><td>")
+                            .append(Html.esc(e.resultFile())).append("</td><td>").append(Html.esc(outcome))
+                            .append("</td><td>").append(Html.esc(e.detail())).append("</td><td>")
+                            .append(Html.esc(Html.inline(e.trialsReported()))).append("</td><td class=\"num\">")
+                            .append(e.invocations() == null ? 0 : e.invocations().size()).append("</td></tr>\n");
                 }
                 h.append("</tbody></table></div>\n");
                 h.append("<h3>Host</h3>\n");
-                Html.tree(h, run.path("host"));
+                Html.tree(h, run.host());
                 h.append("<h3>Versions</h3>\n");
-                Html.tree(h, run.path("versions"));
+                Html.tree(h, run.versions());
                 h.append("<h3>Configuration as used</h3>\n");
-                Html.tree(h, run.path("config").path("shared_args"));
+                Html.tree(h, run.sharedArgs());
             }
             h.append("<h3>Result files</h3>\n<div class=\"table\"><table>\n<thead><tr><th>Environment</th><th>File</th>"
                     + "<th>single_env_bench</th><th>Backend</th><th>Sampler</th><th>Runtime version</th><th>Program</th>"
                     + "<th>Duration / warmup / interval</th><th>Limits</th><th>Host</th></tr></thead>\n<tbody>\n");
             for (EnvDetails e : in.envs()) {
-                JsonNode f = e.file(), env = f.path("environment"), flags = f.path("flags"), host = f.path("host");
-                JsonNode program = null;
-                for (JsonNode list : f.path("results")) for (JsonNode t : list) if (program == null && t.path("program").isObject()) program = t.path("program");
-                String prog = program == null ? "–" : program.path("compiler").asText("?") + " " + program.path("flags").asText("")
-                        + " → " + program.path("target").asText("?");
+                ResultFile f = e.file();
+                FileEnvironment env = f.environment() == null ? new FileEnvironment(null, null, null, null, null) : f.environment();
+                Flags flags = f.flags() == null ? new Flags(null, null, null, null, null) : f.flags();
+                FileHost host = f.host() == null ? new FileHost(null, null, null, null) : f.host();
+                Program program = f.program();
+                String prog = program == null ? "–" : or(program.compiler(), "?") + " " + or(program.flags(), "")
+                        + " → " + or(program.target(), "?");
                 String limits = (e.cpuLimit() == null ? "" : "CPU " + ReportInputs.cores(e.cpuLimit()) + ", ")
                         + (e.memoryLimit() == null ? "" : "memory " + e.memoryLimit());
                 h.append("<tr><td>").append(Html.esc(e.name())).append("</td><td>")
                         .append(Html.esc(e.results().ref().resultFile().getFileName().toString())).append("</td><td>")
-                        .append(Html.esc(f.path("tool").path("version").asText("?"))).append("</td><td>")
-                        .append(Html.esc(env.path("backend").asText("?"))).append("</td><td>")
-                        .append(Html.esc(env.path("sampler").asText("?"))).append("</td><td>")
-                        .append(Html.esc(env.path("runtime_version").asText("–"))).append("</td><td>").append(Html.esc(prog))
-                        .append("</td><td>").append(Html.esc(Html.inline(flags.path("duration")) + " s / "
-                                + Html.inline(flags.path("warmup_seconds")) + " s / " + Html.inline(flags.path("interval")) + " s"))
+                        .append(Html.esc(f.tool() == null ? "?" : or(f.tool().version(), "?"))).append("</td><td>")
+                        .append(Html.esc(or(env.backend(), "?"))).append("</td><td>")
+                        .append(Html.esc(or(env.sampler(), "?"))).append("</td><td>")
+                        .append(Html.esc(or(env.runtimeVersion(), "–"))).append("</td><td>").append(Html.esc(prog))
+                        .append("</td><td>").append(Html.esc(Html.inline(flags.duration()) + " s / "
+                                + Html.inline(flags.warmupSeconds()) + " s / " + Html.inline(flags.interval()) + " s"))
                         .append("</td><td>").append(Html.esc(limits.isBlank() ? "none" : limits.replaceAll(", $", ""))).append("</td><td>")
-                        .append(Html.esc(host.path("hostname").asText("?") + " · " + host.path("cpu_model").asText("?") + " · "
-                                + host.path("cores").asText("?") + " cores · " + host.path("kernel").asText("?")))
+                        .append(Html.esc(or(host.hostname(), "?") + " · " + or(host.cpuModel(), "?") + " · "
+                                + (host.cores() == null ? "?" : host.cores()) + " cores · " + or(host.kernel(), "?")))
                         .append("</td></tr>\n");
             }
             h.append("</tbody></table></div>\n</section>\n");
         }
 
-        private static void kv(StringBuilder h, String key, JsonNode value) {
-            if (value.isMissingNode() || value.isNull()) return;
+        private static String or(String value, String otherwise) { return value == null ? otherwise : value; }
+
+        private static void kv(StringBuilder h, String key, Object value) {
+            if (value == null) return;
             h.append("<tr><th>").append(Html.esc(key)).append("</th><td>").append(Html.esc(Html.inline(value))).append("</td></tr>\n");
         }
 
@@ -5696,38 +5726,41 @@ public class metaorchestrator {
             return b.toString();
         }
 
-        /** A JSON value on one line: scalars as text, lists joined, objects as key=value. */
-        static String inline(JsonNode v) {
-            if (v == null || v.isMissingNode() || v.isNull()) return "–";
-            if (v.isValueNode()) return v.asText();
-            List<String> parts = new ArrayList<>();
-            if (v.isArray()) for (JsonNode x : v) parts.add(inline(x));
-            else v.fields().forEachRemaining(f -> parts.add(f.getKey() + " " + inline(f.getValue())));
-            return String.join(", ", parts);
+        /** A JSON value on one line: scalars as text, lists joined, objects as "key value". */
+        static String inline(Object v) {
+            if (v == null) return "–";
+            if (v instanceof List<?> list) return list.stream().map(Html::inline).collect(Collectors.joining(", "));
+            if (v instanceof Map<?, ?> map) {
+                return map.entrySet().stream().map(f -> f.getKey() + " " + inline(f.getValue())).collect(Collectors.joining(", "));
+            }
+            return String.valueOf(v);
         }
 
-        /** An object as a key/value table, nested objects as nested tables. */
-        static void tree(StringBuilder h, JsonNode v) {
-            if (v == null || !v.isObject() || v.size() == 0) {
+        /** An object (run.json's host, versions, shared_args) as a key/value table, nested objects as nested tables. */
+        static void tree(StringBuilder h, Map<?, ?> v) {
+            if (v == null || v.isEmpty()) {
                 h.append("<p class=\"empty\">not recorded</p>\n");
                 return;
             }
             h.append("<table class=\"kv\">\n");
-            v.fields().forEachRemaining(f -> {
-                h.append("<tr><th>").append(esc(f.getKey().replace('_', ' '))).append("</th><td>");
-                if (f.getValue().isObject() && f.getValue().size() > 0) tree(h, f.getValue());
-                else if (f.getKey().endsWith("_bytes") && f.getValue().canConvertToLong()) {
-                    h.append(f.getValue().asLong()).append(String.format(Locale.ROOT, " (%.1f GiB)", f.getValue().asLong() / 1073741824.0));
-                } else h.append(esc(inline(f.getValue())));
+            v.forEach((key, value) -> {
+                String k = String.valueOf(key);
+                h.append("<tr><th>").append(esc(k.replace('_', ' '))).append("</th><td>");
+                if (value instanceof Map<?, ?> m && !m.isEmpty()) tree(h, m);
+                else if (k.endsWith("_bytes") && value instanceof Number) {
+                    long n = ((Number) value).longValue();
+                    h.append(n).append(String.format(Locale.ROOT, " (%.1f GiB)", n / 1073741824.0));
+                } else h.append(esc(inline(value)));
                 h.append("</td></tr>\n");
             });
             h.append("</table>\n");
         }
     }
 
-    /** Jackson, shared: pretty output, atomic writes, parse errors as file:line:column problems. */
+    /** Jackson, shared: pretty output, keys it is not told about ignored, atomic writes, problems as file:line:column. */
     static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
         private Json() {}
 
@@ -5737,10 +5770,45 @@ public class metaorchestrator {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
 
+        /**
+         * A file parsed into its record; null, and a problem added, when it cannot be: not JSON, or a value of the wrong
+         * type (named by its key). `notOne` is the problem when the whole file, or its key `notOne.key()`, has the wrong shape.
+         */
+        static <T> T read(Path file, Class<T> type, List<Problem> problems, Problem notOne) {
+            try {
+                T value = MAPPER.readValue(file.toFile(), type);
+                if (value == null) problems.add(notOne);   // the file says null
+                return value;
+            } catch (MismatchedInputException e) {
+                String key = e.getPath().stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining()).replaceFirst("^\\.", "");
+                problems.add(key.isEmpty() || key.equals(notOne.key()) ? notOne
+                        : new Problem(where(file, e), key, "expected " + kind(e.getTargetType()) + " (docs/results.schema.json, docs/report.md)"));
+            } catch (JsonProcessingException e) {
+                problems.add(problem(file, e));
+            } catch (IOException e) {
+                problems.add(new Problem(file.toString(), "", "cannot be read: " + e.getMessage()));
+            }
+            return null;
+        }
+
+        private static String kind(Class<?> type) {
+            if (type == null) return "another type";
+            if (type == Boolean.class || type == boolean.class) return "true or false";
+            if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
+            if (Number.class.isAssignableFrom(type) || type == double.class) return "a number";
+            if (type == String.class) return "a string";
+            if (List.class.isAssignableFrom(type)) return "a list";
+            return "an object";
+        }
+
         static Problem problem(Path file, JsonProcessingException e) {
+            return new Problem(where(file, e), "", "not valid JSON: " + e.getOriginalMessage());
+        }
+
+        private static String where(Path file, JsonProcessingException e) {
             var loc = e.getLocation();
-            String where = loc == null ? file.toString() : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
-            return new Problem(where, "", "not valid JSON: " + e.getOriginalMessage());
+            return loc == null ? file.toString() : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
         }
     }
 
