@@ -35,6 +35,7 @@
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.knowm.xchart:xchart:3.8.8
 //DEPS org.apache.commons:commons-math3:3.6.1
+//DEPS com.samskivert:jmustache:1.16
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -45,6 +46,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -116,8 +119,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -5223,446 +5229,61 @@ public class metaorchestrator {
         }
     }
 
-    /** The page itself: sections in the order a reader asks their questions. Everything from the files is escaped. */
+    /**
+     * The page: one Mustache template (PAGE, its partials FIGURE and TREE) that escapes every value unless it is
+     * written {{{raw}}} (only the SVG charts, drawn here), bound to the small view records below. View builds them.
+     */
     static final class HtmlPage {
         private HtmlPage() {}
 
-        static String render(ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs, String generatedUtc) {
-            Summary s = in.summary();
-            String folderName = in.folder().toAbsolutePath().normalize().getFileName().toString();
-            StringBuilder h = new StringBuilder();
-            h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                    .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                    // Offline by construction: the browser may load nothing at all, only inline styles and images.
-                    .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n")
-                    .append("<title>mmb benchmark report: ").append(Html.esc(folderName)).append("</title>\n")
-                    .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
-            header(h, in, folderName, generatedUtc);
-            headline(h, s);
-            warnings(h, s);
-            h.append("<section id=\"throughput\">\n<h2>Throughput</h2>\n<p>How many floating-point operations per second each "
-                    + "environment achieved in its timed loop (MFLOPS = millions per second; one multiplication of two N×N "
-                    + "matrices is 2·N³ operations). Higher is better.</p>\n");
-            for (ChartFigure c : charts) if (c.section().equals("throughput")) figure(h, c, svgs);
-            h.append("</section>\n");
-            overTime(h, in, charts, svgs);
-            startup(h, in, charts, svgs);
-            resources(h, in, charts, svgs);
-            throttling(h, in, charts, svgs);
-            summaryTables(h, s);
-            metadata(h, in);
-            glossary(h, s);
-            h.append("<footer><p>Written by metaorchestrator ").append(Html.esc(VERSION)).append(" (")
-                    .append(Html.esc(generatedUtc)).append(") next to summary.md, summary.csv and summary.json, which hold "
-                            + "the same statistics. Charts drawn with XChart; a 300 DPI PNG of each is in <code>")
-                    .append(HtmlReport.CHART_FOLDER).append("/</code>.</p></footer>\n</main>\n</body>\n</html>\n");
-            return h.toString();
-        }
+        record Page(String folder, String whatRan, String baseline, long envCount, String runLine, String generated,
+                    int noteCount, List<String> headline, String legend, List<NoteView> notes, List<Fig> throughput,
+                    OverTime overTime, Startup startup, List<EnvSection> resources, Throttling throttling,
+                    String summaryHeading, List<TableView> tables, RunView run, List<FileRow> files, String ci,
+                    String minEffect, String maxCv, String version) {}
+        record NoteView(String severity, String id, String label, String icon, String text) {}
+        record Fig(String id, String series, String categories, String svg, String howToRead) {}
+        record OverTime(String without, List<OverTimeKey> keys) {}
+        record OverTimeKey(Fig figure, String label, String slow, List<ProgressRow> rows) {}
+        record ProgressRow(String env, int trial, int slices, String steady, String cv, String slowStart) {}
+        record Startup(List<Fig> figures, String spawns, String unknown) {}
+        record EnvSection(String anchor, String name, String image, String runtimeClass, List<NoteView> notes, List<Fig> figures) {}
+        record Throttling(String limits, List<Fig> totals, String never, List<Fig> perEnv) {}
+        record TableView(String title, List<String> headers, List<Cells> rows) {}
+        record Cells(List<Cell> cells) {}
+        record Cell(String cls, String text) {}
+        record RunView(List<Kv> facts, List<View.EnvRow> environments, Tree host, Tree versions, Tree config) {}
+        record Kv(String key, String value) {}
+        record Tree(List<TreeRow> rows) {}
+        record TreeRow(String key, String value, Tree nested) {}
+        record FileRow(String env, String file, String tool, String backend, String sampler, String runtime, String program,
+                       String timing, String limits, String host) {}
 
-        /** "as local processes, each in its own cgroup, in 3 environments: the native build (dynamic glibc), …". */
-        static String whatRan(ReportInputs in) {
-            String backend = in.run() == null ? "" : Objects.toString(in.run().sharedArgs().get("backend"), "");
-            for (EnvDetails e : in.envs()) {   // no run.json: the result files say it too
-                if (backend.isEmpty() && e.file().environment() != null) backend = Objects.toString(e.file().environment().backend(), "");
-            }
-            boolean local = backend.equals("local");
-            List<String> kinds = new ArrayList<>();
-            List<String> wasm = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            for (Row r : in.summary().rows()) {
-                if (!seen.add(r.environment())) continue;
-                String image = Names.imageName(r.image());
-                String rc = r.runtimeClass();
-                if (r.wasm()) {
-                    String engine = switch (rc) {
-                        case "node" -> "Node.js"; case "wamr" -> "WAMR"; default -> rc;
-                    };
-                    if (!wasm.contains(engine)) wasm.add(engine);
-                } else if (image.equals("mmb-debian") && rc.equals("default")) {
-                    kinds.add(local ? "the native build (dynamic glibc)" : "a Debian container (dynamic glibc)");
-                } else if (image.equals("mmb-static") && rc.equals("default")) {
-                    kinds.add(local ? "the static binary" : "a static binary in a scratch image");
-                } else {
-                    kinds.add(image + " under runtime class " + rc);
-                }
-            }
-            if (!wasm.isEmpty()) kinds.add("WebAssembly under " + joinAnd(wasm));
-            Set<String> samplers = new TreeSet<>();   // without root the local backend samples /proc, not cgroups
-            for (EnvDetails e : in.envs()) {
-                samplers.add(e.file().environment() == null ? "" : Objects.toString(e.file().environment().sampler(), ""));
-            }
-            String how = !samplers.isEmpty() && samplers.stream().allMatch(x -> x.startsWith("cgroup")) ? ", each in its own cgroup, "
-                    : samplers.equals(Set.of("procfs")) ? ", sampled from /proc, " : " ";
-            String where = local ? "as local processes" + how : backend.equals("k8s") ? "as K3s pods, " : "";
-            return where + "in " + seen.size() + (seen.size() == 1 ? " environment: " : " environments: ") + joinAnd(kinds);
-        }
+        static final String FIGURE = """
+                <figure class="chart" id="chart-{{id}}" data-chart="{{id}}" data-series="{{series}}"\
+                {{#categories}} data-categories="{{.}}"{{/categories}}>
+                {{{svg}}}
+                <figcaption><span class="how">How to read: {{howToRead}}</span> <span class="png">PNG: <code>charts/{{id}}.png\
+                </code></span></figcaption>
+                </figure>
+                """;
 
-        private static String joinAnd(List<String> parts) {
-            if (parts.size() <= 1) return String.join("", parts);
-            return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
-        }
+        static final String TREE = """
+                {{^rows}}<p class="empty">not recorded</p>
+                {{/rows}}{{#rows}}{{#-first}}<table class="kv">
+                {{/-first}}<tr><th>{{key}}</th><td>{{#nested}}{{> tree}}{{/nested}}{{^nested}}{{value}}{{/nested}}</td></tr>
+                {{#-last}}</table>
+                {{/-last}}{{/rows}}""";
 
-        private static void header(StringBuilder h, ReportInputs in, String folderName, String generatedUtc) {
-            Summary s = in.summary();
-            long envs = s.rows().stream().map(Row::environment).distinct().count();
-            h.append("<header>\n<h1>mmb benchmark report: <span class=\"folder\">").append(Html.esc(folderName)).append("</span></h1>\n")
-                    .append("<p class=\"lead\">The same program — mmb, which multiplies two N×N matrices of doubles over "
-                            + "and over for a fixed time — was run ").append(Html.esc(whatRan(in))).append(". Each "
-                            + "environment ran several <em>trials</em> per matrix size N. This page compares their speed (throughput), their start-up, and the CPU and "
-                            + "memory they used, with <strong>")
-                    .append(Html.esc(s.baseline())).append("</strong> as the baseline every other environment is compared "
-                            + "with.</p>\n<p class=\"meta\">")
-                    .append(envs).append(" environment(s) with results");
-            RunJson run = in.run();
-            if (run != null) {
-                h.append(" · run ").append(Html.esc(Objects.toString(run.runId(), "?"))).append(" · ")
-                        .append(Html.esc(Objects.toString(run.status(), "?")));
-                if (run.startedUtc() != null) h.append(" · started ").append(Html.esc(run.startedUtc()));
-                String host = run.host() == null ? "" : Objects.toString(run.host().get("hostname"), "");
-                if (!host.isEmpty()) h.append(" · host ").append(Html.esc(host));
-            }
-            h.append(" · report written ").append(Html.esc(generatedUtc)).append("</p>\n<nav><strong>Contents:</strong> ")
-                    .append("<a href=\"#headline\">What was found</a> · ")
-                    .append("<a href=\"#warnings\">Warnings (").append(s.notes().size()).append(")</a> · ")
-                    .append("<a href=\"#throughput\">Throughput</a> · <a href=\"#over-time\">Throughput over time</a> · ")
-                    .append("<a href=\"#startup\">Start-up</a> · ")
-                    .append("<a href=\"#resources\">CPU and memory over time</a> · <a href=\"#throttling\">Throttling</a> · ")
-                    .append("<a href=\"#summary\">Summary table</a> · <a href=\"#run\">Run details</a> · ")
-                    .append("<a href=\"#glossary\">How to read this page</a></nav>\n</header>\n");
-        }
-
-        /** The headline, first on the page: what was found, in plain words (Headline, as in summary.md). */
-        private static void headline(StringBuilder h, Summary s) {
-            if (s.headline().isEmpty()) return;
-            h.append("<section id=\"headline\">\n<h2>What was found</h2>\n<ul class=\"headline\">\n");
-            for (String l : s.headline()) h.append("<li>").append(Html.esc(l)).append("</li>\n");
-            h.append("</ul>\n<p class=\"meta\">").append(Html.esc(SummaryTables.legend(s))).append("</p>\n</section>\n");
-        }
-
-        /** The Summary's notes, grouped by kind (most severe first), coloured by severity: error, warning, info. */
-        private static void warnings(StringBuilder h, Summary s) {
-            h.append("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
-            if (s.notes().isEmpty()) {
-                h.append("<p class=\"ok\">None: every trial is valid, no noisy or inconclusive comparison, no outliers, no "
-                        + "environment skipped or failed, and no Wasm environment looks like it ran in an interpreter.</p>\n</section>\n");
-                return;
-            }
-            h.append("<p>Read these before the numbers: errors lost data, warnings make numbers doubtful, information "
-                    + "explains a gap.</p>\n<ul class=\"warnings\">\n");
-            for (Note n : s.notes()) {   // Summary.of sorts them by kind
-                h.append("<li class=\"warning ").append(n.kind().severity).append(" ").append(n.kind().id())
-                        .append("\" data-kind=\"").append(n.kind().id()).append("\"><span class=\"tag\">")
-                        .append(Html.esc(n.kind().label)).append("</span> ").append(Html.esc(n.text())).append("</li>\n");
-            }
-            h.append("</ul>\n</section>\n");
-        }
-
-        /** Per size, the slices of every valid trial; per trial, what single_env_bench derived from them. */
-        private static void overTime(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
-            h.append("<section id=\"over-time\">\n<h2>Throughput over time, inside a trial</h2>\n<p>A trial's throughput is "
-                    + "one number for its whole timed loop; mmb also reports its progress every slice of the loop, which "
-                    + "shows whether the speed was steady or changed while it ran — a runtime that starts slow and speeds up "
-                    + "once its JIT has compiled the hot loop again, or a machine that was busy for a moment.</p>\n");
-            List<String> without = in.envs().stream().filter(e -> e.traces().stream().noneMatch(TrialTrace::hasSlices))
-                    .map(EnvDetails::name).collect(Collectors.toList());
-            if (without.size() == in.envs().size()) {
-                h.append("<p class=\"empty\">These results predate progress lines: their result files hold no slices "
-                        + "(<code>slices</code> per trial, recorded by single_env_bench since mmb prints progress), so "
-                        + "throughput over time cannot be drawn. Run the suite again to get it.</p>\n</section>\n");
-                return;
-            }
-            if (!without.isEmpty()) {
-                h.append("<p class=\"empty\">Not drawn, their result files predate progress lines (no slices): ")
-                        .append(Html.esc(String.join(", ", without))).append(".</p>\n");
-            }
-            for (String key : in.keys()) {
-                ChartFigure c = charts.stream().filter(x -> x.section().equals("over-time")
-                        && x.id().equals(ReportCharts.id("throughput-over-time", key))).findFirst().orElse(null);
-                if (c == null) continue;
-                figure(h, c, svgs);
-                List<String> slow = new ArrayList<>();
-                StringBuilder rows = new StringBuilder();
-                for (EnvDetails e : in.envs()) {
-                    for (TrialTrace t : e.sliced(key)) {
-                        TrialProgress p = t.progress();
-                        if (p.slowStart()) slow.add(e.name() + " trial " + t.trial());
-                        rows.append("<tr><td>").append(Html.esc(e.name())).append("</td><td class=\"num\">").append(t.trial())
-                                .append("</td><td class=\"num\">").append(p.slices().size()).append("</td><td class=\"num\">")
-                                .append(p.steadyMflops() == null ? "–" : Display.mflops(p.steadyMflops()))
-                                .append("</td><td class=\"num\">")
-                                .append(p.withinCvPercent() == null ? "–" : Display.oneDecimal(p.withinCvPercent()))
-                                .append("</td><td>").append(p.warmupSlowStart() == null ? "–" : p.slowStart() ? "yes" : "no")
-                                .append("</td></tr>\n");
-                    }
-                }
-                h.append("<p>").append(slow.isEmpty() ? "No valid trial at " + Html.esc(ReportInputs.keyLabel(key))
-                        + " was flagged as a slow start." : "Slow start (the first slices much slower than the rest) at "
-                        + Html.esc(ReportInputs.keyLabel(key)) + ": " + Html.esc(String.join(", ", slow)) + ".").append("</p>\n");
-                h.append("<details><summary>Per trial at ").append(Html.esc(ReportInputs.keyLabel(key)))
-                        .append(": steady-state throughput, within-trial CV, slow start</summary>\n<div class=\"table\"><table>\n")
-                        .append("<thead><tr><th>Environment</th><th>Trial</th><th>Slices</th><th>Steady state (MFLOPS)</th>"
-                                + "<th>Within-trial CV %</th><th>Slow start</th></tr></thead>\n<tbody>\n")
-                        .append(rows).append("</tbody></table></div>\n</details>\n");
-            }
-            h.append("</section>\n");
-        }
-
-        /** Per size, cold start and time to main of every valid trial; what they measure, said where they are shown. */
-        private static void startup(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
-            h.append("<section id=\"startup\">\n<h2>Start-up</h2>\n<p>How long each environment takes to start the "
-                    + "program, per size, trial by trial. Lower is better. How to read the two times:</p>\n<dl class=\"startup\">\n"
-                    + "<dt>Cold start</dt><dd>From asking for the workload (local: the process is spawned; K3s: the pod is "
-                    + "created) to seeing it run (local: it has entered its cgroup, just before the program is started; "
-                    + "K3s: the container is reported running). For the local backend it includes the harness's own cost "
-                    + "of spawning a process, measured with a trivial program through the same path and drawn as the "
-                    + "dashed line.</dd>\n"
-                    + "<dt>Time to main</dt><dd>From the same request to the program's first line of output "
-                    + "(<code>MMB_READY</code>, printed as mmb's <code>main</code> begins).</dd>\n"
-                    + "<dt>Their difference</dt><dd>What the runtime does before <code>main</code>: for WebAssembly, "
-                    + "loading, validating and compiling the module (or preparing an interpreter); for a native binary, "
-                    + "little more than loading it.</dd>\n</dl>\n");
-            boolean any = false;
-            for (ChartFigure c : charts) if (c.section().equals("startup")) { figure(h, c, svgs); any = true; }
-            if (!any) {
-                h.append("<p class=\"empty\">No valid trial recorded a start-up time.</p>\n</section>\n");
-                return;
-            }
-            List<String> spawns = new ArrayList<>(), unknown = new ArrayList<>();
-            for (EnvDetails e : in.envs()) {
-                HarnessSpawn p = e.harness();
-                if (p == null) unknown.add(e.name());
-                else spawns.add(e.name() + " " + String.format(Locale.ROOT, "%.1f ms", p.spawnSeconds() * 1000)
-                        + (p.samples() > 0 ? " (median of " + p.samples() + " spawns" + (p.warmedSpawns() == null
-                        || p.warmedSpawns() == 0 ? "" : ", after " + p.warmedSpawns() + " to warm up") + ")" : ""));
-            }
-            if (!spawns.isEmpty()) {
-                h.append("<p>Harness spawn cost, measured in each environment's run: ").append(Html.esc(String.join("; ", spawns)))
-                        .append(".</p>\n");
-            }
-            if (!unknown.isEmpty()) {
-                h.append("<p class=\"empty\">No harness spawn cost recorded for ").append(Html.esc(String.join(", ", unknown)))
-                        .append(" (only the local backend measures it, and only since it records <code>harness</code> "
-                                + "in the result file).</p>\n");
-            }
-            h.append("</section>\n");
-        }
-
-        private static void resources(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
-            h.append("<section id=\"resources\">\n<h2>CPU and memory over time</h2>\n<p>Per environment and size, one line "
-                    + "per trial from its samples, time 0 being the start of the timed loop (BENCH_START). The average "
-                    + "and the peak are marked as horizontal lines.</p>\n");
-            for (EnvDetails e : in.envs()) {
-                EnvRef ref = e.results().ref();
-                h.append("<h3 id=\"env-").append(ReportCharts.id(e.name())).append("\">").append(Html.esc(e.name()))
-                        .append(" <small>").append(Html.esc(ref.image())).append(" · runtime class ")
-                        .append(Html.esc(ref.runtimeClass())).append("</small></h3>\n");
-                for (Note n : in.summary().notes()) {
-                    if (!e.name().equals(n.environment())) continue;
-                    h.append("<p class=\"inline-warning ").append(n.kind().severity).append("\">")
-                            .append(n.kind().severity.equals("info") ? "ℹ " : "⚠ ").append(Html.esc(n.text())).append("</p>\n");
-                }
-                List<ChartFigure> mine = charts.stream().filter(c -> c.section().equals("resources") && e.name().equals(c.environment()))
-                        .collect(Collectors.toList());
-                if (mine.isEmpty()) {
-                    h.append("<p class=\"empty\">No samples in this environment's result file.</p>\n");
-                    continue;
-                }
-                h.append("<div class=\"grid\">\n");
-                for (ChartFigure c : mine) figure(h, c, svgs);
-                h.append("</div>\n");
-            }
-            h.append("</section>\n");
-        }
-
-        private static void throttling(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
-            h.append("<section id=\"throttling\">\n<h2>Throttling</h2>\n");
-            if (!in.anyLimit()) {
-                h.append("<p class=\"empty\">No CPU or memory limit was set in this run (config <code>cpu_limit</code>, "
-                        + "<code>memory_limit</code>), so nothing held the workloads back and there is no throttling to "
-                        + "show. The summary table still lists the throttled periods the kernel counted.</p>\n</section>\n");
-                return;
-            }
-            Map<String, List<String>> byLimits = new LinkedHashMap<>();   // usually one set of limits for every environment
-            for (EnvDetails e : in.envs()) {
-                String limits = !e.limited() ? "none" : Stream.of(e.cpuLimit() == null ? null : "CPU " + ReportInputs.cores(e.cpuLimit()),
-                        e.memoryLimit() == null ? null : "memory " + e.memoryLimit()).filter(Objects::nonNull)
-                        .collect(Collectors.joining(", "));
-                byLimits.computeIfAbsent(limits, k -> new ArrayList<>()).add(e.name());
-            }
-            h.append("<p>Limits set: ").append(byLimits.size() == 1 ? Html.esc(byLimits.keySet().iterator().next())
-                    + " for every environment" : byLimits.entrySet().stream().map(x -> Html.esc(x.getKey()) + " for "
-                    + Html.esc(String.join(", ", x.getValue()))).collect(Collectors.joining("; ")));
-            h.append(". A memory limit is drawn on the memory charts above when it is near the curves, a CPU limit on the "
-                    + "CPU charts.</p>\n");
-            for (ChartFigure c : charts) if (c.section().equals("throttling") && c.environment() == null) figure(h, c, svgs);
-            List<String> never = in.envs().stream().filter(e -> e.limited() && !e.throttled()).map(EnvDetails::name)
-                    .collect(Collectors.toList());
-            if (!never.isEmpty()) {
-                h.append("<p>Never throttled in any sample: ").append(Html.esc(String.join(", ", never))).append(".</p>\n");
-            }
-            h.append("<div class=\"grid\">\n");
-            for (ChartFigure c : charts) if (c.section().equals("throttling") && c.environment() != null) figure(h, c, svgs);
-            h.append("</div>\n</section>\n");
-        }
-
-        private static void figure(StringBuilder h, ChartFigure c, Map<String, String> svgs) {
-            h.append("<figure class=\"chart\" id=\"chart-").append(c.id()).append("\" data-chart=\"").append(c.id())
-                    .append("\" data-series=\"").append(Html.esc(String.join("|", c.series()))).append("\"");
-            if (!c.categories().isEmpty()) {
-                h.append(" data-categories=\"").append(Html.esc(String.join("|", c.categories()))).append("\"");
-            }
-            h.append(">\n").append(svgs.get(c.id())).append("\n<figcaption><span class=\"how\">How to read: ")
-                    .append(Html.esc(c.howToRead())).append("</span> <span class=\"png\">PNG: <code>")
-                    .append(HtmlReport.CHART_FOLDER).append("/").append(c.id()).append(".png</code></span></figcaption>\n</figure>\n");
-        }
-
-        /** The Summary's two tables (SummaryTables, as in summary.md), verdicts coloured. */
-        private static void summaryTables(StringBuilder h, Summary s) {
-            h.append("<section id=\"summary\">\n<h2>Summary table</h2>\n<p>").append(Html.esc(SummaryTables.heading(s)))
-                    .append(". The same numbers as summary.md.</p>\n");
-            for (Table t : SummaryTables.of(s)) {
-                int verdict = t.headers().indexOf("Verdict");
-                h.append("<div class=\"table\"><table>\n<caption>").append(Html.esc(t.title())).append("</caption>\n<thead><tr>");
-                for (String head : t.headers()) h.append("<th>").append(Html.esc(head)).append("</th>");
-                h.append("</tr></thead>\n<tbody>\n");
-                for (List<String> r : t.rows()) {
-                    h.append("<tr>");
-                    for (int i = 0; i < r.size(); i++) {
-                        List<String> cls = new ArrayList<>();
-                        if (t.rightAligned().contains(i)) cls.add("num");
-                        if (i == verdict) cls.add("verdict-" + r.get(i).replaceAll(" \\(.*| within.*", "").replaceAll("[^a-z]+", "-"));
-                        h.append(cls.isEmpty() ? "<td>" : "<td class=\"" + String.join(" ", cls) + "\">")
-                                .append(Html.esc(r.get(i))).append("</td>");
-                    }
-                    h.append("</tr>\n");
-                }
-                h.append("</tbody></table></div>\n");
-            }
-            h.append("</section>\n");
-        }
-
-        /** run.json (run, environments, host, versions, config as used) and what each result file says about itself. */
-        private static void metadata(StringBuilder h, ReportInputs in) {
-            h.append("<section id=\"run\">\n<h2>Run details</h2>\n");
-            RunJson run = in.run();
-            if (run == null) {
-                h.append("<p class=\"empty\">This folder has no run.json (the suite writes one; single_env_bench alone does "
-                        + "not), so the run's outcome, skipped environments and versions are unknown. What each result file "
-                        + "says about itself is below.</p>\n");
-            } else {
-                h.append("<h3>Run</h3>\n<table class=\"kv\">\n");
-                kv(h, "run id", run.runId());
-                kv(h, "status", run.status());
-                if (run.exitCode() != null) {
-                    int code = run.exitCode();
-                    h.append("<tr><th>exit status</th><td>").append(code).append(" (").append(Html.esc(Display.exitMeaning(code)))
-                            .append(")</td></tr>\n");
-                }
-                kv(h, "started", run.startedUtc());
-                kv(h, "ended", run.endedUtc());
-                if (run.started() != null && run.ended() != null) {
-                    h.append("<tr><th>duration</th><td>").append(Html.esc(Display.duration(run.ended().doubleValue()
-                            - run.started().doubleValue()))).append("</td></tr>\n");
-                }
-                kv(h, "config file", run.configFile());
-                kv(h, "order", run.order());
-                kv(h, "baseline", run.baseline());
-                kv(h, "significance level", run.significanceLevel());
-                kv(h, "resume", run.resume());
-                kv(h, "fail fast", run.failFast());
-                kv(h, "selected", run.selected());
-                h.append("</table>\n<h3>Environments</h3>\n<div class=\"table\"><table>\n<thead><tr><th>Environment</th>"
-                        + "<th>Image</th><th>Runtime class</th><th>Result file</th><th>Outcome</th><th>Detail</th>"
-                        + "<th>Trials reported</th><th>Child runs</th></tr></thead>\n<tbody>\n");
-                for (RunEnvironment e : run.environments()) {
-                    String outcome = Objects.toString(e.outcome(), "");
-                    h.append("<tr class=\"outcome-").append(outcome.replaceAll("[^a-z]+", "-")).append("\"><td>")
-                            .append(Html.esc(e.name())).append("</td><td>").append(Html.esc(e.image()))
-                            .append("</td><td>").append(Html.esc(e.runtimeClass())).append("</td><td>")
-                            .append(Html.esc(e.resultFile())).append("</td><td>").append(Html.esc(outcome))
-                            .append("</td><td>").append(Html.esc(e.detail())).append("</td><td>")
-                            .append(Html.esc(Html.inline(e.trialsReported()))).append("</td><td class=\"num\">")
-                            .append(e.invocations() == null ? 0 : e.invocations().size()).append("</td></tr>\n");
-                }
-                h.append("</tbody></table></div>\n");
-                h.append("<h3>Host</h3>\n");
-                Html.tree(h, run.host());
-                h.append("<h3>Versions</h3>\n");
-                Html.tree(h, run.versions());
-                h.append("<h3>Configuration as used</h3>\n");
-                Html.tree(h, run.sharedArgs());
-            }
-            h.append("<h3>Result files</h3>\n<div class=\"table\"><table>\n<thead><tr><th>Environment</th><th>File</th>"
-                    + "<th>single_env_bench</th><th>Backend</th><th>Sampler</th><th>Runtime version</th><th>Program</th>"
-                    + "<th>Duration / warmup / interval</th><th>Limits</th><th>Host</th></tr></thead>\n<tbody>\n");
-            for (EnvDetails e : in.envs()) {
-                ResultFile f = e.file();
-                FileEnvironment env = f.environment() == null ? new FileEnvironment(null, null, null, null, null) : f.environment();
-                Flags flags = f.flags() == null ? new Flags(null, null, null, null, null) : f.flags();
-                FileHost host = f.host() == null ? new FileHost(null, null, null, null) : f.host();
-                Program program = f.program();
-                String prog = program == null ? "–" : or(program.compiler(), "?") + " " + or(program.flags(), "")
-                        + " → " + or(program.target(), "?");
-                String limits = (e.cpuLimit() == null ? "" : "CPU " + ReportInputs.cores(e.cpuLimit()) + ", ")
-                        + (e.memoryLimit() == null ? "" : "memory " + e.memoryLimit());
-                h.append("<tr><td>").append(Html.esc(e.name())).append("</td><td>")
-                        .append(Html.esc(e.results().ref().resultFile().getFileName().toString())).append("</td><td>")
-                        .append(Html.esc(f.tool() == null ? "?" : or(f.tool().version(), "?"))).append("</td><td>")
-                        .append(Html.esc(or(env.backend(), "?"))).append("</td><td>")
-                        .append(Html.esc(or(env.sampler(), "?"))).append("</td><td>")
-                        .append(Html.esc(or(env.runtimeVersion(), "–"))).append("</td><td>").append(Html.esc(prog))
-                        .append("</td><td>").append(Html.esc(Html.inline(flags.duration()) + " s / "
-                                + Html.inline(flags.warmupSeconds()) + " s / " + Html.inline(flags.interval()) + " s"))
-                        .append("</td><td>").append(Html.esc(limits.isBlank() ? "none" : limits.replaceAll(", $", ""))).append("</td><td>")
-                        .append(Html.esc(or(host.hostname(), "?") + " · " + or(host.cpuModel(), "?") + " · "
-                                + (host.cores() == null ? "?" : host.cores()) + " cores · " + or(host.kernel(), "?")))
-                        .append("</td></tr>\n");
-            }
-            h.append("</tbody></table></div>\n</section>\n");
-        }
-
-        private static String or(String value, String otherwise) { return value == null ? otherwise : value; }
-
-        private static void kv(StringBuilder h, String key, Object value) {
-            if (value == null) return;
-            h.append("<tr><th>").append(Html.esc(key)).append("</th><td>").append(Html.esc(Html.inline(value))).append("</td></tr>\n");
-        }
-
-        private static void glossary(StringBuilder h, Summary s) {
-            String ci = Display.percent(1 - s.significanceLevel());
-            h.append("<section id=\"glossary\">\n<h2>How to read this page</h2>\n<dl>\n")
-                    .append("<dt>Environment</dt><dd>An image (what runs) and a runtime class (how it runs): a native binary, "
-                            + "a static binary, or the same WebAssembly module under wasmtime, WasmEdge, Wasmer, WAMR or Node.js.</dd>\n")
-                    .append("<dt>Trial</dt><dd>One start of the program: a warmup, then a timed loop of whole multiplications. "
-                            + "<em>Valid</em> trials finished and passed mmb's own check of the result; only those count.</dd>\n")
-                    .append("<dt>Throughput (MFLOPS)</dt><dd>2·N³ floating-point operations per multiplication × multiplications "
-                            + "÷ seconds, in millions. Higher is better. CV % is the trial-to-trial noise (standard deviation ÷ mean).</dd>\n")
-                    .append("<dt>Ratio to the baseline</dt><dd>Geometric mean of the throughput ÷ the baseline's at the same "
-                            + "size: 0.8 = 80 % of the baseline's speed. The ").append(ci)
-                    .append(" CI comes from Welch's t-test on the logarithm of the throughput: exp(d ± t·se), always positive, "
-                            + "symmetric on a log axis (0.5× and 2× are equally far from 1).</dd>\n")
-                    .append("<dt>Verdict</dt><dd><em>faster</em> or <em>slower</em> when the interval excludes 1 (however noisy "
-                            + "the trials); <em>same</em> when it lies within ±").append(Html.esc(Display.percentValue(s.criteria().minEffect() * 100)))
-                    .append(" (config <code>min_effect</code>); <em>inconclusive</em> otherwise, with the smallest difference the "
-                            + "trials could detect (80 % power) and about how many trials would resolve it.</dd>\n")
-                    .append("<dt>Noisy</dt><dd>A CV above ").append(Html.esc(Display.percentValue(s.criteria().maxCv() * 100)))
-                    .append(" (config <code>max_cv</code>). Noise between trials that run steadily points at placement (more "
-                            + "trials help); noise within each trial at interference (a quieter machine or longer trials).</dd>\n")
-                    .append("<dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5, the spread taken as at "
-                            + "least 1 % of the median so that tight data does not flag ordinary trials). It is flagged, never "
-                            + "dropped: it still counts in every statistic.</dd>\n")
-                    .append("<dt>Likely interpreter mode</dt><dd>A Wasm environment under 0.1× the native throughput: JIT and "
-                            + "AOT engines reach 0.4–0.95× native, interpreters far less, so the runtime probably interpreted the "
-                            + "module.</dd>\n")
-                    .append("<dt>Cold start, time to main</dt><dd>From asking for the workload to seeing it run, and to the "
-                            + "program's first line of output.</dd>\n")
-                    .append("<dt>CPU cores, memory</dt><dd>Read from the workload's cgroup (or its processes) every sampling "
-                            + "interval during the timed loop. 1 core = one CPU busy all the time. MiB = 1,048,576 bytes.</dd>\n")
-                    .append("<dt>Throttling</dt><dd>With a CPU limit, the number of 100 ms scheduler periods in which the "
-                            + "workload used up its quota and had to wait.</dd>\n</dl>\n</section>\n");
-        }
-
-        static final String CSS = """
+        static final String PAGE = """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+                <title>mmb benchmark report: {{folder}}</title>
+                <style>
                 :root { color-scheme: light; --ink: #1d2430; --muted: #5b6573; --line: #d9dee5; --warn: #fff4e0; --bad: #fdeceb; }
                 * { box-sizing: border-box; }
                 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
@@ -5703,10 +5324,515 @@ public class metaorchestrator {
                 dt { font-weight: 600; margin-top: 8px; } dd { margin: 0 0 0 1.5em; max-width: 70em; }
                 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 90%; }
                 footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
+                </style>
+                </head>
+                <body>
+                <main>
+                <header>
+                <h1>mmb benchmark report: <span class="folder">{{folder}}</span></h1>
+                <p class="lead">The same program — mmb, which multiplies two N×N matrices of doubles over and over for a fixed \
+                time — was run {{whatRan}}. Each environment ran several <em>trials</em> per matrix size N. This page compares \
+                their speed (throughput), their start-up, and the CPU and memory they used, with <strong>{{baseline}}</strong> \
+                as the baseline every other environment is compared with.</p>
+                <p class="meta">{{envCount}} environment(s) with results{{runLine}} · report written {{generated}}</p>
+                <nav><strong>Contents:</strong> <a href="#headline">What was found</a> · <a href="#warnings">Warnings \
+                ({{noteCount}})</a> · <a href="#throughput">Throughput</a> · <a href="#over-time">Throughput over time</a> · \
+                <a href="#startup">Start-up</a> · <a href="#resources">CPU and memory over time</a> · <a href="#throttling">\
+                Throttling</a> · <a href="#summary">Summary table</a> · <a href="#run">Run details</a> · <a href="#glossary">\
+                How to read this page</a></nav>
+                </header>
+                {{#headline}}
+                {{#-first}}
+                <section id="headline">
+                <h2>What was found</h2>
+                <ul class="headline">
+                {{/-first}}
+                <li>{{.}}</li>
+                {{#-last}}
+                </ul>
+                <p class="meta">{{legend}}</p>
+                </section>
+                {{/-last}}
+                {{/headline}}
+                <section id="warnings">
+                <h2>Warnings</h2>
+                {{^notes}}
+                <p class="ok">None: every trial is valid, no noisy or inconclusive comparison, no outliers, no environment \
+                skipped or failed, and no Wasm environment looks like it ran in an interpreter.</p>
+                {{/notes}}
+                {{#notes}}
+                {{#-first}}
+                <p>Read these before the numbers: errors lost data, warnings make numbers doubtful, information explains a gap.</p>
+                <ul class="warnings">
+                {{/-first}}
+                <li class="warning {{severity}} {{id}}" data-kind="{{id}}"><span class="tag">{{label}}</span> {{text}}</li>
+                {{#-last}}
+                </ul>
+                {{/-last}}
+                {{/notes}}
+                </section>
+                <section id="throughput">
+                <h2>Throughput</h2>
+                <p>How many floating-point operations per second each environment achieved in its timed loop (MFLOPS = \
+                millions per second; one multiplication of two N×N matrices is 2·N³ operations). Higher is better.</p>
+                {{#throughput}}
+                {{> figure}}
+                {{/throughput}}
+                </section>
+                <section id="over-time">
+                <h2>Throughput over time, inside a trial</h2>
+                <p>A trial's throughput is one number for its whole timed loop; mmb also reports its progress every slice of \
+                the loop, which shows whether the speed was steady or changed while it ran — a runtime that starts slow and \
+                speeds up once its JIT has compiled the hot loop again, or a machine that was busy for a moment.</p>
+                {{^overTime}}
+                <p class="empty">These results predate progress lines: their result files hold no slices (<code>slices</code> \
+                per trial, recorded by single_env_bench since mmb prints progress), so throughput over time cannot be drawn. \
+                Run the suite again to get it.</p>
+                {{/overTime}}
+                {{#overTime}}
+                {{#without}}
+                <p class="empty">Not drawn, their result files predate progress lines (no slices): {{.}}.</p>
+                {{/without}}
+                {{#keys}}
+                {{#figure}}
+                {{> figure}}
+                {{/figure}}
+                <p>{{slow}}</p>
+                <details><summary>Per trial at {{label}}: steady-state throughput, within-trial CV, slow start</summary>
+                <div class="table"><table>
+                <thead><tr><th>Environment</th><th>Trial</th><th>Slices</th><th>Steady state (MFLOPS)</th>\
+                <th>Within-trial CV %</th><th>Slow start</th></tr></thead>
+                <tbody>
+                {{#rows}}
+                <tr><td>{{env}}</td><td class="num">{{trial}}</td><td class="num">{{slices}}</td><td class="num">{{steady}}\
+                </td><td class="num">{{cv}}</td><td>{{slowStart}}</td></tr>
+                {{/rows}}
+                </tbody></table></div>
+                </details>
+                {{/keys}}
+                {{/overTime}}
+                </section>
+                <section id="startup">
+                <h2>Start-up</h2>
+                <p>How long each environment takes to start the program, per size, trial by trial. Lower is better. How to \
+                read the two times:</p>
+                <dl class="startup">
+                <dt>Cold start</dt><dd>From asking for the workload (local: the process is spawned; K3s: the pod is created) \
+                to seeing it run (local: it has entered its cgroup, just before the program is started; K3s: the container \
+                is reported running). For the local backend it includes the harness's own cost of spawning a process, \
+                measured with a trivial program through the same path and drawn as the dashed line.</dd>
+                <dt>Time to main</dt><dd>From the same request to the program's first line of output (<code>MMB_READY</code>, \
+                printed as mmb's <code>main</code> begins).</dd>
+                <dt>Their difference</dt><dd>What the runtime does before <code>main</code>: for WebAssembly, loading, \
+                validating and compiling the module (or preparing an interpreter); for a native binary, little more than \
+                loading it.</dd>
+                </dl>
+                {{^startup}}
+                <p class="empty">No valid trial recorded a start-up time.</p>
+                {{/startup}}
+                {{#startup}}
+                {{#figures}}
+                {{> figure}}
+                {{/figures}}
+                {{#spawns}}
+                <p>Harness spawn cost, measured in each environment's run: {{.}}.</p>
+                {{/spawns}}
+                {{#unknown}}
+                <p class="empty">No harness spawn cost recorded for {{.}} (only the local backend measures it, and only since \
+                it records <code>harness</code> in the result file).</p>
+                {{/unknown}}
+                {{/startup}}
+                </section>
+                <section id="resources">
+                <h2>CPU and memory over time</h2>
+                <p>Per environment and size, one line per trial from its samples, time 0 being the start of the timed loop \
+                (BENCH_START). The average and the peak are marked as horizontal lines.</p>
+                {{#resources}}
+                <h3 id="env-{{anchor}}">{{name}} <small>{{image}} · runtime class {{runtimeClass}}</small></h3>
+                {{#notes}}
+                <p class="inline-warning {{severity}}">{{icon}} {{text}}</p>
+                {{/notes}}
+                {{^figures}}
+                <p class="empty">No samples in this environment's result file.</p>
+                {{/figures}}
+                {{#figures}}
+                {{#-first}}
+                <div class="grid">
+                {{/-first}}
+                {{> figure}}
+                {{#-last}}
+                </div>
+                {{/-last}}
+                {{/figures}}
+                {{/resources}}
+                </section>
+                <section id="throttling">
+                <h2>Throttling</h2>
+                {{^throttling}}
+                <p class="empty">No CPU or memory limit was set in this run (config <code>cpu_limit</code>, \
+                <code>memory_limit</code>), so nothing held the workloads back and there is no throttling to show. The \
+                summary table still lists the throttled periods the kernel counted.</p>
+                {{/throttling}}
+                {{#throttling}}
+                <p>Limits set: {{limits}}. A memory limit is drawn on the memory charts above when it is near the curves, a \
+                CPU limit on the CPU charts.</p>
+                {{#totals}}
+                {{> figure}}
+                {{/totals}}
+                {{#never}}
+                <p>Never throttled in any sample: {{.}}.</p>
+                {{/never}}
+                <div class="grid">
+                {{#perEnv}}
+                {{> figure}}
+                {{/perEnv}}
+                </div>
+                {{/throttling}}
+                </section>
+                <section id="summary">
+                <h2>Summary table</h2>
+                <p>{{summaryHeading}}. The same numbers as summary.md.</p>
+                {{#tables}}
+                <div class="table"><table>
+                <caption>{{title}}</caption>
+                <thead><tr>{{#headers}}<th>{{.}}</th>{{/headers}}</tr></thead>
+                <tbody>
+                {{#rows}}
+                <tr>{{#cells}}<td{{#cls}} class="{{.}}"{{/cls}}>{{text}}</td>{{/cells}}</tr>
+                {{/rows}}
+                </tbody></table></div>
+                {{/tables}}
+                </section>
+                <section id="run">
+                <h2>Run details</h2>
+                {{^run}}
+                <p class="empty">This folder has no run.json (the suite writes one; single_env_bench alone does not), so the \
+                run's outcome, skipped environments and versions are unknown. What each result file says about itself is \
+                below.</p>
+                {{/run}}
+                {{#run}}
+                <h3>Run</h3>
+                <table class="kv">
+                {{#facts}}
+                <tr><th>{{key}}</th><td>{{value}}</td></tr>
+                {{/facts}}
+                </table>
+                <h3>Environments</h3>
+                <div class="table"><table>
+                <thead><tr><th>Environment</th><th>Image</th><th>Runtime class</th><th>Result file</th><th>Outcome</th>\
+                <th>Detail</th><th>Trials reported</th><th>Child runs</th></tr></thead>
+                <tbody>
+                {{#environments}}
+                <tr class="outcome-{{outcomeClass}}"><td>{{name}}</td><td>{{image}}</td><td>{{runtimeClass}}</td><td>\
+                {{resultFile}}</td><td>{{outcome}}</td><td>{{detail}}</td><td>{{trials}}</td><td class="num">{{runs}}</td></tr>
+                {{/environments}}
+                </tbody></table></div>
+                <h3>Host</h3>
+                {{#host}}
+                {{> tree}}
+                {{/host}}
+                <h3>Versions</h3>
+                {{#versions}}
+                {{> tree}}
+                {{/versions}}
+                <h3>Configuration as used</h3>
+                {{#config}}
+                {{> tree}}
+                {{/config}}
+                {{/run}}
+                <h3>Result files</h3>
+                <div class="table"><table>
+                <thead><tr><th>Environment</th><th>File</th><th>single_env_bench</th><th>Backend</th><th>Sampler</th>\
+                <th>Runtime version</th><th>Program</th><th>Duration / warmup / interval</th><th>Limits</th><th>Host</th>\
+                </tr></thead>
+                <tbody>
+                {{#files}}
+                <tr><td>{{env}}</td><td>{{file}}</td><td>{{tool}}</td><td>{{backend}}</td><td>{{sampler}}</td><td>{{runtime}}\
+                </td><td>{{program}}</td><td>{{timing}}</td><td>{{limits}}</td><td>{{host}}</td></tr>
+                {{/files}}
+                </tbody></table></div>
+                </section>
+                <section id="glossary">
+                <h2>How to read this page</h2>
+                <dl>
+                <dt>Environment</dt><dd>An image (what runs) and a runtime class (how it runs): a native binary, a static \
+                binary, or the same WebAssembly module under wasmtime, WasmEdge, Wasmer, WAMR or Node.js.</dd>
+                <dt>Trial</dt><dd>One start of the program: a warmup, then a timed loop of whole multiplications. \
+                <em>Valid</em> trials finished and passed mmb's own check of the result; only those count.</dd>
+                <dt>Throughput (MFLOPS)</dt><dd>2·N³ floating-point operations per multiplication × multiplications ÷ \
+                seconds, in millions. Higher is better. CV % is the trial-to-trial noise (standard deviation ÷ mean).</dd>
+                <dt>Ratio to the baseline</dt><dd>Geometric mean of the throughput ÷ the baseline's at the same size: 0.8 = \
+                80 % of the baseline's speed. The {{ci}} CI comes from Welch's t-test on the logarithm of the throughput: \
+                exp(d ± t·se), always positive, symmetric on a log axis (0.5× and 2× are equally far from 1).</dd>
+                <dt>Verdict</dt><dd><em>faster</em> or <em>slower</em> when the interval excludes 1 (however noisy the \
+                trials); <em>same</em> when it lies within ±{{minEffect}} (config <code>min_effect</code>); \
+                <em>inconclusive</em> otherwise, with the smallest difference the trials could detect (80 % power) and \
+                about how many trials would resolve it.</dd>
+                <dt>Noisy</dt><dd>A CV above {{maxCv}} (config <code>max_cv</code>). Noise between trials that run steadily \
+                points at placement (more trials help); noise within each trial at interference (a quieter machine or \
+                longer trials).</dd>
+                <dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5, the spread taken as at least \
+                1 % of the median so that tight data does not flag ordinary trials). It is flagged, never dropped: it still \
+                counts in every statistic.</dd>
+                <dt>Likely interpreter mode</dt><dd>A Wasm environment under 0.1× the native throughput: JIT and AOT \
+                engines reach 0.4–0.95× native, interpreters far less, so the runtime probably interpreted the module.</dd>
+                <dt>Cold start, time to main</dt><dd>From asking for the workload to seeing it run, and to the program's \
+                first line of output.</dd>
+                <dt>CPU cores, memory</dt><dd>Read from the workload's cgroup (or its processes) every sampling interval \
+                during the timed loop. 1 core = one CPU busy all the time. MiB = 1,048,576 bytes.</dd>
+                <dt>Throttling</dt><dd>With a CPU limit, the number of 100 ms scheduler periods in which the workload used \
+                up its quota and had to wait.</dd>
+                </dl>
+                </section>
+                <footer><p>Written by metaorchestrator {{version}} ({{generated}}) next to summary.md, summary.csv and \
+                summary.json, which hold the same statistics. Charts drawn with XChart; a 300 DPI PNG of each is in \
+                <code>charts/</code>.</p></footer>
+                </main>
+                </body>
+                </html>
                 """;
+
+        private static final Map<String, String> PARTIALS = Map.of("figure", FIGURE, "tree", TREE);
+        private static final Template TEMPLATE = Mustache.compiler().withEscaper(Html::esc).nullValue("")
+                .withLoader(name -> new java.io.StringReader(PARTIALS.get(name))).compile(PAGE);
+
+        static String render(ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs, String generatedUtc) {
+            return TEMPLATE.execute(View.page(in, charts, svgs, generatedUtc));
+        }
     }
 
-    /** HTML text: escaping, and JSON values as readable text or nested key/value tables. */
+    /** The page's view records, from the report's inputs: every sentence that depends on the data is made here. */
+    static final class View {
+        private View() {}
+
+        static HtmlPage.Page page(ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs, String generatedUtc) {
+            Summary s = in.summary();
+            Function<Predicate<ChartFigure>, List<HtmlPage.Fig>> figs = which -> charts.stream().filter(which)
+                    .map(c -> fig(c, svgs)).collect(Collectors.toList());
+            RunJson run = in.run();
+            String runLine = run == null ? "" : " · run " + or(run.runId(), "?") + " · " + or(run.status(), "?")
+                    + (run.startedUtc() == null ? "" : " · started " + run.startedUtc())
+                    + (run.host() == null || Objects.toString(run.host().get("hostname"), "").isEmpty() ? ""
+                    : " · host " + run.host().get("hostname"));
+            return new HtmlPage.Page(in.folder().toAbsolutePath().normalize().getFileName().toString(), whatRan(in),
+                    s.baseline(), s.rows().stream().map(Row::environment).distinct().count(), runLine, generatedUtc,
+                    s.notes().size(), s.headline(), SummaryTables.legend(s),
+                    s.notes().stream().map(View::note).collect(Collectors.toList()),
+                    figs.apply(c -> c.section().equals("throughput")), overTime(in, charts, svgs),
+                    startup(in, figs.apply(c -> c.section().equals("startup"))),
+                    in.envs().stream().map(e -> new HtmlPage.EnvSection(ReportCharts.id(e.name()), e.name(),
+                            e.results().ref().image(), e.results().ref().runtimeClass(),
+                            s.notes().stream().filter(n -> e.name().equals(n.environment())).map(View::note).collect(Collectors.toList()),
+                            figs.apply(c -> c.section().equals("resources") && e.name().equals(c.environment()))))
+                            .collect(Collectors.toList()),
+                    throttling(in, figs), SummaryTables.heading(s),
+                    SummaryTables.of(s).stream().map(View::table).collect(Collectors.toList()), run(run),
+                    in.envs().stream().map(View::file).collect(Collectors.toList()), Display.percent(1 - s.significanceLevel()),
+                    Display.percentValue(s.criteria().minEffect() * 100), Display.percentValue(s.criteria().maxCv() * 100), VERSION);
+        }
+
+        static HtmlPage.Fig fig(ChartFigure c, Map<String, String> svgs) {
+            return new HtmlPage.Fig(c.id(), String.join("|", c.series()),
+                    c.categories().isEmpty() ? null : String.join("|", c.categories()), svgs.get(c.id()), c.howToRead());
+        }
+
+        static HtmlPage.NoteView note(Note n) {
+            return new HtmlPage.NoteView(n.kind().severity, n.kind().id(), n.kind().label,
+                    n.kind().severity.equals("info") ? "ℹ" : "⚠", n.text());
+        }
+
+        /** "as local processes, each in its own cgroup, in 3 environments: the native build (dynamic glibc), …". */
+        static String whatRan(ReportInputs in) {
+            String backend = in.run() == null ? "" : Objects.toString(in.run().sharedArgs().get("backend"), "");
+            for (EnvDetails e : in.envs()) {   // no run.json: the result files say it too
+                if (backend.isEmpty() && e.file().environment() != null) backend = or(e.file().environment().backend(), "");
+            }
+            boolean local = backend.equals("local");
+            List<String> kinds = new ArrayList<>();
+            List<String> wasm = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (Row r : in.summary().rows()) {
+                if (!seen.add(r.environment())) continue;
+                String image = Names.imageName(r.image());
+                String rc = r.runtimeClass();
+                if (r.wasm()) {
+                    String engine = switch (rc) {
+                        case "node" -> "Node.js"; case "wamr" -> "WAMR"; default -> rc;
+                    };
+                    if (!wasm.contains(engine)) wasm.add(engine);
+                } else if (image.equals("mmb-debian") && rc.equals("default")) {
+                    kinds.add(local ? "the native build (dynamic glibc)" : "a Debian container (dynamic glibc)");
+                } else if (image.equals("mmb-static") && rc.equals("default")) {
+                    kinds.add(local ? "the static binary" : "a static binary in a scratch image");
+                } else {
+                    kinds.add(image + " under runtime class " + rc);
+                }
+            }
+            if (!wasm.isEmpty()) kinds.add("WebAssembly under " + joinAnd(wasm));
+            Set<String> samplers = new TreeSet<>();   // without root the local backend samples /proc, not cgroups
+            for (EnvDetails e : in.envs()) {
+                samplers.add(e.file().environment() == null ? "" : or(e.file().environment().sampler(), ""));
+            }
+            String how = !samplers.isEmpty() && samplers.stream().allMatch(x -> x.startsWith("cgroup")) ? ", each in its own cgroup, "
+                    : samplers.equals(Set.of("procfs")) ? ", sampled from /proc, " : " ";
+            String where = local ? "as local processes" + how : backend.equals("k8s") ? "as K3s pods, " : "";
+            return where + "in " + seen.size() + (seen.size() == 1 ? " environment: " : " environments: ") + joinAnd(kinds);
+        }
+
+        private static String joinAnd(List<String> parts) {
+            if (parts.size() <= 1) return String.join("", parts);
+            return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+        }
+
+        /** Per size, the slices of every valid trial; per trial, what single_env_bench derived from them. Null: no slices at all. */
+        static HtmlPage.OverTime overTime(ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
+            List<String> without = in.envs().stream().filter(e -> e.traces().stream().noneMatch(TrialTrace::hasSlices))
+                    .map(EnvDetails::name).collect(Collectors.toList());
+            if (without.size() == in.envs().size()) return null;
+            List<HtmlPage.OverTimeKey> keys = new ArrayList<>();
+            for (String key : in.keys()) {
+                ChartFigure c = charts.stream().filter(x -> x.id().equals(ReportCharts.id("throughput-over-time", key)))
+                        .findFirst().orElse(null);
+                if (c == null) continue;
+                List<String> slow = new ArrayList<>();
+                List<HtmlPage.ProgressRow> rows = new ArrayList<>();
+                for (EnvDetails e : in.envs()) {
+                    for (TrialTrace t : e.sliced(key)) {
+                        TrialProgress p = t.progress();
+                        if (p.slowStart()) slow.add(e.name() + " trial " + t.trial());
+                        rows.add(new HtmlPage.ProgressRow(e.name(), t.trial(), p.slices().size(),
+                                p.steadyMflops() == null ? "–" : Display.mflops(p.steadyMflops()),
+                                p.withinCvPercent() == null ? "–" : Display.oneDecimal(p.withinCvPercent()),
+                                p.warmupSlowStart() == null ? "–" : p.slowStart() ? "yes" : "no"));
+                    }
+                }
+                String label = ReportInputs.keyLabel(key);
+                keys.add(new HtmlPage.OverTimeKey(fig(c, svgs), label, slow.isEmpty() ? "No valid trial at " + label
+                        + " was flagged as a slow start." : "Slow start (the first slices much slower than the rest) at "
+                        + label + ": " + String.join(", ", slow) + ".", rows));
+            }
+            return new HtmlPage.OverTime(without.isEmpty() ? null : String.join(", ", without), keys);
+        }
+
+        /** The start-up charts and each environment's harness spawn cost; null when no valid trial has a start-up time. */
+        static HtmlPage.Startup startup(ReportInputs in, List<HtmlPage.Fig> figures) {
+            if (figures.isEmpty()) return null;
+            List<String> spawns = new ArrayList<>(), unknown = new ArrayList<>();
+            for (EnvDetails e : in.envs()) {
+                HarnessSpawn p = e.harness();
+                if (p == null) unknown.add(e.name());
+                else spawns.add(e.name() + " " + String.format(Locale.ROOT, "%.1f ms", p.spawnSeconds() * 1000)
+                        + (p.samples() > 0 ? " (median of " + p.samples() + " spawns" + (p.warmedSpawns() == null
+                        || p.warmedSpawns() == 0 ? "" : ", after " + p.warmedSpawns() + " to warm up") + ")" : ""));
+            }
+            return new HtmlPage.Startup(figures, spawns.isEmpty() ? null : String.join("; ", spawns),
+                    unknown.isEmpty() ? null : String.join(", ", unknown));
+        }
+
+        /** The limits, usually one set for every environment; null when no environment had any. */
+        static HtmlPage.Throttling throttling(ReportInputs in, Function<Predicate<ChartFigure>, List<HtmlPage.Fig>> figs) {
+            if (!in.anyLimit()) return null;
+            Map<String, List<String>> byLimits = new LinkedHashMap<>();
+            for (EnvDetails e : in.envs()) byLimits.computeIfAbsent(limits(e, "none"), k -> new ArrayList<>()).add(e.name());
+            String limits = byLimits.size() == 1 ? byLimits.keySet().iterator().next() + " for every environment"
+                    : byLimits.entrySet().stream().map(x -> x.getKey() + " for " + String.join(", ", x.getValue()))
+                    .collect(Collectors.joining("; "));
+            String never = in.envs().stream().filter(e -> e.limited() && !e.throttled()).map(EnvDetails::name)
+                    .collect(Collectors.joining(", "));
+            return new HtmlPage.Throttling(limits, figs.apply(c -> c.section().equals("throttling") && c.environment() == null),
+                    never.isEmpty() ? null : never, figs.apply(c -> c.section().equals("throttling") && c.environment() != null));
+        }
+
+        static String limits(EnvDetails e, String none) {
+            String l = Stream.of(e.cpuLimit() == null ? null : "CPU " + ReportInputs.cores(e.cpuLimit()),
+                    e.memoryLimit() == null ? null : "memory " + e.memoryLimit()).filter(Objects::nonNull).collect(Collectors.joining(", "));
+            return l.isEmpty() ? none : l;
+        }
+
+        /** A table of the Summary (SummaryTables, as in summary.md), its verdicts coloured. */
+        static HtmlPage.TableView table(Table t) {
+            int verdict = t.headers().indexOf("Verdict");
+            List<HtmlPage.Cells> rows = new ArrayList<>();
+            for (List<String> r : t.rows()) {
+                List<HtmlPage.Cell> cells = new ArrayList<>();
+                for (int i = 0; i < r.size(); i++) {
+                    List<String> cls = new ArrayList<>();
+                    if (t.rightAligned().contains(i)) cls.add("num");
+                    if (i == verdict) cls.add("verdict-" + r.get(i).replaceAll(" \\(.*| within.*", "").replaceAll("[^a-z]+", "-"));
+                    cells.add(new HtmlPage.Cell(cls.isEmpty() ? null : String.join(" ", cls), r.get(i)));
+                }
+                rows.add(new HtmlPage.Cells(cells));
+            }
+            return new HtmlPage.TableView(t.title(), t.headers(), rows);
+        }
+
+        /** run.json: the run, its environments, host, versions, the config as used. Null when the folder has none. */
+        static HtmlPage.RunView run(RunJson run) {
+            if (run == null) return null;
+            List<HtmlPage.Kv> facts = new ArrayList<>();
+            BiConsumer<String, Object> fact = (k, v) -> { if (v != null) facts.add(new HtmlPage.Kv(k, Html.inline(v))); };
+            fact.accept("run id", run.runId());
+            fact.accept("status", run.status());
+            if (run.exitCode() != null) fact.accept("exit status", run.exitCode() + " (" + Display.exitMeaning(run.exitCode()) + ")");
+            fact.accept("started", run.startedUtc());
+            fact.accept("ended", run.endedUtc());
+            if (run.started() != null && run.ended() != null) {
+                fact.accept("duration", Display.duration(run.ended().doubleValue() - run.started().doubleValue()));
+            }
+            fact.accept("config file", run.configFile());
+            fact.accept("order", run.order());
+            fact.accept("baseline", run.baseline());
+            fact.accept("significance level", run.significanceLevel());
+            fact.accept("resume", run.resume());
+            fact.accept("fail fast", run.failFast());
+            fact.accept("selected", run.selected());
+            return new HtmlPage.RunView(facts, run.environments().stream().map(EnvRow::new).collect(Collectors.toList()),
+                    tree(run.host()), tree(run.versions()), tree(run.sharedArgs()));
+        }
+
+        /** A run.json environment as its table row shows it. */
+        record EnvRow(String name, String image, String runtimeClass, String resultFile, String outcome, String outcomeClass,
+                      String detail, String trials, int runs) {
+            EnvRow(RunEnvironment e) {
+                this(e.name(), e.image(), e.runtimeClass(), e.resultFile(), or(e.outcome(), ""),
+                        or(e.outcome(), "").replaceAll("[^a-z]+", "-"), e.detail(), Html.inline(e.trialsReported()),
+                        e.invocations() == null ? 0 : e.invocations().size());
+            }
+        }
+
+        /** An object of run.json (host, versions, shared_args) as key/value rows, nested objects as nested tables. */
+        static HtmlPage.Tree tree(Map<?, ?> v) {
+            List<HtmlPage.TreeRow> rows = new ArrayList<>();
+            if (v != null) v.forEach((key, value) -> {
+                String k = String.valueOf(key);
+                rows.add(value instanceof Map<?, ?> m && !m.isEmpty() ? new HtmlPage.TreeRow(k.replace('_', ' '), null, tree(m))
+                        : new HtmlPage.TreeRow(k.replace('_', ' '), k.endsWith("_bytes") && value instanceof Number n
+                        ? n.longValue() + String.format(Locale.ROOT, " (%.1f GiB)", n.longValue() / 1073741824.0) : Html.inline(value), null));
+            });
+            return new HtmlPage.Tree(rows);
+        }
+
+        /** What a result file says about itself: the tool, backend, sampler, runtime, program, timing, limits, host. */
+        static HtmlPage.FileRow file(EnvDetails e) {
+            ResultFile f = e.file();
+            FileEnvironment env = f.environment() == null ? new FileEnvironment(null, null, null, null, null) : f.environment();
+            Flags flags = f.flags() == null ? new Flags(null, null, null, null, null) : f.flags();
+            FileHost host = f.host() == null ? new FileHost(null, null, null, null) : f.host();
+            Program p = f.program();
+            return new HtmlPage.FileRow(e.name(), e.results().ref().resultFile().getFileName().toString(),
+                    f.tool() == null ? "?" : or(f.tool().version(), "?"), or(env.backend(), "?"), or(env.sampler(), "?"),
+                    or(env.runtimeVersion(), "–"),
+                    p == null ? "–" : or(p.compiler(), "?") + " " + or(p.flags(), "") + " → " + or(p.target(), "?"),
+                    Html.inline(flags.duration()) + " s / " + Html.inline(flags.warmupSeconds()) + " s / "
+                            + Html.inline(flags.interval()) + " s", limits(e, "none"),
+                    or(host.hostname(), "?") + " · " + or(host.cpuModel(), "?") + " · " + (host.cores() == null ? "?" : host.cores())
+                            + " cores · " + or(host.kernel(), "?"));
+        }
+
+        private static String or(String value, String otherwise) { return value == null ? otherwise : value; }
+    }
+
+    /** HTML text: escaping (the template's escaper), and JSON values as readable text. */
     static final class Html {
         private Html() {}
 
@@ -5734,26 +5860,6 @@ public class metaorchestrator {
                 return map.entrySet().stream().map(f -> f.getKey() + " " + inline(f.getValue())).collect(Collectors.joining(", "));
             }
             return String.valueOf(v);
-        }
-
-        /** An object (run.json's host, versions, shared_args) as a key/value table, nested objects as nested tables. */
-        static void tree(StringBuilder h, Map<?, ?> v) {
-            if (v == null || v.isEmpty()) {
-                h.append("<p class=\"empty\">not recorded</p>\n");
-                return;
-            }
-            h.append("<table class=\"kv\">\n");
-            v.forEach((key, value) -> {
-                String k = String.valueOf(key);
-                h.append("<tr><th>").append(esc(k.replace('_', ' '))).append("</th><td>");
-                if (value instanceof Map<?, ?> m && !m.isEmpty()) tree(h, m);
-                else if (k.endsWith("_bytes") && value instanceof Number) {
-                    long n = ((Number) value).longValue();
-                    h.append(n).append(String.format(Locale.ROOT, " (%.1f GiB)", n / 1073741824.0));
-                } else h.append(esc(inline(value)));
-                h.append("</td></tr>\n");
-            });
-            h.append("</table>\n");
         }
     }
 
