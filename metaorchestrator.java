@@ -62,6 +62,17 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 import org.zeroturnaround.exec.StartedProcess;
@@ -73,6 +84,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -4608,41 +4621,30 @@ public class metaorchestrator {
     record ChartFigure(String id, String section, String environment, String title, String howToRead, List<String> series,
                        List<String> categories, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {}
 
-    /** The charts, built with XChart from the Summary's rows and the trials' samples. */
+    /** The charts, built with XChart from the Summary's rows and the trials' samples; null: nothing to draw. */
     static final class ReportCharts {
         static final int WIDE = 1000, NARROW = 600;
+        static final String SPAWN = "harness spawn cost (trivial program)";
 
         private ReportCharts() {}
 
         static List<ChartFigure> all(ReportInputs in) {
             List<ChartFigure> charts = new ArrayList<>();
             for (String key : in.keys()) charts.add(throughput(in, key));
-            ChartFigure ratio = ratio(in);
-            if (ratio != null) charts.add(ratio);
-            for (String key : in.keys()) {
-                ChartFigure slices = overTime(in, key);
-                if (slices != null) charts.add(slices);
-            }
-            for (String key : in.keys()) {
-                ChartFigure startup = startup(in, key);
-                if (startup != null) charts.add(startup);
-            }
+            charts.add(ratio(in));
+            for (String key : in.keys()) charts.add(overTime(in, key));
+            for (String key : in.keys()) charts.add(startup(in, key));
             for (EnvDetails e : in.envs()) {
                 for (String key : e.results().byKey().keySet()) {
-                    ChartFigure cpu = cpu(in, e, key);
-                    if (cpu != null) charts.add(cpu);
-                    ChartFigure mem = memory(in, e, key);
-                    if (mem != null) charts.add(mem);
+                    charts.add(cpu(in, e, key));
+                    charts.add(memory(in, e, key));
                 }
             }
             if (in.anyLimit()) {
-                ChartFigure total = throttledTotals(in);
-                if (total != null) charts.add(total);
-                for (EnvDetails e : in.envs()) {
-                    ChartFigure t = throttledOverTime(e);
-                    if (t != null) charts.add(t);
-                }
+                charts.add(throttledTotals(in));
+                for (EnvDetails e : in.envs()) charts.add(throttledOverTime(e));
             }
+            charts.removeIf(Objects::isNull);   // the page says why a chart is missing
             return charts;
         }
 
@@ -4656,48 +4658,36 @@ public class metaorchestrator {
                     .collect(Collectors.toList());
             List<String> envs = rows.stream().map(Row::environment).collect(Collectors.toList());
             String title = "Throughput at " + ReportInputs.keyLabel(key) + " (MFLOPS, higher is better)";
-            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(420).title(title)
-                    .xAxisTitle("environment").yAxisTitle("throughput (MFLOPS)").build();
-            ChartStyle.category(chart);
+            CategoryChart chart = categoryChart(420, title, "environment", "throughput (MFLOPS)");
             chart.getStyler().setOverlapped(true);   // the dots sit on their bar, not beside it
-            List<Double> means = new ArrayList<>(), sds = new ArrayList<>();
+            List<Double> means = new ArrayList<>(), sds = new ArrayList<>(), outliers = new ArrayList<>();
             List<List<Double>> trialValues = new ArrayList<>();
-            List<Double> outliers = new ArrayList<>();
-            int most = 0;
             for (Row r : rows) {
                 Describe d = r.throughput();
-                means.add(d == null ? null : d.mean());
+                means.add(d == null ? 0.0 : d.mean());   // XChart's error bars take no gaps: a missing bar is drawn as 0
                 sds.add(d == null || Double.isNaN(d.stddev()) ? 0.0 : d.stddev());
                 Set<Integer> flagged = r.outliers().stream().map(Outlier::trial).collect(Collectors.toSet());
                 EnvDetails e = in.envs().stream().filter(x -> x.name().equals(r.environment())).findFirst().orElseThrow();
-                List<Double> values = e.results().byKey().get(key).stream().filter(TrialRecord::isValid)
-                        .filter(t -> !flagged.contains(t.trial())).map(TrialRecord::throughput).collect(Collectors.toList());
-                trialValues.add(values);
-                most = Math.max(most, values.size());
+                trialValues.add(e.results().byKey().get(key).stream().filter(TrialRecord::isValid)
+                        .filter(t -> !flagged.contains(t.trial())).map(TrialRecord::throughput).collect(Collectors.toList()));
                 outliers.add(r.outliers().isEmpty() ? null : r.outliers().get(0).throughput());
             }
             List<String> series = new ArrayList<>();
-            if (means.stream().anyMatch(Objects::nonNull)) {
-                var bars = chart.addSeries("mean ± SD", envs, zeroForMissing(means), sds);
-                bars.setFillColor(ChartStyle.BAR);
+            if (rows.stream().anyMatch(r -> r.throughput() != null)) {
+                chart.addSeries("mean ± SD", envs, means, sds).setFillColor(ChartStyle.BAR);
                 series.add("mean ± SD");
             }
             // One series per trial index (a category series has one value per category), drawn alike, named once.
+            int most = trialValues.stream().mapToInt(List::size).max().orElse(0);
             for (int i = 0; i < most; i++) {
                 final int n = i;
                 List<Double> v = trialValues.stream().map(l -> n < l.size() ? l.get(n) : null).collect(Collectors.toList());
-                var dots = chart.addSeries(i == 0 ? "each valid trial" : "trial value " + (i + 1), envs, v);
-                dots.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
-                dots.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
-                dots.setMarkerColor(ChartStyle.DOT);
-                dots.setShowInLegend(i == 0);
+                dots(chart, i == 0 ? "each valid trial" : "trial value " + (i + 1), envs, v, SeriesMarkers.CIRCLE, ChartStyle.DOT)
+                        .setShowInLegend(i == 0);
                 if (i == 0) series.add("each valid trial");
             }
             if (outliers.stream().anyMatch(Objects::nonNull)) {
-                var out = chart.addSeries("outlier (kept in the statistics)", envs, outliers);
-                out.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
-                out.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
-                out.setMarkerColor(ChartStyle.ALERT);
+                dots(chart, "outlier (kept in the statistics)", envs, outliers, SeriesMarkers.DIAMOND, ChartStyle.ALERT);
                 series.add("outlier (kept in the statistics)");
             }
             return new ChartFigure(id("throughput", key), "throughput", null, title,
@@ -4729,13 +4719,11 @@ public class metaorchestrator {
             }
             if (categories.isEmpty()) return null;
             String title = "Throughput relative to " + s.baseline() + " (ratio of geometric means, " + ci + " CI, log scale)";
-            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(440).title(title)
-                    .xAxisTitle("environment · size").yAxisTitle("throughput ÷ baseline's (×, log scale)").build();
-            ChartStyle.category(chart);
+            CategoryChart chart = categoryChart(440, title, "environment · size", "throughput ÷ baseline's (×, log scale)");
             chart.getStyler().setOverlapped(true);   // one bar per category: the series only sort them by verdict
             double low = Math.log10(1 - s.criteria().minEffect()), high = Math.log10(1 + s.criteria().minEffect());
             List<String> series = new ArrayList<>();
-            java.awt.Color[] colours = {ChartStyle.color(0), new java.awt.Color(0x009E73), ChartStyle.color(1), ChartStyle.BAR};
+            Color[] colours = {ChartStyle.color(0), ChartStyle.color(2), ChartStyle.color(1), ChartStyle.BAR};
             for (int k = 0; k < kinds.size(); k++) {
                 List<Double> value = new ArrayList<>(), half = new ArrayList<>();
                 boolean any = false;
@@ -4757,7 +4745,7 @@ public class metaorchestrator {
             chart.getStyler().setYAxisMax(high + margin);
             chart.getStyler().setYAxisDecimalPattern("0.00");
             chart.getStyler().setyAxisTickLabelsFormattingFunction(v -> Display.times(Math.pow(10, v)));
-            chart.addAnnotation(new org.knowm.xchart.AnnotationLine(0.0, false, false));
+            chart.addAnnotation(new AnnotationLine(0.0, false, false));
             return new ChartFigure("ratio", "throughput", null, title,
                     "A bar going down from 1 = slower than the baseline (" + s.baseline() + "), up = faster; the axis is "
                             + "logarithmic, so 0.5× and 2× are equally far from 1. The whisker is the " + ci + " confidence "
@@ -4777,11 +4765,6 @@ public class metaorchestrator {
             };
         }
 
-        /** XChart's error bars take no gaps (null): a missing bar is drawn as 0, its whisker as 0. */
-        private static List<Double> zeroForMissing(List<Double> values) {
-            return values.stream().map(v -> v == null ? 0.0 : v).collect(Collectors.toList());
-        }
-
         /**
          * Per size: each valid trial's slices (x = program time since its timed loop began, y = the slice's MFLOPS),
          * a colour per environment, the trials overlaid; the trial's steady-state level dotted; a red diamond on the
@@ -4789,53 +4772,35 @@ public class metaorchestrator {
          */
         static ChartFigure overTime(ReportInputs in, String key) {
             String title = "Throughput over time at " + ReportInputs.keyLabel(key) + " (each valid trial, MFLOPS per slice)";
-            var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(440).title(title)
-                    .xAxisTitle("program time since the timed loop began (s)").yAxisTitle("throughput of the slice (MFLOPS)")
-                    .build();
-            ChartStyle.xy(chart);
+            XYChart chart = xyChart(WIDE, 440, title, "program time since the timed loop began (s)",
+                    "throughput of the slice (MFLOPS)");
             chart.getStyler().setXAxisMin(0.0);
             List<String> series = new ArrayList<>();
-            List<double[]> slowStarts = new ArrayList<>();
+            List<Double> slowX = new ArrayList<>(), slowY = new ArrayList<>();
             double lowest = Double.MAX_VALUE, highest = 0;
             for (int i = 0; i < in.envs().size(); i++) {
                 EnvDetails e = in.envs().get(i);
-                java.awt.Color c = ChartStyle.color(i);
+                Color c = ChartStyle.color(i);
                 for (TrialTrace t : e.sliced(key)) {
                     List<Slice> slices = t.progress().slices();
                     double[] x = slices.stream().mapToDouble(Slice::t).toArray();
                     double[] y = slices.stream().mapToDouble(Slice::mflops).toArray();
                     boolean first = series.isEmpty() || !series.get(series.size() - 1).equals(e.name());
-                    var line = chart.addSeries(first ? e.name() : e.name() + " trial " + t.trial(), x, y);
-                    line.setLineColor(c);
-                    line.setLineStyle(ChartStyle.SOLID);
-                    line.setMarkerColor(c);
-                    line.setMarker(x.length <= 3 ? org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE
-                            : org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                    line.setShowInLegend(first);
+                    XYSeries trial = line(chart, first ? e.name() : e.name() + " trial " + t.trial(), x, y, c, ChartStyle.SOLID, first);
+                    trial.setMarkerColor(c);
+                    trial.setMarker(x.length <= 3 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
                     if (first) series.add(e.name());
                     for (double v : y) if (v > 0) { lowest = Math.min(lowest, v); highest = Math.max(highest, v); }
                     Double steady = t.progress().steadyMflops();
                     if (steady != null) {
-                        var level = chart.addSeries(e.name() + " trial " + t.trial() + " steady state",
-                                new double[] {0, x[x.length - 1]}, new double[] {steady, steady});
-                        level.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                        level.setLineColor(c);
-                        level.setLineStyle(ChartStyle.DOTTED);
-                        level.setShowInLegend(false);
+                        line(chart, e.name() + " trial " + t.trial() + " steady state", new double[] {0, x[x.length - 1]},
+                                new double[] {steady, steady}, c, ChartStyle.DOTTED, false);
                     }
-                    if (t.progress().slowStart()) slowStarts.add(new double[] {x[0], y[0]});
+                    if (t.progress().slowStart()) { slowX.add(x[0]); slowY.add(y[0]); }
                 }
             }
             if (series.isEmpty()) return null;
-            if (!slowStarts.isEmpty()) {
-                String name = "slow start (warm-up)";
-                var marks = chart.addSeries(name, slowStarts.stream().mapToDouble(p -> p[0]).toArray(),
-                        slowStarts.stream().mapToDouble(p -> p[1]).toArray());
-                marks.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
-                marks.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
-                marks.setMarkerColor(ChartStyle.ALERT);
-                series.add(name);
-            }
+            if (!slowX.isEmpty()) series.add(dots(chart, "slow start (warm-up)", slowX, slowY, ChartStyle.ALERT, SeriesMarkers.DIAMOND));
             // Environments ten times apart (an interpreter next to native code) would flatten the slower ones on a
             // linear axis; on a log axis a warm-up looks the same size at every level.
             boolean log = highest / lowest > 10;
@@ -4882,12 +4847,11 @@ public class metaorchestrator {
             }
             if (envs.isEmpty()) return null;
             String title = "Start-up at " + ReportInputs.keyLabel(key) + ": cold start and time to main per trial (ms)";
-            var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(440).title(title)
-                    .xAxisTitle("each environment's valid trials, left to right in the order they ran")
-                    .yAxisTitle("milliseconds since the start was requested (ms)").build();
-            ChartStyle.xy(chart);
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-            chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+            XYChart chart = xyChart(WIDE, 440, title, "each environment's valid trials, left to right in the order they ran",
+                    "milliseconds since the start was requested (ms)");
+            var styler = chart.getStyler();
+            styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+            styler.setLegendLayout(Styler.LegendLayout.Horizontal);
             List<Double> coldX = new ArrayList<>(), coldY = new ArrayList<>(), mainX = new ArrayList<>(), mainY = new ArrayList<>();
             double top = 0;
             int joins = 0;
@@ -4897,34 +4861,18 @@ public class metaorchestrator {
                 for (int k = 0; k < list.size(); k++) {
                     TrialRecord t = list.get(k);
                     double x = i + (list.size() == 1 ? 0 : -0.25 + 0.5 * k / (list.size() - 1));
-                    if (t.coldStart() != null) {
-                        coldX.add(x);
-                        coldY.add(t.coldStart() * 1000);
-                        top = Math.max(top, t.coldStart() * 1000);
-                    }
-                    if (t.timeToMain() != null) {
-                        mainX.add(x);
-                        mainY.add(t.timeToMain() * 1000);
-                        top = Math.max(top, t.timeToMain() * 1000);
-                    }
+                    if (t.coldStart() != null) { coldX.add(x); coldY.add(t.coldStart() * 1000); top = Math.max(top, t.coldStart() * 1000); }
+                    if (t.timeToMain() != null) { mainX.add(x); mainY.add(t.timeToMain() * 1000); top = Math.max(top, t.timeToMain() * 1000); }
                     if (t.coldStart() != null && t.timeToMain() != null) {
-                        var join = chart.addSeries("before main " + joins++, new double[] {x, x},
-                                new double[] {t.coldStart() * 1000, t.timeToMain() * 1000});
-                        join.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                        join.setLineColor(ChartStyle.GREY);
-                        join.setLineStyle(ChartStyle.SOLID);
-                        join.setShowInLegend(false);
+                        line(chart, "before main " + joins++, new double[] {x, x},
+                                new double[] {t.coldStart() * 1000, t.timeToMain() * 1000}, ChartStyle.GREY, ChartStyle.SOLID, false);
                     }
                 }
                 HarnessSpawn spawn = envs.get(i).harness();
                 if (spawn != null) {
                     double ms = spawn.spawnSeconds() * 1000;
-                    var line = chart.addSeries(spawnNamed ? "harness spawn " + i : SPAWN, new double[] {i - 0.4, i + 0.4},
-                            new double[] {ms, ms});
-                    line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                    line.setLineColor(ChartStyle.LIMIT);
-                    line.setLineStyle(ChartStyle.DASHED);
-                    line.setShowInLegend(!spawnNamed);
+                    line(chart, spawnNamed ? "harness spawn " + i : SPAWN, new double[] {i - 0.4, i + 0.4}, new double[] {ms, ms},
+                            ChartStyle.LIMIT, ChartStyle.DASHED, !spawnNamed);
                     spawnNamed = true;
                     top = Math.max(top, ms);
                 }
@@ -4932,14 +4880,11 @@ public class metaorchestrator {
             List<String> series = new ArrayList<>();
             if (spawnNamed) series.add(SPAWN);   // the legend's order: the series in the order added
             // the circles over the diamonds: where the two times are equal (a native binary), both stay visible
-            if (!mainX.isEmpty()) series.add(dots(chart, "time to main", mainX, mainY, ChartStyle.color(5),
-                    org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND));
-            if (!coldX.isEmpty()) series.add(dots(chart, "cold start", coldX, coldY, ChartStyle.color(0),
-                    org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE));
+            if (!mainX.isEmpty()) series.add(dots(chart, "time to main", mainX, mainY, ChartStyle.color(5), SeriesMarkers.DIAMOND));
+            if (!coldX.isEmpty()) series.add(dots(chart, "cold start", coldX, coldY, ChartStyle.color(0), SeriesMarkers.CIRCLE));
             // Each environment's name over its group, groups apart by a thin line. (XChart 3.8.8 gives up on tick labels
             // from a formatting function that leaves some ticks blank, so the names are annotations, not ticks.)
             List<String> names = envs.stream().map(EnvDetails::name).collect(Collectors.toList());
-            var styler = chart.getStyler();
             // XChart leaves (1 − plot content size) ÷ 2 of the plot blank on each side of the axis range: shrink the
             // range by as much, so that each environment's group is as wide as the others.
             double margin = (1 - styler.getPlotContentSize()) / 2 * envs.size();
@@ -4954,8 +4899,8 @@ public class metaorchestrator {
             styler.setAnnotationLineColor(ChartStyle.GRID);
             styler.setAnnotationLineStroke(ChartStyle.SOLID);
             for (int i = 0; i < names.size(); i++) {
-                chart.addAnnotation(new org.knowm.xchart.AnnotationText(names.get(i), i, top * 1.12, false));
-                if (i > 0) chart.addAnnotation(new org.knowm.xchart.AnnotationLine(i - 0.5, true, false));
+                chart.addAnnotation(new AnnotationText(names.get(i), i, top * 1.12, false));
+                if (i > 0) chart.addAnnotation(new AnnotationLine(i - 0.5, true, false));
             }
             return new ChartFigure(id("startup", key), "startup", null, title,
                     "Per environment, each valid trial is a circle (cold start) and a diamond (time to main) on one "
@@ -4966,89 +4911,74 @@ public class metaorchestrator {
                     series, names, chart);
         }
 
-        static final String SPAWN = "harness spawn cost (trivial program)";
-
-        private static String dots(org.knowm.xchart.XYChart chart, String name, List<Double> x, List<Double> y, java.awt.Color c,
-                                   org.knowm.xchart.style.markers.Marker marker) {
-            var s = chart.addSeries(name, x, y);
-            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
-            s.setMarker(marker);
-            s.setMarkerColor(c);
-            return name;
+        /** What a resource chart draws: one line per trial from its samples, its levels formatted as `format`. */
+        record Resource(String id, String what, String yTitle, Function<TrialTrace, double[][]> values, String format) {
+            List<TrialTrace> traces(EnvDetails e, String key) {
+                return e.traces(key).stream().filter(t -> values.apply(t)[0].length > 0).collect(Collectors.toList());
+            }
         }
 
+        static final Resource CPU = new Resource("cpu", "CPU cores used", "CPU (cores)", TrialTrace::cpuCores, "%.2f cores");
+        static final Resource MEMORY = new Resource("memory", "memory in use", "memory (MiB)", TrialTrace::memoryMiB, "%.1f MiB");
+
         static ChartFigure cpu(ReportInputs in, EnvDetails e, String key) {
-            List<TrialTrace> traces = e.traces(key).stream().filter(t -> t.cpuCores()[0].length > 0).collect(Collectors.toList());
+            List<TrialTrace> traces = CPU.traces(e, key);
             if (traces.isEmpty()) return null;
             Row row = in.row(e.name(), key);
-            String title = e.name() + ", " + ReportInputs.keyLabel(key) + ": CPU cores used";
-            var chart = timeChart(title, "CPU (cores)");
-            List<String> series = traceSeries(chart, traces, TrialTrace::cpuCores);
-            double[] range = xRange(traces, TrialTrace::cpuCores);
             double peak = traces.stream().filter(TrialTrace::valid).flatMapToDouble(t -> Arrays.stream(t.cpuCores()[1]))
                     .max().orElse(Double.NaN);
-            if (row != null && row.avgCpuCores() != null) {
-                series.add(level(chart, String.format(Locale.ROOT, "average %.2f cores", row.avgCpuCores()),
-                        row.avgCpuCores(), range, ChartStyle.AVERAGE, ChartStyle.DASHED));
-            }
-            if (!Double.isNaN(peak)) {
-                series.add(level(chart, String.format(Locale.ROOT, "peak %.2f cores", peak), peak, range, ChartStyle.ALERT,
-                        ChartStyle.DOTTED));
-            }
-            if (e.cpuLimit() != null) {
-                series.add(level(chart, "limit " + ReportInputs.cores(e.cpuLimit()), e.cpuLimit(), range, ChartStyle.LIMIT,
-                        ChartStyle.SOLID));
-            }
-            double top = Math.max(Double.isNaN(peak) ? 0 : peak, e.cpuLimit() == null ? 0 : e.cpuLimit());
-            if (top > 0) chart.getStyler().setYAxisMax(top * 1.15);   // room above, so the lines at the top stay apart from the frame
-            return new ChartFigure(id("cpu", e.name(), key), "resources", e.name(), title,
+            ChartFigure f = resource(CPU, e, key, traces, row == null ? null : row.avgCpuCores(), Double.isNaN(peak) ? null : peak,
+                    e.cpuLimit() == null ? null : "limit " + ReportInputs.cores(e.cpuLimit()), e.cpuLimit(),
                     "CPU time used per second of wall time over each sampling interval, for each trial (1 = one core busy; "
                             + "mmb is single-threaded, so about 1). Dashed: the average of the valid trials (the summary's "
-                            + "CPU cores); dotted: the highest interval of a valid trial.", series, List.of(), chart);
+                            + "CPU cores); dotted: the highest interval of a valid trial.");
+            double top = Math.max(Double.isNaN(peak) ? 0 : peak, e.cpuLimit() == null ? 0 : e.cpuLimit());
+            // room above, so the lines at the top stay apart from the frame
+            if (top > 0) ((XYChart) f.chart()).getStyler().setYAxisMax(top * 1.15);
+            return f;
         }
 
         static ChartFigure memory(ReportInputs in, EnvDetails e, String key) {
-            List<TrialTrace> traces = e.traces(key).stream().filter(t -> t.memoryMiB()[0].length > 0).collect(Collectors.toList());
+            List<TrialTrace> traces = MEMORY.traces(e, key);
             if (traces.isEmpty()) return null;
             Row row = in.row(e.name(), key);
-            String title = e.name() + ", " + ReportInputs.keyLabel(key) + ": memory in use";
-            var chart = timeChart(title, "memory (MiB)");
-            List<String> series = traceSeries(chart, traces, TrialTrace::memoryMiB);
-            double[] range = xRange(traces, TrialTrace::memoryMiB);
-            if (row != null && row.avgMemBytes() != null) {
-                double v = row.avgMemBytes() / 1048576.0;
-                series.add(level(chart, String.format(Locale.ROOT, "average %.1f MiB", v), v, range, ChartStyle.AVERAGE,
-                        ChartStyle.DASHED));
-            }
-            if (row != null && row.peakMemBytes() != null) {
-                double v = row.peakMemBytes() / 1048576.0;
-                series.add(level(chart, String.format(Locale.ROOT, "peak %.1f MiB", v), v, range, ChartStyle.ALERT,
-                        ChartStyle.DOTTED));
-            }
-            Long limit = e.memoryLimitBytes();
-            double highest = Math.max(row == null || row.peakMemBytes() == null ? 0 : row.peakMemBytes() / 1048576.0,
+            Double average = row == null || row.avgMemBytes() == null ? null : row.avgMemBytes() / 1048576.0;
+            Double peak = row == null || row.peakMemBytes() == null ? null : row.peakMemBytes() / 1048576.0;
+            double highest = Math.max(peak == null ? 0 : peak,
                     traces.stream().flatMapToDouble(t -> Arrays.stream(t.memoryMiB()[1])).max().orElse(0));
-            String limitNote = "";
-            if (limit != null && limit / 1048576.0 <= 2 * highest) {
-                series.add(level(chart, "limit " + e.memoryLimit(), limit / 1048576.0, range, ChartStyle.LIMIT, ChartStyle.SOLID));
-            } else if (limit != null) {   // drawn, it would squash the curves into the bottom of the chart
-                limitNote = " The memory limit, " + e.memoryLimit() + ", is far above and not drawn.";
-            }
-            return new ChartFigure(id("memory", e.name(), key), "resources", e.name(), title,
+            Long limit = e.memoryLimitBytes();
+            boolean drawn = limit != null && limit / 1048576.0 <= 2 * highest;   // else it would squash the curves
+            return resource(MEMORY, e, key, traces, average, peak, drawn ? "limit " + e.memoryLimit() : null,
+                    drawn ? limit / 1048576.0 : null,
                     "Memory charged to the workload (cgroup memory.current, or the process tree's RSS) at each sample. "
                             + "Dashed: the time-weighted average of the valid trials; dotted: the peak, which includes the "
-                            + "cgroup's own high-water mark, so it can sit above every sample." + limitNote, series, List.of(), chart);
+                            + "cgroup's own high-water mark, so it can sit above every sample."
+                            + (limit != null && !drawn ? " The memory limit, " + e.memoryLimit() + ", is far above and not drawn." : ""));
+        }
+
+        /** A resource over time: a line per trial; the average (dashed), the peak (dotted) and the limit as levels. */
+        static ChartFigure resource(Resource r, EnvDetails e, String key, List<TrialTrace> traces, Double average, Double peak,
+                                    String limitName, Double limit, String howToRead) {
+            String title = e.name() + ", " + ReportInputs.keyLabel(key) + ": " + r.what();
+            XYChart chart = timeChart(title, r.yTitle());
+            List<String> series = traceSeries(chart, traces, r.values(), TrialTrace::label);
+            double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+            for (TrialTrace t : traces) for (double x : r.values().apply(t)[0]) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+            double[] range = hi > lo ? new double[] {lo, hi} : new double[] {lo - 0.5, lo + 0.5};
+            if (average != null) series.add(level(chart, "average " + String.format(Locale.ROOT, r.format(), average), average, range,
+                    ChartStyle.AVERAGE, ChartStyle.DASHED));
+            if (peak != null) series.add(level(chart, "peak " + String.format(Locale.ROOT, r.format(), peak), peak, range,
+                    ChartStyle.ALERT, ChartStyle.DOTTED));
+            if (limit != null) series.add(level(chart, limitName, limit, range, ChartStyle.LIMIT, ChartStyle.SOLID));
+            return new ChartFigure(id(r.id(), e.name(), key), "resources", e.name(), title, howToRead, series, List.of(), chart);
         }
 
         /** Summed throttled periods per environment and size (the summary's Throttled column). */
         static ChartFigure throttledTotals(ReportInputs in) {
             List<String> envs = in.summary().rows().stream().map(Row::environment).distinct().collect(Collectors.toList());
             String title = "CPU throttling: CFS periods throttled (sum over the valid trials)";
-            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(380).title(title)
-                    .xAxisTitle("environment").yAxisTitle("throttled periods (count)").build();
-            ChartStyle.category(chart);
+            CategoryChart chart = categoryChart(380, title, "environment", "throttled periods (count)");
             List<String> series = new ArrayList<>();
-            int colour = 0;
             double most = 0;
             for (String key : in.keys()) {
                 List<Double> v = new ArrayList<>();
@@ -5057,9 +4987,8 @@ public class metaorchestrator {
                     v.add(r == null || r.throttledEvents() == null ? null : r.throttledEvents().doubleValue());
                 }
                 if (v.stream().allMatch(Objects::isNull)) continue;
-                String name = ReportInputs.keyLabel(key);
-                chart.addSeries(name, envs, v).setFillColor(ChartStyle.color(colour++));
-                series.add(name);
+                chart.addSeries(ReportInputs.keyLabel(key), envs, v).setFillColor(ChartStyle.color(series.size()));
+                series.add(ReportInputs.keyLabel(key));
                 most = Math.max(most, v.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue).max().orElse(0));
             }
             if (series.isEmpty()) return null;
@@ -5076,26 +5005,33 @@ public class metaorchestrator {
             if (!e.limited() || !e.throttled()) return null;
             List<TrialTrace> traces = e.traces().stream().filter(t -> t.throttledPeriods()[0].length > 0).collect(Collectors.toList());
             String title = e.name() + ": throttled periods (cumulative)";
-            var chart = timeChart(title, "throttled periods (count)");
-            List<String> series = new ArrayList<>();
+            XYChart chart = timeChart(title, "throttled periods (count)");
             boolean manyKeys = traces.stream().map(TrialTrace::key).distinct().count() > 1;
-            int i = 0;
-            for (TrialTrace t : traces) {
-                String name = (manyKeys ? ReportInputs.keyLabel(t.key()) + " " : "") + t.label();
-                double[][] xy = t.throttledPeriods();
-                var line = chart.addSeries(name, xy[0], xy[1]);
-                ChartStyle.trace(line, i++, traces.size(), xy[0].length);
-                if (line.isShowInLegend()) series.add(name);
-            }
+            List<String> series = traceSeries(chart, traces, TrialTrace::throttledPeriods,
+                    t -> (manyKeys ? ReportInputs.keyLabel(t.key()) + " " : "") + t.label());
             return new ChartFigure(id("throttling", e.name()), "throttling", e.name(), title,
                     "How many 100 ms CFS periods the workload had been throttled in since its timed loop started, per "
                             + "trial. A flat line: never held back; a steady climb: the CPU limit caps it.", series, List.of(), chart);
         }
 
-        private static org.knowm.xchart.XYChart timeChart(String title, String yTitle) {
-            var chart = new org.knowm.xchart.XYChartBuilder().width(NARROW).height(360).title(title)
-                    .xAxisTitle("seconds since the timed loop started (s)").yAxisTitle(yTitle).build();
+        // ---- the XChart set-up the charts share ----
+
+        static CategoryChart categoryChart(int height, String title, String xTitle, String yTitle) {
+            CategoryChart chart = new CategoryChartBuilder().width(WIDE).height(height).title(title).xAxisTitle(xTitle)
+                    .yAxisTitle(yTitle).build();
+            ChartStyle.category(chart);
+            return chart;
+        }
+
+        static XYChart xyChart(int width, int height, String title, String xTitle, String yTitle) {
+            XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
             ChartStyle.xy(chart);
+            return chart;
+        }
+
+        /** The narrow charts over time, two side by side: seconds since the timed loop started, both axes from 0. */
+        private static XYChart timeChart(String title, String yTitle) {
+            XYChart chart = xyChart(NARROW, 360, title, "seconds since the timed loop started (s)", yTitle);
             ChartStyle.fitTitle(chart);
             chart.getStyler().setXAxisMin(0.0);
             chart.getStyler().setYAxisMin(0.0);
@@ -5103,79 +5039,96 @@ public class metaorchestrator {
         }
 
         /** A line per trial (coloured and named up to 8 trials; beyond that grey and named once). */
-        private static List<String> traceSeries(org.knowm.xchart.XYChart chart, List<TrialTrace> traces,
-                                                java.util.function.Function<TrialTrace, double[][]> values) {
+        private static List<String> traceSeries(XYChart chart, List<TrialTrace> traces, Function<TrialTrace, double[][]> values,
+                                                Function<TrialTrace, String> label) {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < traces.size(); i++) {
                 double[][] xy = values.apply(traces.get(i));
                 String name = traces.size() > ChartStyle.NAMED_TRACES && i == 0 ? "each trial (" + traces.size() + ")"
-                        : traces.get(i).label();
-                var line = chart.addSeries(name, xy[0], xy[1]);
+                        : label.apply(traces.get(i));
+                XYSeries line = chart.addSeries(name, xy[0], xy[1]);
                 ChartStyle.trace(line, i, traces.size(), xy[0].length);
                 if (line.isShowInLegend()) names.add(name);
             }
             return names;
         }
 
-        private static double[] xRange(List<TrialTrace> traces, java.util.function.Function<TrialTrace, double[][]> values) {
-            double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
-            for (TrialTrace t : traces) for (double x : values.apply(t)[0]) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
-            return hi > lo ? new double[] {lo, hi} : new double[] {lo - 0.5, lo + 0.5};
+        /** A line without markers in one colour and stroke: a reference level, a join, a trial's curve. */
+        private static XYSeries line(XYChart chart, String name, double[] x, double[] y, Color c, BasicStroke stroke, boolean legend) {
+            XYSeries s = chart.addSeries(name, x, y);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(c);
+            s.setLineStyle(stroke);
+            s.setShowInLegend(legend);
+            return s;
         }
 
         /** A horizontal reference line as a named series, so that the legend says what it is. */
-        private static String level(org.knowm.xchart.XYChart chart, String name, double y, double[] range, java.awt.Color c,
-                                    java.awt.BasicStroke stroke) {
-            var line = chart.addSeries(name, range, new double[] {y, y});
-            line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-            line.setLineColor(c);
-            line.setLineStyle(stroke);
+        private static String level(XYChart chart, String name, double y, double[] range, Color c, BasicStroke stroke) {
+            line(chart, name, range, new double[] {y, y}, c, stroke, true);
             return name;
+        }
+
+        private static String dots(XYChart chart, String name, List<Double> x, List<Double> y, Color c, Marker marker) {
+            XYSeries s = chart.addSeries(name, x, y);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(marker);
+            s.setMarkerColor(c);
+            return name;
+        }
+
+        private static CategorySeries dots(CategoryChart chart, String name, List<String> categories, List<Double> values,
+                                           Marker marker, Color c) {
+            CategorySeries s = chart.addSeries(name, categories, values);
+            s.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+            s.setMarker(marker);
+            s.setMarkerColor(c);
+            return s;
         }
     }
 
     /** One look for every chart: white, a colour-blind-safe palette (Okabe and Ito), the legend below the plot. */
     static final class ChartStyle {
-        static final java.awt.Color[] PALETTE = {new java.awt.Color(0x0072B2), new java.awt.Color(0xE69F00),
-                new java.awt.Color(0x009E73), new java.awt.Color(0xCC79A7), new java.awt.Color(0x56B4E9),
-                new java.awt.Color(0xD55E00), new java.awt.Color(0x999933), new java.awt.Color(0x332288)};
-        static final java.awt.Color BAR = new java.awt.Color(0x9ECAE9), DOT = new java.awt.Color(0x1F3B57),
-                ALERT = new java.awt.Color(0xC0392B), AVERAGE = new java.awt.Color(0x333333),
-                LIMIT = new java.awt.Color(0x7B2CBF), GRID = new java.awt.Color(0xE3E3E3), GREY = new java.awt.Color(0xB0B0B0);
-        static final java.awt.BasicStroke SOLID = new java.awt.BasicStroke(1.5f),
-                DASHED = new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
+        static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xE69F00),
+                new Color(0x009E73), new Color(0xCC79A7), new Color(0x56B4E9),
+                new Color(0xD55E00), new Color(0x999933), new Color(0x332288)};
+        static final Color BAR = new Color(0x9ECAE9), DOT = new Color(0x1F3B57),
+                ALERT = new Color(0xC0392B), AVERAGE = new Color(0x333333),
+                LIMIT = new Color(0x7B2CBF), GRID = new Color(0xE3E3E3), GREY = new Color(0xB0B0B0);
+        static final BasicStroke SOLID = new BasicStroke(1.5f),
+                DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                         new float[] {6f, 4f}, 0f),
-                DOTTED = new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_ROUND, java.awt.BasicStroke.JOIN_ROUND, 10f,
+                DOTTED = new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
                         new float[] {1f, 4f}, 0f);
         static final int NAMED_TRACES = 8;
 
         private ChartStyle() {}
 
-        static java.awt.Color color(int i) { return PALETTE[Math.floorMod(i, PALETTE.length)]; }
+        static Color color(int i) { return PALETTE[Math.floorMod(i, PALETTE.length)]; }
 
-        static void category(org.knowm.xchart.CategoryChart chart) {
+        static void category(CategoryChart chart) {
             common(chart.getStyler());
             chart.getStyler().setYAxisMin(0.0);
-            chart.getStyler().setErrorBarsColor(new java.awt.Color(0x222222));
+            chart.getStyler().setErrorBarsColor(new Color(0x222222));
             chart.getStyler().setPlotGridVerticalLinesVisible(false);
         }
 
-        static void xy(org.knowm.xchart.XYChart chart) {
+        static void xy(XYChart chart) {
             common(chart.getStyler());
             chart.getStyler().setMarkerSize(6);
             // XChart does not wrap a legend: below the plot a long one is cut off, to its right it takes the room it needs.
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-            chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         }
 
         static void common(org.knowm.xchart.style.AxesChartStyler s) {
-            s.setChartBackgroundColor(java.awt.Color.WHITE);
-            s.setPlotBackgroundColor(java.awt.Color.WHITE);
+            s.setChartBackgroundColor(Color.WHITE);
+            s.setPlotBackgroundColor(Color.WHITE);
             s.setPlotBorderColor(GREY);
             s.setPlotGridLinesColor(GRID);
-            s.setLegendBorderColor(java.awt.Color.WHITE);
-            s.setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-            s.setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+            s.setLegendBorderColor(Color.WHITE);
+            s.setLegendPosition(Styler.LegendPosition.OutsideS);
+            s.setLegendLayout(Styler.LegendLayout.Horizontal);
             s.setChartTitleBoxVisible(false);
             s.setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 15));
             s.setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
@@ -5197,12 +5150,12 @@ public class metaorchestrator {
         }
 
         /** A trial's line: coloured up to NAMED_TRACES trials, else grey and in the legend once; markers on short lines. */
-        static void trace(org.knowm.xchart.XYSeries line, int i, int count, int points) {
-            java.awt.Color c = count > NAMED_TRACES ? GREY : color(i);
+        static void trace(XYSeries line, int i, int count, int points) {
+            Color c = count > NAMED_TRACES ? GREY : color(i);
             line.setLineColor(c);
             line.setMarkerColor(c);
-            line.setMarker(points <= 30 ? org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE
-                    : org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            line.setMarker(points <= 30 ? SeriesMarkers.CIRCLE
+                    : SeriesMarkers.NONE);
             line.setShowInLegend(count <= NAMED_TRACES || i == 0);
         }
     }
