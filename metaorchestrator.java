@@ -3273,9 +3273,14 @@ public class metaorchestrator {
 
     record FileHost(String hostname, @JsonProperty("cpu_model") String cpuModel, Number cores, String kernel) {}
 
-    /** The local backend's own cost of spawning a trivial program (median seconds of spawn_samples). */
+    /**
+     * The local backend's own cost of spawning a trivial program through the same path as a trial: the median, in
+     * seconds, of spawn_samples, measured at the same points as cold_start_time.
+     */
     record Harness(@JsonProperty("spawn_s") Double spawnSeconds, @JsonProperty("spawn_samples") List<Double> spawnSamples,
-                   @JsonProperty("warmed_spawns") Integer warmedSpawns) {}
+                   @JsonProperty("warmed_spawns") Integer warmedSpawns) {
+        int samples() { return spawnSamples == null ? 0 : spawnSamples.size(); }
+    }
 
     record Program(String compiler, String flags, String target) {}
 
@@ -4414,14 +4419,11 @@ public class metaorchestrator {
     /** One sample of a trial, time in seconds since the timed loop started (null: not read). */
     record Sample(double seconds, Long usageUsec, Long memBytes, Long nrThrottled) {}
 
-    /** One slice of a trial's timed loop, from mmb's progress lines: its end (program s since the loop began), throughput. */
-    record Slice(double t, long iterations, double mflops) {}
-
     /**
-     * What a trial's progress lines gave (absent in results that predate them): its slices, and what single_env_bench
-     * derived from them (each null when not recorded).
+     * What a trial's progress lines gave (absent in results that predate them): its slices (each with a time and a
+     * throughput), and what single_env_bench derived from them (each null when not recorded).
      */
-    record TrialProgress(List<Slice> slices, Double steadyMflops, Double withinCvPercent, Boolean warmupSlowStart) {
+    record TrialProgress(List<SliceRecord> slices, Double steadyMflops, Double withinCvPercent, Boolean warmupSlowStart) {
         boolean slowStart() { return Boolean.TRUE.equals(warmupSlowStart); }
     }
 
@@ -4490,12 +4492,6 @@ public class metaorchestrator {
         }
     }
 
-    /**
-     * The local backend's own cost of spawning a trivial program through the same path as a trial (the file's
-     * "harness"): the median, in seconds, of its spawns, measured at the same points as cold_start_time.
-     */
-    record HarnessSpawn(double spawnSeconds, int samples, Integer warmedSpawns) {}
-
     /** One environment as the report needs it: its results (and parsed file), limits, traces. */
     record EnvDetails(EnvResults results, Double cpuLimit, String memoryLimit, List<TrialTrace> traces) {
         String name() { return results.ref().name(); }
@@ -4503,11 +4499,7 @@ public class metaorchestrator {
         ResultFile file() { return results.file(); }
 
         /** The harness's spawn cost (local backend); null when not recorded. */
-        HarnessSpawn harness() {
-            Harness h = file().harness();
-            if (h == null || h.spawnSeconds() == null) return null;
-            return new HarnessSpawn(h.spawnSeconds(), h.spawnSamples() == null ? 0 : h.spawnSamples().size(), h.warmedSpawns());
-        }
+        Harness harness() { return file().harness() == null || file().harness().spawnSeconds() == null ? null : file().harness(); }
 
         List<TrialTrace> traces(String key) {
             return traces.stream().filter(t -> t.key().equals(key)).collect(Collectors.toList());
@@ -4573,12 +4565,8 @@ public class metaorchestrator {
         /** The trial's slices in time order (a slice without a time or a throughput is left out); null when it has none. */
         private static TrialProgress progress(TrialRecord trial) {
             if (trial.slices() == null) return null;
-            List<Slice> slices = new ArrayList<>();
-            for (SliceRecord x : trial.slices()) {
-                if (x.t() == null || x.mflops() == null) continue;
-                slices.add(new Slice(x.t(), x.iterations() == null ? 0 : x.iterations(), x.mflops()));
-            }
-            slices.sort(Comparator.comparingDouble(Slice::t));
+            List<SliceRecord> slices = trial.slices().stream().filter(x -> x != null && x.t() != null && x.mflops() != null)
+                    .sorted(Comparator.comparingDouble(SliceRecord::t)).collect(Collectors.toList());
             return new TrialProgress(slices, trial.steadyMflops(), trial.withinCvPercent(), trial.warmupSlowStart());
         }
 
@@ -4782,9 +4770,8 @@ public class metaorchestrator {
                 EnvDetails e = in.envs().get(i);
                 Color c = ChartStyle.color(i);
                 for (TrialTrace t : e.sliced(key)) {
-                    List<Slice> slices = t.progress().slices();
-                    double[] x = slices.stream().mapToDouble(Slice::t).toArray();
-                    double[] y = slices.stream().mapToDouble(Slice::mflops).toArray();
+                    double[] x = t.progress().slices().stream().mapToDouble(SliceRecord::t).toArray();
+                    double[] y = t.progress().slices().stream().mapToDouble(SliceRecord::mflops).toArray();
                     boolean first = series.isEmpty() || !series.get(series.size() - 1).equals(e.name());
                     XYSeries trial = line(chart, first ? e.name() : e.name() + " trial " + t.trial(), x, y, c, ChartStyle.SOLID, first);
                     trial.setMarkerColor(c);
@@ -4868,7 +4855,7 @@ public class metaorchestrator {
                                 new double[] {t.coldStart() * 1000, t.timeToMain() * 1000}, ChartStyle.GREY, ChartStyle.SOLID, false);
                     }
                 }
-                HarnessSpawn spawn = envs.get(i).harness();
+                Harness spawn = envs.get(i).harness();
                 if (spawn != null) {
                     double ms = spawn.spawnSeconds() * 1000;
                     line(chart, spawnNamed ? "harness spawn " + i : SPAWN, new double[] {i - 0.4, i + 0.4}, new double[] {ms, ms},
@@ -5283,16 +5270,16 @@ public class metaorchestrator {
                 <main>
                 <header>
                 <h1>mmb benchmark report: <span class="folder">{{folder}}</span></h1>
-                <p class="lead">The same program — mmb, which multiplies two N×N matrices of doubles over and over for a fixed \
-                time — was run {{whatRan}}. Each environment ran several <em>trials</em> per matrix size N. This page compares \
-                their speed (throughput), their start-up, and the CPU and memory they used, with <strong>{{baseline}}</strong> \
-                as the baseline every other environment is compared with.</p>
+                <p class="lead">The same program — mmb, which multiplies two N×N matrices of doubles over and over for a \
+                fixed time — was run {{whatRan}}. Each environment ran several <em>trials</em> per matrix size N. This page \
+                compares their speed (throughput), their start-up, and the CPU and memory they used, with \
+                <strong>{{baseline}}</strong> as the baseline every other environment is compared with.</p>
                 <p class="meta">{{envCount}} environment(s) with results{{runLine}} · report written {{generated}}</p>
                 <nav><strong>Contents:</strong> <a href="#headline">What was found</a> · <a href="#warnings">Warnings \
                 ({{noteCount}})</a> · <a href="#throughput">Throughput</a> · <a href="#over-time">Throughput over time</a> · \
-                <a href="#startup">Start-up</a> · <a href="#resources">CPU and memory over time</a> · <a href="#throttling">\
-                Throttling</a> · <a href="#summary">Summary table</a> · <a href="#run">Run details</a> · <a href="#glossary">\
-                How to read this page</a></nav>
+                <a href="#startup">Start-up</a> · <a href="#resources">CPU and memory over time</a> · <a \
+                href="#throttling">Throttling</a> · <a href="#summary">Summary table</a> · <a href="#run">Run details</a> · \
+                <a href="#glossary">How to read this page</a></nav>
                 </header>
                 {{#headline}}
                 {{#-first}}
@@ -5338,9 +5325,9 @@ public class metaorchestrator {
                 the loop, which shows whether the speed was steady or changed while it ran — a runtime that starts slow and \
                 speeds up once its JIT has compiled the hot loop again, or a machine that was busy for a moment.</p>
                 {{^overTime}}
-                <p class="empty">These results predate progress lines: their result files hold no slices (<code>slices</code> \
-                per trial, recorded by single_env_bench since mmb prints progress), so throughput over time cannot be drawn. \
-                Run the suite again to get it.</p>
+                <p class="empty">These results predate progress lines: their result files hold no slices \
+                (<code>slices</code> per trial, recorded by single_env_bench since mmb prints progress), so throughput over \
+                time cannot be drawn. Run the suite again to get it.</p>
                 {{/overTime}}
                 {{#overTime}}
                 {{#without}}
@@ -5353,12 +5340,12 @@ public class metaorchestrator {
                 <p>{{slow}}</p>
                 <details><summary>Per trial at {{label}}: steady-state throughput, within-trial CV, slow start</summary>
                 <div class="table"><table>
-                <thead><tr><th>Environment</th><th>Trial</th><th>Slices</th><th>Steady state (MFLOPS)</th>\
-                <th>Within-trial CV %</th><th>Slow start</th></tr></thead>
+                <thead><tr><th>Environment</th><th>Trial</th><th>Slices</th><th>Steady state (MFLOPS)</th><th>Within-trial \
+                CV %</th><th>Slow start</th></tr></thead>
                 <tbody>
                 {{#rows}}
-                <tr><td>{{env}}</td><td class="num">{{trial}}</td><td class="num">{{slices}}</td><td class="num">{{steady}}\
-                </td><td class="num">{{cv}}</td><td>{{slowStart}}</td></tr>
+                <tr><td>{{env}}</td><td class="num">{{trial}}</td><td class="num">{{slices}}</td><td \
+                class="num">{{steady}}</td><td class="num">{{cv}}</td><td>{{slowStart}}</td></tr>
                 {{/rows}}
                 </tbody></table></div>
                 </details>
@@ -5374,8 +5361,8 @@ public class metaorchestrator {
                 to seeing it run (local: it has entered its cgroup, just before the program is started; K3s: the container \
                 is reported running). For the local backend it includes the harness's own cost of spawning a process, \
                 measured with a trivial program through the same path and drawn as the dashed line.</dd>
-                <dt>Time to main</dt><dd>From the same request to the program's first line of output (<code>MMB_READY</code>, \
-                printed as mmb's <code>main</code> begins).</dd>
+                <dt>Time to main</dt><dd>From the same request to the program's first line of output \
+                (<code>MMB_READY</code>, printed as mmb's <code>main</code> begins).</dd>
                 <dt>Their difference</dt><dd>What the runtime does before <code>main</code>: for WebAssembly, loading, \
                 validating and compiling the module (or preparing an interpreter); for a native binary, little more than \
                 loading it.</dd>
@@ -5391,8 +5378,8 @@ public class metaorchestrator {
                 <p>Harness spawn cost, measured in each environment's run: {{.}}.</p>
                 {{/spawns}}
                 {{#unknown}}
-                <p class="empty">No harness spawn cost recorded for {{.}} (only the local backend measures it, and only since \
-                it records <code>harness</code> in the result file).</p>
+                <p class="empty">No harness spawn cost recorded for {{.}} (only the local backend measures it, and only \
+                since it records <code>harness</code> in the result file).</p>
                 {{/unknown}}
                 {{/startup}}
                 </section>
@@ -5472,12 +5459,12 @@ public class metaorchestrator {
                 </table>
                 <h3>Environments</h3>
                 <div class="table"><table>
-                <thead><tr><th>Environment</th><th>Image</th><th>Runtime class</th><th>Result file</th><th>Outcome</th>\
-                <th>Detail</th><th>Trials reported</th><th>Child runs</th></tr></thead>
+                <thead><tr><th>Environment</th><th>Image</th><th>Runtime class</th><th>Result \
+                file</th><th>Outcome</th><th>Detail</th><th>Trials reported</th><th>Child runs</th></tr></thead>
                 <tbody>
                 {{#environments}}
-                <tr class="outcome-{{outcomeClass}}"><td>{{name}}</td><td>{{image}}</td><td>{{runtimeClass}}</td><td>\
-                {{resultFile}}</td><td>{{outcome}}</td><td>{{detail}}</td><td>{{trials}}</td><td class="num">{{runs}}</td></tr>
+                <tr \
+                class="outcome-{{outcomeClass}}"><td>{{name}}</td><td>{{image}}</td><td>{{runtimeClass}}</td><td>{{resultFile}}</td><td>{{outcome}}</td><td>{{detail}}</td><td>{{trials}}</td><td class="num">{{runs}}</td></tr>
                 {{/environments}}
                 </tbody></table></div>
                 <h3>Host</h3>
@@ -5495,13 +5482,10 @@ public class metaorchestrator {
                 {{/run}}
                 <h3>Result files</h3>
                 <div class="table"><table>
-                <thead><tr><th>Environment</th><th>File</th><th>single_env_bench</th><th>Backend</th><th>Sampler</th>\
-                <th>Runtime version</th><th>Program</th><th>Duration / warmup / interval</th><th>Limits</th><th>Host</th>\
-                </tr></thead>
+                <thead><tr><th>Environment</th><th>File</th><th>single_env_bench</th><th>Backend</th><th>Sampler</th><th>Runtime version</th><th>Program</th><th>Duration / warmup / interval</th><th>Limits</th><th>Host</th></tr></thead>
                 <tbody>
                 {{#files}}
-                <tr><td>{{env}}</td><td>{{file}}</td><td>{{tool}}</td><td>{{backend}}</td><td>{{sampler}}</td><td>{{runtime}}\
-                </td><td>{{program}}</td><td>{{timing}}</td><td>{{limits}}</td><td>{{host}}</td></tr>
+                <tr><td>{{env}}</td><td>{{file}}</td><td>{{tool}}</td><td>{{backend}}</td><td>{{sampler}}</td><td>{{runtime}}</td><td>{{program}}</td><td>{{timing}}</td><td>{{limits}}</td><td>{{host}}</td></tr>
                 {{/files}}
                 </tbody></table></div>
                 </section>
@@ -5519,16 +5503,16 @@ public class metaorchestrator {
                 exp(d ± t·se), always positive, symmetric on a log axis (0.5× and 2× are equally far from 1).</dd>
                 <dt>Verdict</dt><dd><em>faster</em> or <em>slower</em> when the interval excludes 1 (however noisy the \
                 trials); <em>same</em> when it lies within ±{{minEffect}} (config <code>min_effect</code>); \
-                <em>inconclusive</em> otherwise, with the smallest difference the trials could detect (80 % power) and \
-                about how many trials would resolve it.</dd>
+                <em>inconclusive</em> otherwise, with the smallest difference the trials could detect (80 % power) and about \
+                how many trials would resolve it.</dd>
                 <dt>Noisy</dt><dd>A CV above {{maxCv}} (config <code>max_cv</code>). Noise between trials that run steadily \
-                points at placement (more trials help); noise within each trial at interference (a quieter machine or \
-                longer trials).</dd>
-                <dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5, the spread taken as at least \
-                1 % of the median so that tight data does not flag ordinary trials). It is flagged, never dropped: it still \
+                points at placement (more trials help); noise within each trial at interference (a quieter machine or longer \
+                trials).</dd>
+                <dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5, the spread taken as at least 1 \
+                % of the median so that tight data does not flag ordinary trials). It is flagged, never dropped: it still \
                 counts in every statistic.</dd>
-                <dt>Likely interpreter mode</dt><dd>A Wasm environment under 0.1× the native throughput: JIT and AOT \
-                engines reach 0.4–0.95× native, interpreters far less, so the runtime probably interpreted the module.</dd>
+                <dt>Likely interpreter mode</dt><dd>A Wasm environment under 0.1× the native throughput: JIT and AOT engines \
+                reach 0.4–0.95× native, interpreters far less, so the runtime probably interpreted the module.</dd>
                 <dt>Cold start, time to main</dt><dd>From asking for the workload to seeing it run, and to the program's \
                 first line of output.</dd>
                 <dt>CPU cores, memory</dt><dd>Read from the workload's cgroup (or its processes) every sampling interval \
@@ -5672,7 +5656,7 @@ public class metaorchestrator {
             if (figures.isEmpty()) return null;
             List<String> spawns = new ArrayList<>(), unknown = new ArrayList<>();
             for (EnvDetails e : in.envs()) {
-                HarnessSpawn p = e.harness();
+                Harness p = e.harness();
                 if (p == null) unknown.add(e.name());
                 else spawns.add(e.name() + " " + String.format(Locale.ROOT, "%.1f ms", p.spawnSeconds() * 1000)
                         + (p.samples() > 0 ? " (median of " + p.samples() + " spawns" + (p.warmedSpawns() == null
