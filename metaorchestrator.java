@@ -2794,18 +2794,12 @@ public class metaorchestrator {
 
         void readExisting(String env, Path file) {
             register(env);
-            if (!Files.isRegularFile(file)) return;
-            try {
-                JsonNode results = Json.MAPPER.readTree(file.toFile()).path("results");
-                for (int s : sizes) {
-                    for (JsonNode t : results.path(s + "_" + mode)) {   // an interrupted trial runs again (the child's rule)
-                        if (t.path("trial").isInt() && !t.path("status").asText().equals("interrupted")) {
-                            present.get(env).get(s).add(t.path("trial").asInt());
-                        }
-                    }
+            Map<String, List<TrialRecord>> results = ResultFile.resultsOf(file);
+            if (results == null) return;   // none, or unreadable: the child decides what to do with it; every trial missing
+            for (int s : sizes) {
+                for (TrialRecord t : ResultFile.trials(results, s + "_" + mode)) {   // an interrupted trial runs again (the child's rule)
+                    if (!t.status().equals("interrupted")) present.get(env).get(s).add(t.trial());
                 }
-            } catch (IOException e) {
-                // an unreadable file: the child decides what to do with it; count every trial as missing
             }
         }
 
@@ -2843,21 +2837,16 @@ public class metaorchestrator {
         /** What the result file holds for trials 1..trials of every size. */
         static FileCheck check(Path file, List<Integer> sizes, String mode, int trials) {
             int expected = sizes.size() * trials, ok = 0, invalid = 0, failed = 0;
-            JsonNode results;
-            try {
-                results = Files.isRegularFile(file) ? Json.MAPPER.readTree(file.toFile()).path("results") : null;
-            } catch (IOException e) {
-                results = null;
-            }
+            Map<String, List<TrialRecord>> results = ResultFile.resultsOf(file);
             if (results == null) return new FileCheck(expected, 0, 0, 0, expected);
             for (int s : sizes) {
-                Map<Integer, JsonNode> byTrial = new HashMap<>();
-                for (JsonNode t : results.path(s + "_" + mode)) byTrial.put(t.path("trial").asInt(), t);
+                Map<Integer, TrialRecord> byTrial = new HashMap<>();
+                for (TrialRecord t : ResultFile.trials(results, s + "_" + mode)) byTrial.put(t.trial(), t);
                 for (int i = 1; i <= trials; i++) {
-                    JsonNode t = byTrial.get(i);
+                    TrialRecord t = byTrial.get(i);
                     if (t == null) continue;
-                    String status = t.path("status").asText();
-                    boolean markedInvalid = t.path("valid").isBoolean() && !t.path("valid").asBoolean();
+                    String status = t.status();
+                    boolean markedInvalid = Boolean.FALSE.equals(t.valid());
                     if (status.equals("ok") && !markedInvalid) ok++;
                     else if (status.equals("ok") || status.equals("invalid")) invalid++;
                     else failed++;
@@ -3255,6 +3244,22 @@ public class metaorchestrator {
     /** A single_env_bench result file: the parts the summary and the report read. */
     record ResultFile(Tool tool, FileEnvironment environment, Flags flags, FileHost host, Harness harness,
                       Map<String, List<TrialRecord>> results) {
+        /** A file's results for the suite's bookkeeping; null when there is no file or it cannot be read. */
+        static Map<String, List<TrialRecord>> resultsOf(Path file) {
+            try {
+                ResultFile f = Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), ResultFile.class) : null;
+                return f == null || f.results() == null ? null : f.results();
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        /** The trials at a key ("256_warm"): none when the key is absent. */
+        static List<TrialRecord> trials(Map<String, List<TrialRecord>> results, String key) {
+            List<TrialRecord> trials = results.get(key);
+            return trials == null ? List.of() : trials.stream().filter(Objects::nonNull).collect(Collectors.toList());
+        }
+
         /** The program as the first trial that records it describes it (null: none does). */
         Program program() {
             return results.values().stream().flatMap(List::stream).map(TrialRecord::program).filter(Objects::nonNull)
@@ -5233,10 +5238,8 @@ public class metaorchestrator {
                 h2 { font-size: 21px; margin: 36px 0 8px; padding-top: 8px; border-top: 2px solid var(--line); }
                 h3 { font-size: 17px; margin: 24px 0 6px; } h3 small { font-weight: normal; color: var(--muted); }
                 .lead { font-size: 16px; max-width: 70em; } .meta { color: var(--muted); }
-                nav { background: #eef2f7; padding: 8px 12px; border-radius: 6px; }
-                a { color: #0b5cad; }
-                ul.warnings { list-style: none; padding: 0; }
-                ul.headline li { margin: 3px 0; font-size: 15.5px; }
+                nav { background: #eef2f7; padding: 8px 12px; border-radius: 6px; } a { color: #0b5cad; }
+                ul.warnings { list-style: none; padding: 0; } ul.headline li { margin: 3px 0; font-size: 15.5px; }
                 li.warning { background: var(--warn); border-left: 4px solid #e69f00; margin: 4px 0; padding: 6px 10px; }
                 li.warning.error, .inline-warning.error { background: var(--bad); border-color: #c0392b; }
                 li.warning.info, .inline-warning.info { background: #eaf2fb; border-color: #0072b2; }
@@ -5251,8 +5254,7 @@ public class metaorchestrator {
                 figcaption { color: var(--muted); font-size: 13.5px; margin-top: 4px; max-width: 1000px; }
                 figcaption .png { white-space: nowrap; }
                 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 0 20px; }
-                .table { overflow-x: auto; }
-                table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13.5px; }
+                .table { overflow-x: auto; } table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13.5px; }
                 caption { text-align: left; font-weight: 600; padding: 4px 0; }
                 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
                 thead th { background: #eef2f7; } tbody td:first-child { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
