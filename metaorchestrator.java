@@ -19,12 +19,14 @@
 //                     ChildRun (one child, prefixed output), TrialLine,
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
-//   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch (on logs), Comparison (ratio,
-//                     verdict), NoteKind/Note, Criteria, Summary (the rows), Headline (plain words), Report
+//   5. Summary        ResultFile, RunJson (the two JSON files, typed), ResultsFolder (reads each once), Stats,
+//                     StudentT, Welch (on logs), Comparison (ratio, verdict), NoteKind/Note, Criteria, Summary (the
+//                     rows), Headline (plain words), Report
 //   6. Output formats SummaryTables, TextFormat, MarkdownFormat, CsvFormat, JsonFormat;
 //                     report.html: HtmlReport (writes it), ReportInputs (samples, slices, limits, the harness's
 //                     spawn cost, run.json), ReportCharts
-//                     (XChart), ChartStyle, SvgChart (inline SVG), HtmlPage (the sections), Html; Json, Display
+//                     (XChart), ChartStyle, SvgChart (inline SVG), HtmlPage (the Mustache template), View (its
+//                     view records), Html; Json, Display
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
 // (docs/results.schema.json). docs/suite.md documents the config keys, docs/statistics.md the summary.
 //JAVA 17+
@@ -5284,32 +5286,27 @@ public class metaorchestrator {
                 <a href="#glossary">How to read this page</a></nav>
                 </header>
                 {{#headline}}
-                {{#-first}}
-                <section id="headline">
+                {{#-first}}<section id="headline">
                 <h2>What was found</h2>
                 <ul class="headline">
                 {{/-first}}
                 <li>{{.}}</li>
-                {{#-last}}
-                </ul>
+                {{#-last}}</ul>
                 <p class="meta">{{legend}}</p>
                 </section>
                 {{/-last}}
                 {{/headline}}
                 <section id="warnings">
                 <h2>Warnings</h2>
-                {{^notes}}
-                <p class="ok">None: every trial is valid, no noisy or inconclusive comparison, no outliers, no environment \
+                {{^notes}}<p class="ok">None: every trial is valid, no noisy or inconclusive comparison, no outliers, no environment \
                 skipped or failed, and no Wasm environment looks like it ran in an interpreter.</p>
                 {{/notes}}
                 {{#notes}}
-                {{#-first}}
-                <p>Read these before the numbers: errors lost data, warnings make numbers doubtful, information explains a gap.</p>
+                {{#-first}}<p>Read these before the numbers: errors lost data, warnings make numbers doubtful, information explains a gap.</p>
                 <ul class="warnings">
                 {{/-first}}
                 <li class="warning {{severity}} {{id}}" data-kind="{{id}}"><span class="tag">{{label}}</span> {{text}}</li>
-                {{#-last}}
-                </ul>
+                {{#-last}}</ul>
                 {{/-last}}
                 {{/notes}}
                 </section>
@@ -5326,14 +5323,12 @@ public class metaorchestrator {
                 <p>A trial's throughput is one number for its whole timed loop; mmb also reports its progress every slice of \
                 the loop, which shows whether the speed was steady or changed while it ran — a runtime that starts slow and \
                 speeds up once its JIT has compiled the hot loop again, or a machine that was busy for a moment.</p>
-                {{^overTime}}
-                <p class="empty">These results predate progress lines: their result files hold no slices \
+                {{^overTime}}<p class="empty">These results predate progress lines: their result files hold no slices \
                 (<code>slices</code> per trial, recorded by single_env_bench since mmb prints progress), so throughput over \
                 time cannot be drawn. Run the suite again to get it.</p>
                 {{/overTime}}
                 {{#overTime}}
-                {{#without}}
-                <p class="empty">Not drawn, their result files predate progress lines (no slices): {{.}}.</p>
+                {{#without}}<p class="empty">Not drawn, their result files predate progress lines (no slices): {{.}}.</p>
                 {{/without}}
                 {{#keys}}
                 {{#figure}}
@@ -5345,8 +5340,7 @@ public class metaorchestrator {
                 <thead><tr><th>Environment</th><th>Trial</th><th>Slices</th><th>Steady state (MFLOPS)</th><th>Within-trial \
                 CV %</th><th>Slow start</th></tr></thead>
                 <tbody>
-                {{#rows}}
-                <tr><td>{{env}}</td><td class="num">{{trial}}</td><td class="num">{{slices}}</td><td \
+                {{#rows}}<tr><td>{{env}}</td><td class="num">{{trial}}</td><td class="num">{{slices}}</td><td \
                 class="num">{{steady}}</td><td class="num">{{cv}}</td><td>{{slowStart}}</td></tr>
                 {{/rows}}
                 </tbody></table></div>
@@ -5369,18 +5363,15 @@ public class metaorchestrator {
                 validating and compiling the module (or preparing an interpreter); for a native binary, little more than \
                 loading it.</dd>
                 </dl>
-                {{^startup}}
-                <p class="empty">No valid trial recorded a start-up time.</p>
+                {{^startup}}<p class="empty">No valid trial recorded a start-up time.</p>
                 {{/startup}}
                 {{#startup}}
                 {{#figures}}
                 {{> figure}}
                 {{/figures}}
-                {{#spawns}}
-                <p>Harness spawn cost, measured in each environment's run: {{.}}.</p>
+                {{#spawns}}<p>Harness spawn cost, measured in each environment's run: {{.}}.</p>
                 {{/spawns}}
-                {{#unknown}}
-                <p class="empty">No harness spawn cost recorded for {{.}} (only the local backend measures it, and only \
+                {{#unknown}}<p class="empty">No harness spawn cost recorded for {{.}} (only the local backend measures it, and only \
                 since it records <code>harness</code> in the result file).</p>
                 {{/unknown}}
                 {{/startup}}
@@ -5389,40 +5380,32 @@ public class metaorchestrator {
                 <h2>CPU and memory over time</h2>
                 <p>Per environment and size, one line per trial from its samples, time 0 being the start of the timed loop \
                 (BENCH_START). The average and the peak are marked as horizontal lines.</p>
-                {{#resources}}
-                <h3 id="env-{{anchor}}">{{name}} <small>{{image}} · runtime class {{runtimeClass}}</small></h3>
-                {{#notes}}
-                <p class="inline-warning {{severity}}">{{icon}} {{text}}</p>
+                {{#resources}}<h3 id="env-{{anchor}}">{{name}} <small>{{image}} · runtime class {{runtimeClass}}</small></h3>
+                {{#notes}}<p class="inline-warning {{severity}}">{{icon}} {{text}}</p>
                 {{/notes}}
-                {{^figures}}
-                <p class="empty">No samples in this environment's result file.</p>
+                {{^figures}}<p class="empty">No samples in this environment's result file.</p>
                 {{/figures}}
                 {{#figures}}
-                {{#-first}}
-                <div class="grid">
+                {{#-first}}<div class="grid">
                 {{/-first}}
                 {{> figure}}
-                {{#-last}}
-                </div>
+                {{#-last}}</div>
                 {{/-last}}
                 {{/figures}}
                 {{/resources}}
                 </section>
                 <section id="throttling">
                 <h2>Throttling</h2>
-                {{^throttling}}
-                <p class="empty">No CPU or memory limit was set in this run (config <code>cpu_limit</code>, \
+                {{^throttling}}<p class="empty">No CPU or memory limit was set in this run (config <code>cpu_limit</code>, \
                 <code>memory_limit</code>), so nothing held the workloads back and there is no throttling to show. The \
                 summary table still lists the throttled periods the kernel counted.</p>
                 {{/throttling}}
-                {{#throttling}}
-                <p>Limits set: {{limits}}. A memory limit is drawn on the memory charts above when it is near the curves, a \
+                {{#throttling}}<p>Limits set: {{limits}}. A memory limit is drawn on the memory charts above when it is near the curves, a \
                 CPU limit on the CPU charts.</p>
                 {{#totals}}
                 {{> figure}}
                 {{/totals}}
-                {{#never}}
-                <p>Never throttled in any sample: {{.}}.</p>
+                {{#never}}<p>Never throttled in any sample: {{.}}.</p>
                 {{/never}}
                 <div class="grid">
                 {{#perEnv}}
@@ -5434,29 +5417,24 @@ public class metaorchestrator {
                 <section id="summary">
                 <h2>Summary table</h2>
                 <p>{{summaryHeading}}. The same numbers as summary.md.</p>
-                {{#tables}}
-                <div class="table"><table>
+                {{#tables}}<div class="table"><table>
                 <caption>{{title}}</caption>
                 <thead><tr>{{#headers}}<th>{{.}}</th>{{/headers}}</tr></thead>
                 <tbody>
-                {{#rows}}
-                <tr>{{#cells}}<td{{#cls}} class="{{.}}"{{/cls}}>{{text}}</td>{{/cells}}</tr>
+                {{#rows}}<tr>{{#cells}}<td{{#cls}} class="{{.}}"{{/cls}}>{{text}}</td>{{/cells}}</tr>
                 {{/rows}}
                 </tbody></table></div>
                 {{/tables}}
                 </section>
                 <section id="run">
                 <h2>Run details</h2>
-                {{^run}}
-                <p class="empty">This folder has no run.json (the suite writes one; single_env_bench alone does not), so the \
+                {{^run}}<p class="empty">This folder has no run.json (the suite writes one; single_env_bench alone does not), so the \
                 run's outcome, skipped environments and versions are unknown. What each result file says about itself is \
                 below.</p>
                 {{/run}}
-                {{#run}}
-                <h3>Run</h3>
+                {{#run}}<h3>Run</h3>
                 <table class="kv">
-                {{#facts}}
-                <tr><th>{{key}}</th><td>{{value}}</td></tr>
+                {{#facts}}<tr><th>{{key}}</th><td>{{value}}</td></tr>
                 {{/facts}}
                 </table>
                 <h3>Environments</h3>
@@ -5464,8 +5442,7 @@ public class metaorchestrator {
                 <thead><tr><th>Environment</th><th>Image</th><th>Runtime class</th><th>Result \
                 file</th><th>Outcome</th><th>Detail</th><th>Trials reported</th><th>Child runs</th></tr></thead>
                 <tbody>
-                {{#environments}}
-                <tr \
+                {{#environments}}<tr \
                 class="outcome-{{outcomeClass}}"><td>{{name}}</td><td>{{image}}</td><td>{{runtimeClass}}</td><td>{{resultFile}}</td><td>{{outcome}}</td><td>{{detail}}</td><td>{{trials}}</td><td class="num">{{runs}}</td></tr>
                 {{/environments}}
                 </tbody></table></div>
@@ -5486,8 +5463,7 @@ public class metaorchestrator {
                 <div class="table"><table>
                 <thead><tr><th>Environment</th><th>File</th><th>single_env_bench</th><th>Backend</th><th>Sampler</th><th>Runtime version</th><th>Program</th><th>Duration / warmup / interval</th><th>Limits</th><th>Host</th></tr></thead>
                 <tbody>
-                {{#files}}
-                <tr><td>{{env}}</td><td>{{file}}</td><td>{{tool}}</td><td>{{backend}}</td><td>{{sampler}}</td><td>{{runtime}}</td><td>{{program}}</td><td>{{timing}}</td><td>{{limits}}</td><td>{{host}}</td></tr>
+                {{#files}}<tr><td>{{env}}</td><td>{{file}}</td><td>{{tool}}</td><td>{{backend}}</td><td>{{sampler}}</td><td>{{runtime}}</td><td>{{program}}</td><td>{{timing}}</td><td>{{limits}}</td><td>{{host}}</td></tr>
                 {{/files}}
                 </tbody></table></div>
                 </section>
@@ -5828,7 +5804,8 @@ public class metaorchestrator {
                 String key = e.getPath().stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
                         .collect(Collectors.joining()).replaceFirst("^\\.", "");
                 problems.add(key.isEmpty() || key.equals(notOne.key()) ? notOne
-                        : new Problem(where(file, e), key, "expected " + kind(e.getTargetType()) + " (docs/results.schema.json, docs/report.md)"));
+                        : new Problem(where(file, e), key, "expected " + kind(e.getTargetType()) + " (docs/results.schema.json "
+                        + "describes a result file, docs/suite.md run.json): correct the value or run the environment again"));
             } catch (JsonProcessingException e) {
                 problems.add(problem(file, e));
             } catch (IOException e) {
