@@ -4347,7 +4347,8 @@ public class metaorchestrator {
 
         /** Writes report.html and charts/*.png, says where; returns an exit status (the summary files are written by then). */
         static int writeAndSay(Path folder, ResultsFolder.Contents contents, Summary s, Io io) {
-            Headless.ensure();
+            // XChart draws with AWT; on a server (no display) AWT must be told it is headless before its first use
+            if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
             try {
                 ReportInputs in = ReportInputs.read(folder, contents, s);
                 List<ChartFigure> charts = ReportCharts.all(in);
@@ -4411,15 +4412,6 @@ public class metaorchestrator {
                 }
             }
             return false;
-        }
-    }
-
-    /** XChart draws with AWT; on a server (no display) AWT must be told it is headless before its first use. */
-    static final class Headless {
-        private Headless() {}
-
-        static void ensure() {
-            if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         }
     }
 
@@ -5199,7 +5191,9 @@ public class metaorchestrator {
         record TableView(String title, List<String> headers, List<Cells> rows) {}
         record Cells(List<Cell> cells) {}
         record Cell(String cls, String text) {}
-        record RunView(List<Kv> facts, List<View.EnvRow> environments, Tree host, Tree versions, Tree config) {}
+        record RunView(List<Kv> facts, List<EnvRow> environments, Tree host, Tree versions, Tree config) {}
+        record EnvRow(String name, String image, String runtimeClass, String resultFile, String outcome, String outcomeClass,
+                      String detail, String trials, int runs) {}
         record Kv(String key, String value) {}
         record Tree(List<TreeRow> rows) {}
         record TreeRow(String key, String value, Tree nested) {}
@@ -5701,18 +5695,10 @@ public class metaorchestrator {
             fact.accept("resume", run.resume());
             fact.accept("fail fast", run.failFast());
             fact.accept("selected", run.selected());
-            return new HtmlPage.RunView(facts, run.environments().stream().map(EnvRow::new).collect(Collectors.toList()),
-                    tree(run.host()), tree(run.versions()), tree(run.sharedArgs()));
-        }
-
-        /** A run.json environment as its table row shows it. */
-        record EnvRow(String name, String image, String runtimeClass, String resultFile, String outcome, String outcomeClass,
-                      String detail, String trials, int runs) {
-            EnvRow(RunEnvironment e) {
-                this(e.name(), e.image(), e.runtimeClass(), e.resultFile(), or(e.outcome(), ""),
-                        or(e.outcome(), "").replaceAll("[^a-z]+", "-"), e.detail(), Html.inline(e.trialsReported()),
-                        e.invocations() == null ? 0 : e.invocations().size());
-            }
+            return new HtmlPage.RunView(facts, run.environments().stream().map(e -> new HtmlPage.EnvRow(e.name(), e.image(),
+                    e.runtimeClass(), e.resultFile(), or(e.outcome(), ""), or(e.outcome(), "").replaceAll("[^a-z]+", "-"),
+                    e.detail(), Html.inline(e.trialsReported()), e.invocations() == null ? 0 : e.invocations().size()))
+                    .collect(Collectors.toList()), tree(run.host()), tree(run.versions()), tree(run.sharedArgs()));
         }
 
         /** An object of run.json (host, versions, shared_args) as key/value rows, nested objects as nested tables. */
