@@ -19,12 +19,14 @@
 //                     ChildRun (one child, prefixed output), TrialLine,
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
-//   5. Summary        ResultsFolder (reads the files), Stats, StudentT, Welch (on logs), Comparison (ratio,
-//                     verdict), NoteKind/Note, Criteria, Summary (the rows), Headline (plain words), Report
+//   5. Summary        ResultFile, RunJson (the two JSON files, typed), ResultsFolder (reads each once), Stats,
+//                     StudentT, Welch (on logs), Comparison (ratio, verdict), NoteKind/Note, Criteria, Summary (the
+//                     rows), Headline (plain words), Report
 //   6. Output formats SummaryTables, TextFormat, MarkdownFormat, CsvFormat, JsonFormat;
 //                     report.html: HtmlReport (writes it), ReportInputs (samples, slices, limits, the harness's
 //                     spawn cost, run.json), ReportCharts
-//                     (XChart), ChartStyle, SvgChart (inline SVG), HtmlPage (the sections), Html; Json, Display
+//                     (XChart), ChartStyle, SvgChart (inline SVG), HtmlPage (the Mustache template), View (its
+//                     view records), Html; Json, Display
 // It shares nothing with single_env_bench.java but that script's command line and its JSON result file
 // (docs/results.schema.json). docs/suite.md documents the config keys, docs/statistics.md the summary.
 //JAVA 17+
@@ -35,12 +37,19 @@
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.knowm.xchart:xchart:3.8.8
 //DEPS org.apache.commons:commons-math3:3.6.1
+//DEPS com.samskivert:jmustache:1.16
 //JAVA_OPTIONS -Djava.awt.headless=true
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -55,6 +64,17 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 import org.zeroturnaround.exec.StartedProcess;
@@ -66,6 +86,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -112,8 +134,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -2771,18 +2796,12 @@ public class metaorchestrator {
 
         void readExisting(String env, Path file) {
             register(env);
-            if (!Files.isRegularFile(file)) return;
-            try {
-                JsonNode results = Json.MAPPER.readTree(file.toFile()).path("results");
-                for (int s : sizes) {
-                    for (JsonNode t : results.path(s + "_" + mode)) {   // an interrupted trial runs again (the child's rule)
-                        if (t.path("trial").isInt() && !t.path("status").asText().equals("interrupted")) {
-                            present.get(env).get(s).add(t.path("trial").asInt());
-                        }
-                    }
+            Map<String, List<TrialRecord>> results = ResultFile.resultsOf(file);
+            if (results == null) return;   // none, or unreadable: the child decides what to do with it; every trial missing
+            for (int s : sizes) {
+                for (TrialRecord t : ResultFile.trials(results, s + "_" + mode)) {   // an interrupted trial runs again (the child's rule)
+                    if (!t.status().equals("interrupted")) present.get(env).get(s).add(t.trial());
                 }
-            } catch (IOException e) {
-                // an unreadable file: the child decides what to do with it; count every trial as missing
             }
         }
 
@@ -2820,21 +2839,16 @@ public class metaorchestrator {
         /** What the result file holds for trials 1..trials of every size. */
         static FileCheck check(Path file, List<Integer> sizes, String mode, int trials) {
             int expected = sizes.size() * trials, ok = 0, invalid = 0, failed = 0;
-            JsonNode results;
-            try {
-                results = Files.isRegularFile(file) ? Json.MAPPER.readTree(file.toFile()).path("results") : null;
-            } catch (IOException e) {
-                results = null;
-            }
+            Map<String, List<TrialRecord>> results = ResultFile.resultsOf(file);
             if (results == null) return new FileCheck(expected, 0, 0, 0, expected);
             for (int s : sizes) {
-                Map<Integer, JsonNode> byTrial = new HashMap<>();
-                for (JsonNode t : results.path(s + "_" + mode)) byTrial.put(t.path("trial").asInt(), t);
+                Map<Integer, TrialRecord> byTrial = new HashMap<>();
+                for (TrialRecord t : ResultFile.trials(results, s + "_" + mode)) byTrial.put(t.trial(), t);
                 for (int i = 1; i <= trials; i++) {
-                    JsonNode t = byTrial.get(i);
+                    TrialRecord t = byTrial.get(i);
                     if (t == null) continue;
-                    String status = t.path("status").asText();
-                    boolean markedInvalid = t.path("valid").isBoolean() && !t.path("valid").asBoolean();
+                    String status = t.status();
+                    boolean markedInvalid = Boolean.FALSE.equals(t.valid());
                     if (status.equals("ok") && !markedInvalid) ok++;
                     else if (status.equals("ok") || status.equals("invalid")) invalid++;
                     else failed++;
@@ -3004,12 +3018,16 @@ public class metaorchestrator {
         void untrack() { running = null; }
     }
 
-    /** run.json: the config as used, host, versions, start and end, and each environment's outcome. */
+    /** run.json (RunJson): the config as used, host, versions, start and end, and each environment's outcome. */
     static final class RunRecord {
         private final Plan plan;
         private final Path file;
         private final ChildLauncher launcher;
-        private final Map<String, Object> root = new LinkedHashMap<>();
+        private String status = "running";
+        private double started;
+        private Map<String, Object> host, versions;
+        private Double ended;
+        private Integer exitCode;
 
         RunRecord(Plan plan, Path folder, ChildLauncher launcher) {
             this.plan = plan;
@@ -3018,77 +3036,48 @@ public class metaorchestrator {
         }
 
         void writeStart(java.util.Collection<EnvironmentRun> runs, Io io) {
-            root.put("tool", Display.orderedMap("name", "metaorchestrator", "version", VERSION));
-            root.put("run_id", plan.runId());
-            root.put("status", "running");
-            root.put("config_file", plan.config().file().toString());
-            root.put("config", plan.config().asMap());
-            root.put("selected", plan.environments().stream().map(EnvironmentSpec::name).collect(Collectors.toList()));
-            root.put("baseline", plan.config().baseline());
-            root.put("significance_level", plan.config().significanceLevel());
-            root.put("min_effect", plan.config().minEffect());
-            root.put("max_cv", plan.config().maxCv());
-            root.put("max_trials", plan.config().maxTrials());
-            root.put("target_ci", plan.config().targetCi());
-            root.put("order", plan.config().order().name());
-            root.put("resume", plan.resume().name().toLowerCase(Locale.ROOT));
-            root.put("fail_fast", plan.failFast());
-            root.put("started", Display.unix(Display.now()));
-            root.put("started_utc", Display.iso(Display.now()));
-            root.put("host", HostInfo.fingerprint());
-            root.put("versions", ToolVersions.collect(plan, launcher));
+            started = Display.now();
+            host = HostInfo.fingerprint();
+            versions = ToolVersions.collect(plan, launcher);
             writeProgress(runs, io);
         }
 
         void writeProgress(java.util.Collection<EnvironmentRun> runs, Io io) {
-            List<Map<String, Object>> envs = new ArrayList<>();
+            SuiteConfig c = plan.config();
+            write(new RunJson(new Tool("metaorchestrator", VERSION), plan.runId(), status, c.file().toString(), c.asMap(),
+                    plan.environments().stream().map(EnvironmentSpec::name).collect(Collectors.toList()), c.baseline(),
+                    c.significanceLevel(), c.minEffect(), c.maxCv(), c.maxTrials(), c.targetCi(), c.order().name(),
+                    plan.resume().name().toLowerCase(Locale.ROOT), plan.failFast(), Display.unix(started),
+                    Display.iso(started), host, versions, environments(runs), ended == null ? null : Display.unix(ended),
+                    ended == null ? null : Display.iso(ended), exitCode), io);
+        }
+
+        private List<RunEnvironment> environments(java.util.Collection<EnvironmentRun> runs) {
+            List<RunEnvironment> envs = new ArrayList<>();
             for (EnvironmentSpec spec : plan.config().environments()) {
                 EnvironmentRun r = runs.stream().filter(x -> x.spec.name().equals(spec.name())).findFirst().orElse(null);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", spec.name());
-                m.put("image", spec.image());
-                m.put("runtime_class", spec.runtimeClass());
-                m.put("result_file", spec.resultFileName());
-                m.put("outcome", r == null ? Outcome.NOT_SELECTED.label : r.outcome.label);
-                m.put("detail", r == null ? "" : r.detail);
-                if (r != null) {
-                    m.put("trials_reported", r.statusCounts);
-                    List<Map<String, Object>> inv = new ArrayList<>();
-                    for (Invocation i : r.invocations) {
-                        Map<String, Object> im = new LinkedHashMap<>();
-                        im.put("args", i.args());
-                        im.put("exit_code", i.exitCode());
-                        im.put("started", Display.unix(i.started()));
-                        im.put("ended", Display.unix(i.ended()));
-                        im.put("trials_reported", i.trialsReported());
-                        im.put("last_error", i.lastError());
-                        inv.add(im);
-                    }
-                    m.put("invocations", inv);
-                }
-                envs.add(m);
+                List<RunInvocation> invocations = r == null ? null : r.invocations.stream()
+                        .map(i -> new RunInvocation(i.args(), i.exitCode(), Display.unix(i.started()), Display.unix(i.ended()),
+                                i.trialsReported(), i.lastError())).collect(Collectors.toList());
+                envs.add(new RunEnvironment(spec.name(), spec.image(), spec.runtimeClass(), spec.resultFileName(),
+                        r == null ? Outcome.NOT_SELECTED.label : r.outcome.label, r == null ? "" : r.detail,
+                        r == null ? null : r.statusCounts, invocations));
             }
-            root.put("environments", envs);
-            write(io);
+            return envs;
         }
 
         void writeEnd(java.util.Collection<EnvironmentRun> runs, int exitCode, Io io) {
-            root.put("ended", Display.unix(Display.now()));
-            root.put("ended_utc", Display.iso(Display.now()));
-            root.put("status", exitCode == Exit.INTERRUPTED ? "interrupted" : exitCode == Exit.OK ? "completed"
-                    : exitCode == Exit.SKIPPED ? "completed with skipped environments" : "failed");
-            root.put("exit_code", exitCode);
-            Object versions = root.get("versions");
-            if (versions instanceof Map<?, ?> vm) {
-                @SuppressWarnings("unchecked") Map<String, Object> v = (Map<String, Object>) vm;
-                v.put("single_env_bench", ToolVersions.childVersion(file.getParent(), plan.environments()));
-            }
+            ended = Display.now();
+            status = exitCode == Exit.INTERRUPTED ? "interrupted" : exitCode == Exit.OK ? "completed"
+                    : exitCode == Exit.SKIPPED ? "completed with skipped environments" : "failed";
+            this.exitCode = exitCode;
+            if (versions != null) versions.put("single_env_bench", ToolVersions.childVersion(file.getParent(), plan.environments()));
             writeProgress(runs, io);
         }
 
-        private void write(Io io) {
+        private void write(RunJson run, Io io) {
             try {
-                Json.writeAtomically(file, root);
+                Json.writeAtomically(file, run);
             } catch (IOException e) {
                 io.error("cannot write " + file + ": " + e.getMessage());
             }
@@ -3208,8 +3197,8 @@ public class metaorchestrator {
                 try {
                     Path f = folder.resolve(e.resultFileName());
                     if (Files.isRegularFile(f)) {
-                        String v = Json.MAPPER.readTree(f.toFile()).path("tool").path("version").asText(null);
-                        if (v != null) return v;
+                        ResultFile r = Json.MAPPER.readValue(f.toFile(), ResultFile.class);
+                        if (r != null && r.tool() != null && r.tool().version() != null) return r.tool().version();
                     }
                 } catch (IOException ignored) {
                     // try the next file
@@ -3251,51 +3240,148 @@ public class metaorchestrator {
     // 5. Summary
     // =============================================================================================
 
+    // ---- The two JSON files, typed: a result file (docs/results.schema.json) and run.json (RunRecord writes it).
+    //      Each is parsed once into these records; keys this script does not read are ignored (Json.MAPPER). ----
+
+    /** A single_env_bench result file: the parts the summary and the report read. */
+    record ResultFile(Tool tool, FileEnvironment environment, Flags flags, FileHost host, Harness harness,
+                      Map<String, List<TrialRecord>> results) {
+        /** A file's results for the suite's bookkeeping; null when there is no file or it cannot be read. */
+        static Map<String, List<TrialRecord>> resultsOf(Path file) {
+            try {
+                ResultFile f = Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), ResultFile.class) : null;
+                return f == null || f.results() == null ? null : f.results();
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        /** The trials at a key ("256_warm"): none when the key is absent. */
+        static List<TrialRecord> trials(Map<String, List<TrialRecord>> results, String key) {
+            List<TrialRecord> trials = results.get(key);
+            return trials == null ? List.of() : trials.stream().filter(Objects::nonNull).collect(Collectors.toList());
+        }
+
+        /** The program as the first trial that records it describes it (null: none does). */
+        Program program() {
+            return results.values().stream().flatMap(List::stream).map(TrialRecord::program).filter(Objects::nonNull)
+                    .findFirst().orElse(null);
+        }
+    }
+
+    record Tool(String name, String version) {}
+
+    record FileEnvironment(String image, @JsonProperty("runtime_class") String runtimeClass, String backend, String sampler,
+                           @JsonProperty("runtime_version") String runtimeVersion) {}
+
+    /** The child's flags as it ran; duration, warmup and interval only shown, so kept as the number written. */
+    record Flags(Number duration, @JsonProperty("warmup_seconds") Number warmupSeconds, Number interval,
+                 @JsonProperty("cpu_limit") Double cpuLimit, @JsonProperty("memory_limit") String memoryLimit) {}
+
+    record FileHost(String hostname, @JsonProperty("cpu_model") String cpuModel, Number cores, String kernel) {}
+
+    /**
+     * The local backend's own cost of spawning a trivial program through the same path as a trial: the median, in
+     * seconds, of spawn_samples, measured at the same points as cold_start_time.
+     */
+    record Harness(@JsonProperty("spawn_s") Double spawnSeconds, @JsonProperty("spawn_samples") List<Double> spawnSamples,
+                   @JsonProperty("warmed_spawns") Integer warmedSpawns) {
+        int samples() { return spawnSamples == null ? 0 : spawnSamples.size(); }
+    }
+
+    record Program(String compiler, String flags, String target) {}
+
+    /** One trial of a result file (null: absent). Its samples and slices are the report's curves over time. */
+    record TrialRecord(int trial, String status, Boolean valid, @JsonProperty("throughput_mflops") Double throughput,
+                       @JsonProperty("cold_start_time") Double coldStart, @JsonProperty("time_to_main") Double timeToMain,
+                       @JsonProperty("avg_cpu_cores") Double cpuCores, @JsonProperty("peak_mem_bytes") Long peakMem,
+                       @JsonProperty("avg_mem_bytes") Long avgMem, @JsonProperty("throttled_events") Long throttled,
+                       Double start, @JsonProperty("within_cv_percent") Double withinCvPercent, List<SliceRecord> slices,
+                       List<SampleRecord> samples, @JsonProperty("bench_start") Double benchStart,
+                       @JsonProperty("steady_mflops") Double steadyMflops,
+                       @JsonProperty("warmup_slow_start") Boolean warmupSlowStart, Program program) {
+        TrialRecord {
+            if (status == null) status = "failed";   // a trial that says nothing did not succeed
+            if (samples == null) samples = List.of();
+        }
+
+        /** The statistics use valid trials only: status ok and not marked invalid. */
+        boolean isValid() { return "ok".equals(status) && !Boolean.FALSE.equals(valid) && throughput != null; }
+    }
+
+    record SampleRecord(Double timestamp, @JsonProperty("usage_usec") Long usageUsec, @JsonProperty("mem_bytes") Long memBytes,
+                        @JsonProperty("nr_throttled") Long nrThrottled) {}
+
+    record SliceRecord(Double t, Long iterations, Double mflops) {}
+
+    /**
+     * run.json: the config as used, host, versions, start and end, each environment's outcome. host, versions and
+     * config are open key/value facts (shown as tables), so they stay maps; ended, ended_utc and exit_code only
+     * once the run is over.
+     */
+    record RunJson(Tool tool, @JsonProperty("run_id") String runId, String status,
+                   @JsonProperty("config_file") String configFile, Map<String, Object> config, List<String> selected,
+                   String baseline, @JsonProperty("significance_level") Double significanceLevel,
+                   @JsonProperty("min_effect") Double minEffect, @JsonProperty("max_cv") Double maxCv,
+                   @JsonProperty("max_trials") Integer maxTrials, @JsonProperty("target_ci") Double targetCi, String order,
+                   String resume, @JsonProperty("fail_fast") Boolean failFast, java.math.BigDecimal started,
+                   @JsonProperty("started_utc") String startedUtc, Map<String, Object> host, Map<String, Object> versions,
+                   List<RunEnvironment> environments, @JsonInclude(JsonInclude.Include.NON_NULL) java.math.BigDecimal ended,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("ended_utc") String endedUtc,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("exit_code") Integer exitCode) {
+        RunJson {
+            if (environments == null) environments = List.of();
+        }
+
+        /** config.shared_args as run.json recorded them (empty when absent). */
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sharedArgs() {
+            return config != null && config.get("shared_args") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        }
+    }
+
+    /** One environment of run.json; trials_reported and invocations only for one that was selected. */
+    record RunEnvironment(String name, String image, @JsonProperty("runtime_class") String runtimeClass,
+                          @JsonProperty("result_file") String resultFile, String outcome, String detail,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("trials_reported") Map<String, Integer> trialsReported,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<RunInvocation> invocations) {
+        RunEnvironment {
+            if (detail == null) detail = "";
+        }
+    }
+
+    record RunInvocation(List<String> args, @JsonProperty("exit_code") int exitCode, java.math.BigDecimal started,
+                         java.math.BigDecimal ended, @JsonProperty("trials_reported") int trialsReported,
+                         @JsonProperty("last_error") String lastError) {}
+
     /** One environment of a results folder: its result file and, when run.json says so, its outcome. */
     record EnvRef(String name, String image, String runtimeClass, Path resultFile, String outcome, String detail) {
         boolean isWasm() { return Names.isWasm(image, runtimeClass); }
     }
 
-    /** One trial of a result file, with the fields the summary uses (null when absent). */
-    record TrialRecord(int trial, String status, Boolean valid, Double throughput, Double coldStart,
-                       Double timeToMain, Double cpuCores, Long peakMem, Long avgMem, Long throttled, Double start,
-                       Double withinCvPercent, Integer slices) {
-        /** The statistics use valid trials only: status ok and not marked invalid. */
-        boolean isValid() { return "ok".equals(status) && !Boolean.FALSE.equals(valid) && throughput != null; }
+    /** An environment's parsed result file and its trials keyed "<size>_<mode>" (sorted by size, then mode; trials by number). */
+    record EnvResults(EnvRef ref, ResultFile file, Map<String, List<TrialRecord>> byKey) {
+        /** harness.spawn_s: the local backend's spawn cost, median seconds (null when absent). */
+        Double harnessSpawnSeconds() { return file.harness() == null ? null : file.harness().spawnSeconds(); }
     }
 
-    /**
-     * An environment's trials, keyed "<size>_<mode>" as in the result file, and the harness's own spawn cost
-     * (harness.spawn_s: local backend, median seconds; null when absent).
-     */
-    record EnvResults(EnvRef ref, Map<String, List<TrialRecord>> byKey, Double harnessSpawnSeconds) {}
-
-    /** Reads a results folder: run.json (names, order, baseline) when present, and the result files. */
+    /** Reads a results folder: run.json (names, order, baseline) when present, and the result files, each once. */
     static final class ResultsFolder {
         record Contents(List<EnvResults> environments, String baseline, Criteria criteria,
-                        List<EnvRef> withoutResults) {}
+                        List<EnvRef> withoutResults, RunJson run) {}
 
         private ResultsFolder() {}
 
         static Contents read(Path folder, List<Problem> problems) {
             Path runJson = folder.resolve("run.json");
             List<EnvRef> refs = new ArrayList<>();
-            String baseline = null;
-            Criteria criteria = Criteria.defaults(0.01);
-            if (Files.isRegularFile(runJson)) {
-                try {
-                    JsonNode run = Json.MAPPER.readTree(runJson.toFile());
-                    baseline = run.path("baseline").asText(null);
-                    criteria = criteria(run);
-                    for (JsonNode e : run.path("environments")) {
-                        refs.add(new EnvRef(e.path("name").asText(), e.path("image").asText(),
-                                e.path("runtime_class").asText(), folder.resolve(e.path("result_file").asText()),
-                                e.path("outcome").asText(null), e.path("detail").asText("")));
-                    }
-                } catch (JsonProcessingException e) {
-                    problems.add(Json.problem(runJson, e));
-                } catch (IOException e) {
-                    problems.add(new Problem(runJson.toString(), "", "cannot be read: " + e.getMessage()));
+            RunJson run = Files.isRegularFile(runJson) ? Json.read(runJson, RunJson.class, problems,
+                    new Problem(runJson.toString(), "", "not the suite's run.json: expected an object (delete it to summarise the result files alone)")) : null;
+            if (run != null) {
+                for (RunEnvironment e : run.environments()) {
+                    refs.add(new EnvRef(Objects.toString(e.name(), ""), Objects.toString(e.image(), ""),
+                            Objects.toString(e.runtimeClass(), ""), folder.resolve(Objects.toString(e.resultFile(), "")),
+                            e.outcome(), e.detail()));
                 }
             }
             Set<Path> known = refs.stream().map(r -> r.resultFile().normalize()).collect(Collectors.toSet());
@@ -3322,37 +3408,29 @@ public class metaorchestrator {
                 EnvResults r = readResultFile(ref, problems);
                 if (r != null) envs.add(r);
             }
-            return new Contents(envs, baseline, criteria, without);
+            return new Contents(envs, run == null ? null : run.baseline(), criteria(run), without, run);
         }
 
-        /** The statistical settings run.json recorded (older files: the defaults). */
-        static Criteria criteria(JsonNode run) {
+        /** The statistical settings run.json recorded (no run.json, or an older one: the defaults). */
+        static Criteria criteria(RunJson run) {
             Criteria d = Criteria.defaults(0.01);
-            return new Criteria(run.path("significance_level").asDouble(d.significanceLevel()),
-                    run.path("min_effect").asDouble(d.minEffect()), run.path("max_cv").asDouble(d.maxCv()),
-                    run.path("target_ci").isNumber() ? run.path("target_ci").asDouble() : null,
-                    run.path("max_trials").isInt() ? run.path("max_trials").asInt() : null);
+            if (run == null) return d;
+            return new Criteria(Objects.requireNonNullElse(run.significanceLevel(), d.significanceLevel()),
+                    Objects.requireNonNullElse(run.minEffect(), d.minEffect()), Objects.requireNonNullElse(run.maxCv(), d.maxCv()),
+                    run.targetCi(), run.maxTrials());
         }
 
         static EnvResults readResultFile(EnvRef ref, List<Problem> problems) {
             Path f = ref.resultFile();
-            JsonNode root;
-            try {
-                root = Json.MAPPER.readTree(f.toFile());
-            } catch (JsonProcessingException e) {
-                problems.add(Json.problem(f, e));
-                return null;
-            } catch (IOException e) {
-                problems.add(new Problem(f.toString(), "", "cannot be read: " + e.getMessage()));
+            ResultFile file = Json.read(f, ResultFile.class, problems, notAResultFile(f));
+            if (file == null) return null;
+            if (file.results() == null) {
+                problems.add(notAResultFile(f));
                 return null;
             }
-            if (root == null || !root.isObject() || !root.path("results").isObject()) {
-                problems.add(new Problem(f.toString(), "results", "not a single_env_bench result file: expected an "
-                        + "object with \"results\" (docs/results.schema.json)"));
-                return null;
-            }
-            String image = root.path("environment").path("image").asText(ref.image());
-            String rc = root.path("environment").path("runtime_class").asText(ref.runtimeClass());
+            FileEnvironment env = file.environment();
+            String image = env != null && env.image() != null ? env.image() : ref.image();
+            String rc = env != null && env.runtimeClass() != null ? env.runtimeClass() : ref.runtimeClass();
             if (image == null || rc == null) {
                 problems.add(new Problem(f.toString(), "environment", "missing environment.image or "
                         + "environment.runtime_class"));
@@ -3361,39 +3439,29 @@ public class metaorchestrator {
             String name = ref.name() != null ? ref.name() : Names.defaultName(image, rc);
             EnvRef full = new EnvRef(name, image, rc, f, ref.outcome(), ref.detail());
             Map<String, List<TrialRecord>> byKey = new TreeMap<>(ResultsFolder::compareKeys);
-            var fields = root.path("results").fields();
-            while (fields.hasNext()) {
-                var e = fields.next();
+            for (Map.Entry<String, List<TrialRecord>> e : file.results().entrySet()) {
                 if (!e.getKey().matches("[0-9]+_(warm|cold)")) {
                     problems.add(new Problem(f.toString(), "results." + e.getKey(), "expected keys like 256_warm or "
                             + "512_cold"));
                     continue;
                 }
-                List<TrialRecord> trials = new ArrayList<>();
-                for (JsonNode t : e.getValue()) trials.add(trial(t));
+                List<TrialRecord> trials = new ArrayList<>(e.getValue() == null ? List.of() : e.getValue());
+                trials.removeIf(Objects::isNull);
                 trials.sort(Comparator.comparingInt(TrialRecord::trial));
                 byKey.put(e.getKey(), trials);
             }
-            JsonNode spawn = root.path("harness").path("spawn_s");
-            return new EnvResults(full, byKey, spawn.isNumber() ? spawn.asDouble() : null);
+            return new EnvResults(full, file, byKey);
+        }
+
+        static Problem notAResultFile(Path f) {
+            return new Problem(f.toString(), "results", "not a single_env_bench result file: expected an "
+                    + "object with \"results\" (docs/results.schema.json)");
         }
 
         static int compareKeys(String a, String b) {
             int sa = Integer.parseInt(a.substring(0, a.indexOf('_'))), sb = Integer.parseInt(b.substring(0, b.indexOf('_')));
             return sa != sb ? Integer.compare(sa, sb) : a.compareTo(b);
         }
-
-        private static TrialRecord trial(JsonNode t) {
-            return new TrialRecord(t.path("trial").asInt(), t.path("status").asText("failed"),
-                    t.path("valid").isBoolean() ? t.path("valid").asBoolean() : null, dbl(t, "throughput_mflops"),
-                    dbl(t, "cold_start_time"), dbl(t, "time_to_main"), dbl(t, "avg_cpu_cores"),
-                    lng(t, "peak_mem_bytes"), lng(t, "avg_mem_bytes"), lng(t, "throttled_events"), dbl(t, "start"),
-                    dbl(t, "within_cv_percent"), t.path("slices").isArray() ? t.path("slices").size() : null);
-        }
-
-        private static Double dbl(JsonNode t, String k) { return t.path(k).isNumber() ? t.path(k).asDouble() : null; }
-
-        private static Long lng(JsonNode t, String k) { return t.path(k).isNumber() ? t.path(k).asLong() : null; }
     }
 
     /** Descriptive statistics. Sample standard deviation (n − 1); median of an even count is the mean of the middle two. */
@@ -3827,7 +3895,7 @@ public class metaorchestrator {
             String s = "noisy: CV " + Display.percentValue(d.cvPercent()) + " between trials (max_cv "
                     + Display.percentValue(c.maxCv() * 100) + ")";
             if (withinCv == null) return s + "; the result file has no time slices to split it into within- and between-trial noise";
-            Double slices = med(valid, t -> t.slices() == null ? null : (double) t.slices());
+            Double slices = med(valid, t -> t.slices() == null ? null : (double) t.slices().size());
             double expected = withinCv / Math.sqrt(slices == null || slices < 1 ? 1 : slices);
             s += ", " + Display.percentValue(withinCv) + " within a trial";
             if (d.cvPercent() > 2 * expected) {
@@ -4279,7 +4347,8 @@ public class metaorchestrator {
 
         /** Writes report.html and charts/*.png, says where; returns an exit status (the summary files are written by then). */
         static int writeAndSay(Path folder, ResultsFolder.Contents contents, Summary s, Io io) {
-            Headless.ensure();
+            // XChart draws with AWT; on a server (no display) AWT must be told it is headless before its first use
+            if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
             try {
                 ReportInputs in = ReportInputs.read(folder, contents, s);
                 List<ChartFigure> charts = ReportCharts.all(in);
@@ -4346,26 +4415,14 @@ public class metaorchestrator {
         }
     }
 
-    /** XChart draws with AWT; on a server (no display) AWT must be told it is headless before its first use. */
-    static final class Headless {
-        private Headless() {}
-
-        static void ensure() {
-            if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-        }
-    }
-
     /** One sample of a trial, time in seconds since the timed loop started (null: not read). */
     record Sample(double seconds, Long usageUsec, Long memBytes, Long nrThrottled) {}
 
-    /** One slice of a trial's timed loop, from mmb's progress lines: its end (program s since the loop began), throughput. */
-    record Slice(double t, long iterations, double mflops) {}
-
     /**
-     * What a trial's progress lines gave (absent in results that predate them): its slices, and what single_env_bench
-     * derived from them (each null when not recorded).
+     * What a trial's progress lines gave (absent in results that predate them): its slices (each with a time and a
+     * throughput), and what single_env_bench derived from them (each null when not recorded).
      */
-    record TrialProgress(List<Slice> slices, Double steadyMflops, Double withinCvPercent, Boolean warmupSlowStart) {
+    record TrialProgress(List<SliceRecord> slices, Double steadyMflops, Double withinCvPercent, Boolean warmupSlowStart) {
         boolean slowStart() { return Boolean.TRUE.equals(warmupSlowStart); }
     }
 
@@ -4434,16 +4491,14 @@ public class metaorchestrator {
         }
     }
 
-    /**
-     * The local backend's own cost of spawning a trivial program through the same path as a trial (the file's
-     * "harness"): the median, in seconds, of its spawns, measured at the same points as cold_start_time.
-     */
-    record HarnessSpawn(double spawnSeconds, int samples, Integer warmedSpawns) {}
-
-    /** One environment as the report needs it: its results, file, limits, traces, harness spawn cost (null: not recorded). */
-    record EnvDetails(EnvResults results, JsonNode file, Double cpuLimit, String memoryLimit, List<TrialTrace> traces,
-                      HarnessSpawn harness) {
+    /** One environment as the report needs it: its results (and parsed file), limits, traces. */
+    record EnvDetails(EnvResults results, Double cpuLimit, String memoryLimit, List<TrialTrace> traces) {
         String name() { return results.ref().name(); }
+
+        ResultFile file() { return results.file(); }
+
+        /** The harness's spawn cost (local backend); null when not recorded. */
+        Harness harness() { return file().harness() == null || file().harness().spawnSeconds() == null ? null : file().harness(); }
 
         List<TrialTrace> traces(String key) {
             return traces.stream().filter(t -> t.key().equals(key)).collect(Collectors.toList());
@@ -4465,79 +4520,53 @@ public class metaorchestrator {
     }
 
     /** What the page shows: the Summary, each environment's details, and run.json (null when absent). */
-    record ReportInputs(Path folder, Summary summary, List<EnvDetails> envs, JsonNode run) {
+    record ReportInputs(Path folder, Summary summary, List<EnvDetails> envs, RunJson run) {
 
-        static ReportInputs read(Path folder, ResultsFolder.Contents contents, Summary s) throws IOException {
-            JsonNode run = null;
-            Path runJson = folder.resolve("run.json");
-            if (Files.isRegularFile(runJson)) run = Json.MAPPER.readTree(runJson.toFile());
-            JsonNode shared = run == null ? null : run.path("config").path("shared_args");
+        /** From the folder's files as ResultsFolder parsed them: nothing is read twice. */
+        static ReportInputs read(Path folder, ResultsFolder.Contents contents, Summary s) {
+            RunJson run = contents.run();
+            Map<String, Object> shared = run == null ? Map.of() : run.sharedArgs();
             List<EnvDetails> envs = new ArrayList<>();
             for (EnvResults e : contents.environments()) {
-                JsonNode file = Json.MAPPER.readTree(e.ref().resultFile().toFile());
-                JsonNode flags = file.path("flags");
-                Double cpu = flags.path("cpu_limit").isNumber() ? Double.valueOf(flags.path("cpu_limit").asDouble())
-                        : shared != null && shared.path("cpu_limit").isNumber() ? Double.valueOf(shared.path("cpu_limit").asDouble())
-                        : null;
-                String mem = flags.path("memory_limit").isTextual() ? flags.path("memory_limit").asText()
-                        : shared != null && shared.path("memory_limit").isValueNode() && !shared.path("memory_limit").isNull()
-                        ? shared.path("memory_limit").asText() : null;
+                Flags flags = e.file().flags();
+                Double cpu = flags != null && flags.cpuLimit() != null ? flags.cpuLimit()
+                        : shared.get("cpu_limit") instanceof Number n ? Double.valueOf(n.doubleValue()) : null;
+                String mem = flags != null && flags.memoryLimit() != null ? flags.memoryLimit()
+                        : shared.get("memory_limit") == null || shared.get("memory_limit") instanceof Map
+                        || shared.get("memory_limit") instanceof List ? null : String.valueOf(shared.get("memory_limit"));
                 List<TrialTrace> traces = new ArrayList<>();
                 for (Map.Entry<String, List<TrialRecord>> k : e.byKey().entrySet()) {
-                    for (JsonNode t : file.path("results").path(k.getKey())) {
-                        int n = t.path("trial").asInt();
-                        boolean valid = k.getValue().stream().anyMatch(r -> r.trial() == n && r.isValid());
-                        traces.add(new TrialTrace(k.getKey(), n, t.path("status").asText("failed"), valid, samples(t), progress(t)));
+                    for (TrialRecord t : k.getValue()) {
+                        boolean valid = k.getValue().stream().anyMatch(r -> r.trial() == t.trial() && r.isValid());
+                        traces.add(new TrialTrace(k.getKey(), t.trial(), t.status(), valid, samples(t), progress(t)));
                     }
                 }
                 traces.sort(Comparator.comparing(TrialTrace::key, ResultsFolder::compareKeys).thenComparingInt(TrialTrace::trial));
-                envs.add(new EnvDetails(e, file, cpu, mem, traces, harness(file.path("harness"))));
+                envs.add(new EnvDetails(e, cpu, mem, traces));
             }
             return new ReportInputs(folder, s, envs, run);
         }
 
         /** Time zero is BENCH_START (the timed loop); without it, the first sample. */
-        private static List<Sample> samples(JsonNode trial) {
-            JsonNode list = trial.path("samples");
-            double zero = trial.path("bench_start").isNumber() ? trial.path("bench_start").asDouble()
-                    : list.size() > 0 ? list.get(0).path("timestamp").asDouble() : 0;
+        private static List<Sample> samples(TrialRecord trial) {
+            List<SampleRecord> list = trial.samples();
+            double zero = trial.benchStart() != null ? trial.benchStart()
+                    : !list.isEmpty() && list.get(0).timestamp() != null ? list.get(0).timestamp() : 0;
             List<Sample> out = new ArrayList<>();
-            for (JsonNode p : list) {
-                if (!p.path("timestamp").isNumber()) continue;
-                out.add(new Sample(p.path("timestamp").asDouble() - zero, lng(p, "usage_usec"), lng(p, "mem_bytes"),
-                        lng(p, "nr_throttled")));
+            for (SampleRecord p : list) {
+                if (p.timestamp() == null) continue;
+                out.add(new Sample(p.timestamp() - zero, p.usageUsec(), p.memBytes(), p.nrThrottled()));
             }
             out.sort(Comparator.comparingDouble(Sample::seconds));
             return out;
         }
 
-        private static Long lng(JsonNode n, String k) { return n.path(k).isNumber() ? n.path(k).asLong() : null; }
-
-        private static Double dbl(JsonNode n, String k) { return n.path(k).isNumber() ? n.path(k).asDouble() : null; }
-
         /** The trial's slices in time order (a slice without a time or a throughput is left out); null when it has none. */
-        private static TrialProgress progress(JsonNode trial) {
-            JsonNode list = trial.path("slices");
-            if (!list.isArray()) return null;
-            List<Slice> slices = new ArrayList<>();
-            for (JsonNode x : list) {
-                Double t = dbl(x, "t"), mflops = dbl(x, "mflops");
-                if (t == null || mflops == null) continue;
-                Long iterations = lng(x, "iterations");
-                slices.add(new Slice(t, iterations == null ? 0 : iterations, mflops));
-            }
-            slices.sort(Comparator.comparingDouble(Slice::t));
-            JsonNode warm = trial.path("warmup_slow_start");
-            return new TrialProgress(slices, dbl(trial, "steady_mflops"), dbl(trial, "within_cv_percent"),
-                    warm.isBoolean() ? Boolean.valueOf(warm.asBoolean()) : null);
-        }
-
-        /** The file's "harness" (local backend only); null when absent or without a spawn time. */
-        private static HarnessSpawn harness(JsonNode h) {
-            Double spawn = dbl(h, "spawn_s");
-            if (spawn == null) return null;
-            Long warmed = lng(h, "warmed_spawns");
-            return new HarnessSpawn(spawn, h.path("spawn_samples").size(), warmed == null ? null : warmed.intValue());
+        private static TrialProgress progress(TrialRecord trial) {
+            if (trial.slices() == null) return null;
+            List<SliceRecord> slices = trial.slices().stream().filter(x -> x != null && x.t() != null && x.mflops() != null)
+                    .sorted(Comparator.comparingDouble(SliceRecord::t)).collect(Collectors.toList());
+            return new TrialProgress(slices, trial.steadyMflops(), trial.withinCvPercent(), trial.warmupSlowStart());
         }
 
         /** "512Mi", "2Gi", "1G", "268435456" → bytes (null when not a quantity). */
@@ -4579,41 +4608,30 @@ public class metaorchestrator {
     record ChartFigure(String id, String section, String environment, String title, String howToRead, List<String> series,
                        List<String> categories, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {}
 
-    /** The charts, built with XChart from the Summary's rows and the trials' samples. */
+    /** The charts, built with XChart from the Summary's rows and the trials' samples; null: nothing to draw. */
     static final class ReportCharts {
         static final int WIDE = 1000, NARROW = 600;
+        static final String SPAWN = "harness spawn cost (trivial program)";
 
         private ReportCharts() {}
 
         static List<ChartFigure> all(ReportInputs in) {
             List<ChartFigure> charts = new ArrayList<>();
             for (String key : in.keys()) charts.add(throughput(in, key));
-            ChartFigure ratio = ratio(in);
-            if (ratio != null) charts.add(ratio);
-            for (String key : in.keys()) {
-                ChartFigure slices = overTime(in, key);
-                if (slices != null) charts.add(slices);
-            }
-            for (String key : in.keys()) {
-                ChartFigure startup = startup(in, key);
-                if (startup != null) charts.add(startup);
-            }
+            charts.add(ratio(in));
+            for (String key : in.keys()) charts.add(overTime(in, key));
+            for (String key : in.keys()) charts.add(startup(in, key));
             for (EnvDetails e : in.envs()) {
                 for (String key : e.results().byKey().keySet()) {
-                    ChartFigure cpu = cpu(in, e, key);
-                    if (cpu != null) charts.add(cpu);
-                    ChartFigure mem = memory(in, e, key);
-                    if (mem != null) charts.add(mem);
+                    charts.add(cpu(in, e, key));
+                    charts.add(memory(in, e, key));
                 }
             }
             if (in.anyLimit()) {
-                ChartFigure total = throttledTotals(in);
-                if (total != null) charts.add(total);
-                for (EnvDetails e : in.envs()) {
-                    ChartFigure t = throttledOverTime(e);
-                    if (t != null) charts.add(t);
-                }
+                charts.add(throttledTotals(in));
+                for (EnvDetails e : in.envs()) charts.add(throttledOverTime(e));
             }
+            charts.removeIf(Objects::isNull);   // the page says why a chart is missing
             return charts;
         }
 
@@ -4627,48 +4645,36 @@ public class metaorchestrator {
                     .collect(Collectors.toList());
             List<String> envs = rows.stream().map(Row::environment).collect(Collectors.toList());
             String title = "Throughput at " + ReportInputs.keyLabel(key) + " (MFLOPS, higher is better)";
-            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(420).title(title)
-                    .xAxisTitle("environment").yAxisTitle("throughput (MFLOPS)").build();
-            ChartStyle.category(chart);
+            CategoryChart chart = categoryChart(420, title, "environment", "throughput (MFLOPS)");
             chart.getStyler().setOverlapped(true);   // the dots sit on their bar, not beside it
-            List<Double> means = new ArrayList<>(), sds = new ArrayList<>();
+            List<Double> means = new ArrayList<>(), sds = new ArrayList<>(), outliers = new ArrayList<>();
             List<List<Double>> trialValues = new ArrayList<>();
-            List<Double> outliers = new ArrayList<>();
-            int most = 0;
             for (Row r : rows) {
                 Describe d = r.throughput();
-                means.add(d == null ? null : d.mean());
+                means.add(d == null ? 0.0 : d.mean());   // XChart's error bars take no gaps: a missing bar is drawn as 0
                 sds.add(d == null || Double.isNaN(d.stddev()) ? 0.0 : d.stddev());
                 Set<Integer> flagged = r.outliers().stream().map(Outlier::trial).collect(Collectors.toSet());
                 EnvDetails e = in.envs().stream().filter(x -> x.name().equals(r.environment())).findFirst().orElseThrow();
-                List<Double> values = e.results().byKey().get(key).stream().filter(TrialRecord::isValid)
-                        .filter(t -> !flagged.contains(t.trial())).map(TrialRecord::throughput).collect(Collectors.toList());
-                trialValues.add(values);
-                most = Math.max(most, values.size());
+                trialValues.add(e.results().byKey().get(key).stream().filter(TrialRecord::isValid)
+                        .filter(t -> !flagged.contains(t.trial())).map(TrialRecord::throughput).collect(Collectors.toList()));
                 outliers.add(r.outliers().isEmpty() ? null : r.outliers().get(0).throughput());
             }
             List<String> series = new ArrayList<>();
-            if (means.stream().anyMatch(Objects::nonNull)) {
-                var bars = chart.addSeries("mean ± SD", envs, zeroForMissing(means), sds);
-                bars.setFillColor(ChartStyle.BAR);
+            if (rows.stream().anyMatch(r -> r.throughput() != null)) {
+                chart.addSeries("mean ± SD", envs, means, sds).setFillColor(ChartStyle.BAR);
                 series.add("mean ± SD");
             }
             // One series per trial index (a category series has one value per category), drawn alike, named once.
+            int most = trialValues.stream().mapToInt(List::size).max().orElse(0);
             for (int i = 0; i < most; i++) {
                 final int n = i;
                 List<Double> v = trialValues.stream().map(l -> n < l.size() ? l.get(n) : null).collect(Collectors.toList());
-                var dots = chart.addSeries(i == 0 ? "each valid trial" : "trial value " + (i + 1), envs, v);
-                dots.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
-                dots.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
-                dots.setMarkerColor(ChartStyle.DOT);
-                dots.setShowInLegend(i == 0);
+                dots(chart, i == 0 ? "each valid trial" : "trial value " + (i + 1), envs, v, SeriesMarkers.CIRCLE, ChartStyle.DOT)
+                        .setShowInLegend(i == 0);
                 if (i == 0) series.add("each valid trial");
             }
             if (outliers.stream().anyMatch(Objects::nonNull)) {
-                var out = chart.addSeries("outlier (kept in the statistics)", envs, outliers);
-                out.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
-                out.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
-                out.setMarkerColor(ChartStyle.ALERT);
+                dots(chart, "outlier (kept in the statistics)", envs, outliers, SeriesMarkers.DIAMOND, ChartStyle.ALERT);
                 series.add("outlier (kept in the statistics)");
             }
             return new ChartFigure(id("throughput", key), "throughput", null, title,
@@ -4700,13 +4706,11 @@ public class metaorchestrator {
             }
             if (categories.isEmpty()) return null;
             String title = "Throughput relative to " + s.baseline() + " (ratio of geometric means, " + ci + " CI, log scale)";
-            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(440).title(title)
-                    .xAxisTitle("environment · size").yAxisTitle("throughput ÷ baseline's (×, log scale)").build();
-            ChartStyle.category(chart);
+            CategoryChart chart = categoryChart(440, title, "environment · size", "throughput ÷ baseline's (×, log scale)");
             chart.getStyler().setOverlapped(true);   // one bar per category: the series only sort them by verdict
             double low = Math.log10(1 - s.criteria().minEffect()), high = Math.log10(1 + s.criteria().minEffect());
             List<String> series = new ArrayList<>();
-            java.awt.Color[] colours = {ChartStyle.color(0), new java.awt.Color(0x009E73), ChartStyle.color(1), ChartStyle.BAR};
+            Color[] colours = {ChartStyle.color(0), ChartStyle.color(2), ChartStyle.color(1), ChartStyle.BAR};
             for (int k = 0; k < kinds.size(); k++) {
                 List<Double> value = new ArrayList<>(), half = new ArrayList<>();
                 boolean any = false;
@@ -4728,7 +4732,7 @@ public class metaorchestrator {
             chart.getStyler().setYAxisMax(high + margin);
             chart.getStyler().setYAxisDecimalPattern("0.00");
             chart.getStyler().setyAxisTickLabelsFormattingFunction(v -> Display.times(Math.pow(10, v)));
-            chart.addAnnotation(new org.knowm.xchart.AnnotationLine(0.0, false, false));
+            chart.addAnnotation(new AnnotationLine(0.0, false, false));
             return new ChartFigure("ratio", "throughput", null, title,
                     "A bar going down from 1 = slower than the baseline (" + s.baseline() + "), up = faster; the axis is "
                             + "logarithmic, so 0.5× and 2× are equally far from 1. The whisker is the " + ci + " confidence "
@@ -4748,11 +4752,6 @@ public class metaorchestrator {
             };
         }
 
-        /** XChart's error bars take no gaps (null): a missing bar is drawn as 0, its whisker as 0. */
-        private static List<Double> zeroForMissing(List<Double> values) {
-            return values.stream().map(v -> v == null ? 0.0 : v).collect(Collectors.toList());
-        }
-
         /**
          * Per size: each valid trial's slices (x = program time since its timed loop began, y = the slice's MFLOPS),
          * a colour per environment, the trials overlaid; the trial's steady-state level dotted; a red diamond on the
@@ -4760,53 +4759,34 @@ public class metaorchestrator {
          */
         static ChartFigure overTime(ReportInputs in, String key) {
             String title = "Throughput over time at " + ReportInputs.keyLabel(key) + " (each valid trial, MFLOPS per slice)";
-            var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(440).title(title)
-                    .xAxisTitle("program time since the timed loop began (s)").yAxisTitle("throughput of the slice (MFLOPS)")
-                    .build();
-            ChartStyle.xy(chart);
+            XYChart chart = xyChart(WIDE, 440, title, "program time since the timed loop began (s)",
+                    "throughput of the slice (MFLOPS)");
             chart.getStyler().setXAxisMin(0.0);
             List<String> series = new ArrayList<>();
-            List<double[]> slowStarts = new ArrayList<>();
+            List<Double> slowX = new ArrayList<>(), slowY = new ArrayList<>();
             double lowest = Double.MAX_VALUE, highest = 0;
             for (int i = 0; i < in.envs().size(); i++) {
                 EnvDetails e = in.envs().get(i);
-                java.awt.Color c = ChartStyle.color(i);
+                Color c = ChartStyle.color(i);
                 for (TrialTrace t : e.sliced(key)) {
-                    List<Slice> slices = t.progress().slices();
-                    double[] x = slices.stream().mapToDouble(Slice::t).toArray();
-                    double[] y = slices.stream().mapToDouble(Slice::mflops).toArray();
+                    double[] x = t.progress().slices().stream().mapToDouble(SliceRecord::t).toArray();
+                    double[] y = t.progress().slices().stream().mapToDouble(SliceRecord::mflops).toArray();
                     boolean first = series.isEmpty() || !series.get(series.size() - 1).equals(e.name());
-                    var line = chart.addSeries(first ? e.name() : e.name() + " trial " + t.trial(), x, y);
-                    line.setLineColor(c);
-                    line.setLineStyle(ChartStyle.SOLID);
-                    line.setMarkerColor(c);
-                    line.setMarker(x.length <= 3 ? org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE
-                            : org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                    line.setShowInLegend(first);
+                    XYSeries trial = line(chart, first ? e.name() : e.name() + " trial " + t.trial(), x, y, c, ChartStyle.SOLID, first);
+                    trial.setMarkerColor(c);
+                    trial.setMarker(x.length <= 3 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
                     if (first) series.add(e.name());
                     for (double v : y) if (v > 0) { lowest = Math.min(lowest, v); highest = Math.max(highest, v); }
                     Double steady = t.progress().steadyMflops();
                     if (steady != null) {
-                        var level = chart.addSeries(e.name() + " trial " + t.trial() + " steady state",
-                                new double[] {0, x[x.length - 1]}, new double[] {steady, steady});
-                        level.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                        level.setLineColor(c);
-                        level.setLineStyle(ChartStyle.DOTTED);
-                        level.setShowInLegend(false);
+                        line(chart, e.name() + " trial " + t.trial() + " steady state", new double[] {0, x[x.length - 1]},
+                                new double[] {steady, steady}, c, ChartStyle.DOTTED, false);
                     }
-                    if (t.progress().slowStart()) slowStarts.add(new double[] {x[0], y[0]});
+                    if (t.progress().slowStart()) { slowX.add(x[0]); slowY.add(y[0]); }
                 }
             }
             if (series.isEmpty()) return null;
-            if (!slowStarts.isEmpty()) {
-                String name = "slow start (warm-up)";
-                var marks = chart.addSeries(name, slowStarts.stream().mapToDouble(p -> p[0]).toArray(),
-                        slowStarts.stream().mapToDouble(p -> p[1]).toArray());
-                marks.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
-                marks.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
-                marks.setMarkerColor(ChartStyle.ALERT);
-                series.add(name);
-            }
+            if (!slowX.isEmpty()) series.add(dots(chart, "slow start (warm-up)", slowX, slowY, ChartStyle.ALERT, SeriesMarkers.DIAMOND));
             // Environments ten times apart (an interpreter next to native code) would flatten the slower ones on a
             // linear axis; on a log axis a warm-up looks the same size at every level.
             boolean log = highest / lowest > 10;
@@ -4853,12 +4833,11 @@ public class metaorchestrator {
             }
             if (envs.isEmpty()) return null;
             String title = "Start-up at " + ReportInputs.keyLabel(key) + ": cold start and time to main per trial (ms)";
-            var chart = new org.knowm.xchart.XYChartBuilder().width(WIDE).height(440).title(title)
-                    .xAxisTitle("each environment's valid trials, left to right in the order they ran")
-                    .yAxisTitle("milliseconds since the start was requested (ms)").build();
-            ChartStyle.xy(chart);
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-            chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+            XYChart chart = xyChart(WIDE, 440, title, "each environment's valid trials, left to right in the order they ran",
+                    "milliseconds since the start was requested (ms)");
+            var styler = chart.getStyler();
+            styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+            styler.setLegendLayout(Styler.LegendLayout.Horizontal);
             List<Double> coldX = new ArrayList<>(), coldY = new ArrayList<>(), mainX = new ArrayList<>(), mainY = new ArrayList<>();
             double top = 0;
             int joins = 0;
@@ -4868,34 +4847,18 @@ public class metaorchestrator {
                 for (int k = 0; k < list.size(); k++) {
                     TrialRecord t = list.get(k);
                     double x = i + (list.size() == 1 ? 0 : -0.25 + 0.5 * k / (list.size() - 1));
-                    if (t.coldStart() != null) {
-                        coldX.add(x);
-                        coldY.add(t.coldStart() * 1000);
-                        top = Math.max(top, t.coldStart() * 1000);
-                    }
-                    if (t.timeToMain() != null) {
-                        mainX.add(x);
-                        mainY.add(t.timeToMain() * 1000);
-                        top = Math.max(top, t.timeToMain() * 1000);
-                    }
+                    if (t.coldStart() != null) { coldX.add(x); coldY.add(t.coldStart() * 1000); top = Math.max(top, t.coldStart() * 1000); }
+                    if (t.timeToMain() != null) { mainX.add(x); mainY.add(t.timeToMain() * 1000); top = Math.max(top, t.timeToMain() * 1000); }
                     if (t.coldStart() != null && t.timeToMain() != null) {
-                        var join = chart.addSeries("before main " + joins++, new double[] {x, x},
-                                new double[] {t.coldStart() * 1000, t.timeToMain() * 1000});
-                        join.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                        join.setLineColor(ChartStyle.GREY);
-                        join.setLineStyle(ChartStyle.SOLID);
-                        join.setShowInLegend(false);
+                        line(chart, "before main " + joins++, new double[] {x, x},
+                                new double[] {t.coldStart() * 1000, t.timeToMain() * 1000}, ChartStyle.GREY, ChartStyle.SOLID, false);
                     }
                 }
-                HarnessSpawn spawn = envs.get(i).harness();
+                Harness spawn = envs.get(i).harness();
                 if (spawn != null) {
                     double ms = spawn.spawnSeconds() * 1000;
-                    var line = chart.addSeries(spawnNamed ? "harness spawn " + i : SPAWN, new double[] {i - 0.4, i + 0.4},
-                            new double[] {ms, ms});
-                    line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-                    line.setLineColor(ChartStyle.LIMIT);
-                    line.setLineStyle(ChartStyle.DASHED);
-                    line.setShowInLegend(!spawnNamed);
+                    line(chart, spawnNamed ? "harness spawn " + i : SPAWN, new double[] {i - 0.4, i + 0.4}, new double[] {ms, ms},
+                            ChartStyle.LIMIT, ChartStyle.DASHED, !spawnNamed);
                     spawnNamed = true;
                     top = Math.max(top, ms);
                 }
@@ -4903,14 +4866,11 @@ public class metaorchestrator {
             List<String> series = new ArrayList<>();
             if (spawnNamed) series.add(SPAWN);   // the legend's order: the series in the order added
             // the circles over the diamonds: where the two times are equal (a native binary), both stay visible
-            if (!mainX.isEmpty()) series.add(dots(chart, "time to main", mainX, mainY, ChartStyle.color(5),
-                    org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND));
-            if (!coldX.isEmpty()) series.add(dots(chart, "cold start", coldX, coldY, ChartStyle.color(0),
-                    org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE));
+            if (!mainX.isEmpty()) series.add(dots(chart, "time to main", mainX, mainY, ChartStyle.color(5), SeriesMarkers.DIAMOND));
+            if (!coldX.isEmpty()) series.add(dots(chart, "cold start", coldX, coldY, ChartStyle.color(0), SeriesMarkers.CIRCLE));
             // Each environment's name over its group, groups apart by a thin line. (XChart 3.8.8 gives up on tick labels
             // from a formatting function that leaves some ticks blank, so the names are annotations, not ticks.)
             List<String> names = envs.stream().map(EnvDetails::name).collect(Collectors.toList());
-            var styler = chart.getStyler();
             // XChart leaves (1 − plot content size) ÷ 2 of the plot blank on each side of the axis range: shrink the
             // range by as much, so that each environment's group is as wide as the others.
             double margin = (1 - styler.getPlotContentSize()) / 2 * envs.size();
@@ -4925,8 +4885,8 @@ public class metaorchestrator {
             styler.setAnnotationLineColor(ChartStyle.GRID);
             styler.setAnnotationLineStroke(ChartStyle.SOLID);
             for (int i = 0; i < names.size(); i++) {
-                chart.addAnnotation(new org.knowm.xchart.AnnotationText(names.get(i), i, top * 1.12, false));
-                if (i > 0) chart.addAnnotation(new org.knowm.xchart.AnnotationLine(i - 0.5, true, false));
+                chart.addAnnotation(new AnnotationText(names.get(i), i, top * 1.12, false));
+                if (i > 0) chart.addAnnotation(new AnnotationLine(i - 0.5, true, false));
             }
             return new ChartFigure(id("startup", key), "startup", null, title,
                     "Per environment, each valid trial is a circle (cold start) and a diamond (time to main) on one "
@@ -4937,89 +4897,74 @@ public class metaorchestrator {
                     series, names, chart);
         }
 
-        static final String SPAWN = "harness spawn cost (trivial program)";
-
-        private static String dots(org.knowm.xchart.XYChart chart, String name, List<Double> x, List<Double> y, java.awt.Color c,
-                                   org.knowm.xchart.style.markers.Marker marker) {
-            var s = chart.addSeries(name, x, y);
-            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
-            s.setMarker(marker);
-            s.setMarkerColor(c);
-            return name;
+        /** What a resource chart draws: one line per trial from its samples, its levels formatted as `format`. */
+        record Resource(String id, String what, String yTitle, Function<TrialTrace, double[][]> values, String format) {
+            List<TrialTrace> traces(EnvDetails e, String key) {
+                return e.traces(key).stream().filter(t -> values.apply(t)[0].length > 0).collect(Collectors.toList());
+            }
         }
 
+        static final Resource CPU = new Resource("cpu", "CPU cores used", "CPU (cores)", TrialTrace::cpuCores, "%.2f cores");
+        static final Resource MEMORY = new Resource("memory", "memory in use", "memory (MiB)", TrialTrace::memoryMiB, "%.1f MiB");
+
         static ChartFigure cpu(ReportInputs in, EnvDetails e, String key) {
-            List<TrialTrace> traces = e.traces(key).stream().filter(t -> t.cpuCores()[0].length > 0).collect(Collectors.toList());
+            List<TrialTrace> traces = CPU.traces(e, key);
             if (traces.isEmpty()) return null;
             Row row = in.row(e.name(), key);
-            String title = e.name() + ", " + ReportInputs.keyLabel(key) + ": CPU cores used";
-            var chart = timeChart(title, "CPU (cores)");
-            List<String> series = traceSeries(chart, traces, TrialTrace::cpuCores);
-            double[] range = xRange(traces, TrialTrace::cpuCores);
             double peak = traces.stream().filter(TrialTrace::valid).flatMapToDouble(t -> Arrays.stream(t.cpuCores()[1]))
                     .max().orElse(Double.NaN);
-            if (row != null && row.avgCpuCores() != null) {
-                series.add(level(chart, String.format(Locale.ROOT, "average %.2f cores", row.avgCpuCores()),
-                        row.avgCpuCores(), range, ChartStyle.AVERAGE, ChartStyle.DASHED));
-            }
-            if (!Double.isNaN(peak)) {
-                series.add(level(chart, String.format(Locale.ROOT, "peak %.2f cores", peak), peak, range, ChartStyle.ALERT,
-                        ChartStyle.DOTTED));
-            }
-            if (e.cpuLimit() != null) {
-                series.add(level(chart, "limit " + ReportInputs.cores(e.cpuLimit()), e.cpuLimit(), range, ChartStyle.LIMIT,
-                        ChartStyle.SOLID));
-            }
-            double top = Math.max(Double.isNaN(peak) ? 0 : peak, e.cpuLimit() == null ? 0 : e.cpuLimit());
-            if (top > 0) chart.getStyler().setYAxisMax(top * 1.15);   // room above, so the lines at the top stay apart from the frame
-            return new ChartFigure(id("cpu", e.name(), key), "resources", e.name(), title,
+            ChartFigure f = resource(CPU, e, key, traces, row == null ? null : row.avgCpuCores(), Double.isNaN(peak) ? null : peak,
+                    e.cpuLimit() == null ? null : "limit " + ReportInputs.cores(e.cpuLimit()), e.cpuLimit(),
                     "CPU time used per second of wall time over each sampling interval, for each trial (1 = one core busy; "
                             + "mmb is single-threaded, so about 1). Dashed: the average of the valid trials (the summary's "
-                            + "CPU cores); dotted: the highest interval of a valid trial.", series, List.of(), chart);
+                            + "CPU cores); dotted: the highest interval of a valid trial.");
+            double top = Math.max(Double.isNaN(peak) ? 0 : peak, e.cpuLimit() == null ? 0 : e.cpuLimit());
+            // room above, so the lines at the top stay apart from the frame
+            if (top > 0) ((XYChart) f.chart()).getStyler().setYAxisMax(top * 1.15);
+            return f;
         }
 
         static ChartFigure memory(ReportInputs in, EnvDetails e, String key) {
-            List<TrialTrace> traces = e.traces(key).stream().filter(t -> t.memoryMiB()[0].length > 0).collect(Collectors.toList());
+            List<TrialTrace> traces = MEMORY.traces(e, key);
             if (traces.isEmpty()) return null;
             Row row = in.row(e.name(), key);
-            String title = e.name() + ", " + ReportInputs.keyLabel(key) + ": memory in use";
-            var chart = timeChart(title, "memory (MiB)");
-            List<String> series = traceSeries(chart, traces, TrialTrace::memoryMiB);
-            double[] range = xRange(traces, TrialTrace::memoryMiB);
-            if (row != null && row.avgMemBytes() != null) {
-                double v = row.avgMemBytes() / 1048576.0;
-                series.add(level(chart, String.format(Locale.ROOT, "average %.1f MiB", v), v, range, ChartStyle.AVERAGE,
-                        ChartStyle.DASHED));
-            }
-            if (row != null && row.peakMemBytes() != null) {
-                double v = row.peakMemBytes() / 1048576.0;
-                series.add(level(chart, String.format(Locale.ROOT, "peak %.1f MiB", v), v, range, ChartStyle.ALERT,
-                        ChartStyle.DOTTED));
-            }
-            Long limit = e.memoryLimitBytes();
-            double highest = Math.max(row == null || row.peakMemBytes() == null ? 0 : row.peakMemBytes() / 1048576.0,
+            Double average = row == null || row.avgMemBytes() == null ? null : row.avgMemBytes() / 1048576.0;
+            Double peak = row == null || row.peakMemBytes() == null ? null : row.peakMemBytes() / 1048576.0;
+            double highest = Math.max(peak == null ? 0 : peak,
                     traces.stream().flatMapToDouble(t -> Arrays.stream(t.memoryMiB()[1])).max().orElse(0));
-            String limitNote = "";
-            if (limit != null && limit / 1048576.0 <= 2 * highest) {
-                series.add(level(chart, "limit " + e.memoryLimit(), limit / 1048576.0, range, ChartStyle.LIMIT, ChartStyle.SOLID));
-            } else if (limit != null) {   // drawn, it would squash the curves into the bottom of the chart
-                limitNote = " The memory limit, " + e.memoryLimit() + ", is far above and not drawn.";
-            }
-            return new ChartFigure(id("memory", e.name(), key), "resources", e.name(), title,
+            Long limit = e.memoryLimitBytes();
+            boolean drawn = limit != null && limit / 1048576.0 <= 2 * highest;   // else it would squash the curves
+            return resource(MEMORY, e, key, traces, average, peak, drawn ? "limit " + e.memoryLimit() : null,
+                    drawn ? limit / 1048576.0 : null,
                     "Memory charged to the workload (cgroup memory.current, or the process tree's RSS) at each sample. "
                             + "Dashed: the time-weighted average of the valid trials; dotted: the peak, which includes the "
-                            + "cgroup's own high-water mark, so it can sit above every sample." + limitNote, series, List.of(), chart);
+                            + "cgroup's own high-water mark, so it can sit above every sample."
+                            + (limit != null && !drawn ? " The memory limit, " + e.memoryLimit() + ", is far above and not drawn." : ""));
+        }
+
+        /** A resource over time: a line per trial; the average (dashed), the peak (dotted) and the limit as levels. */
+        static ChartFigure resource(Resource r, EnvDetails e, String key, List<TrialTrace> traces, Double average, Double peak,
+                                    String limitName, Double limit, String howToRead) {
+            String title = e.name() + ", " + ReportInputs.keyLabel(key) + ": " + r.what();
+            XYChart chart = timeChart(title, r.yTitle());
+            List<String> series = traceSeries(chart, traces, r.values(), TrialTrace::label);
+            double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+            for (TrialTrace t : traces) for (double x : r.values().apply(t)[0]) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+            double[] range = hi > lo ? new double[] {lo, hi} : new double[] {lo - 0.5, lo + 0.5};
+            if (average != null) series.add(level(chart, "average " + String.format(Locale.ROOT, r.format(), average), average, range,
+                    ChartStyle.AVERAGE, ChartStyle.DASHED));
+            if (peak != null) series.add(level(chart, "peak " + String.format(Locale.ROOT, r.format(), peak), peak, range,
+                    ChartStyle.ALERT, ChartStyle.DOTTED));
+            if (limit != null) series.add(level(chart, limitName, limit, range, ChartStyle.LIMIT, ChartStyle.SOLID));
+            return new ChartFigure(id(r.id(), e.name(), key), "resources", e.name(), title, howToRead, series, List.of(), chart);
         }
 
         /** Summed throttled periods per environment and size (the summary's Throttled column). */
         static ChartFigure throttledTotals(ReportInputs in) {
             List<String> envs = in.summary().rows().stream().map(Row::environment).distinct().collect(Collectors.toList());
             String title = "CPU throttling: CFS periods throttled (sum over the valid trials)";
-            var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDE).height(380).title(title)
-                    .xAxisTitle("environment").yAxisTitle("throttled periods (count)").build();
-            ChartStyle.category(chart);
+            CategoryChart chart = categoryChart(380, title, "environment", "throttled periods (count)");
             List<String> series = new ArrayList<>();
-            int colour = 0;
             double most = 0;
             for (String key : in.keys()) {
                 List<Double> v = new ArrayList<>();
@@ -5028,9 +4973,8 @@ public class metaorchestrator {
                     v.add(r == null || r.throttledEvents() == null ? null : r.throttledEvents().doubleValue());
                 }
                 if (v.stream().allMatch(Objects::isNull)) continue;
-                String name = ReportInputs.keyLabel(key);
-                chart.addSeries(name, envs, v).setFillColor(ChartStyle.color(colour++));
-                series.add(name);
+                chart.addSeries(ReportInputs.keyLabel(key), envs, v).setFillColor(ChartStyle.color(series.size()));
+                series.add(ReportInputs.keyLabel(key));
                 most = Math.max(most, v.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue).max().orElse(0));
             }
             if (series.isEmpty()) return null;
@@ -5047,26 +4991,33 @@ public class metaorchestrator {
             if (!e.limited() || !e.throttled()) return null;
             List<TrialTrace> traces = e.traces().stream().filter(t -> t.throttledPeriods()[0].length > 0).collect(Collectors.toList());
             String title = e.name() + ": throttled periods (cumulative)";
-            var chart = timeChart(title, "throttled periods (count)");
-            List<String> series = new ArrayList<>();
+            XYChart chart = timeChart(title, "throttled periods (count)");
             boolean manyKeys = traces.stream().map(TrialTrace::key).distinct().count() > 1;
-            int i = 0;
-            for (TrialTrace t : traces) {
-                String name = (manyKeys ? ReportInputs.keyLabel(t.key()) + " " : "") + t.label();
-                double[][] xy = t.throttledPeriods();
-                var line = chart.addSeries(name, xy[0], xy[1]);
-                ChartStyle.trace(line, i++, traces.size(), xy[0].length);
-                if (line.isShowInLegend()) series.add(name);
-            }
+            List<String> series = traceSeries(chart, traces, TrialTrace::throttledPeriods,
+                    t -> (manyKeys ? ReportInputs.keyLabel(t.key()) + " " : "") + t.label());
             return new ChartFigure(id("throttling", e.name()), "throttling", e.name(), title,
                     "How many 100 ms CFS periods the workload had been throttled in since its timed loop started, per "
                             + "trial. A flat line: never held back; a steady climb: the CPU limit caps it.", series, List.of(), chart);
         }
 
-        private static org.knowm.xchart.XYChart timeChart(String title, String yTitle) {
-            var chart = new org.knowm.xchart.XYChartBuilder().width(NARROW).height(360).title(title)
-                    .xAxisTitle("seconds since the timed loop started (s)").yAxisTitle(yTitle).build();
+        // ---- the XChart set-up the charts share ----
+
+        static CategoryChart categoryChart(int height, String title, String xTitle, String yTitle) {
+            CategoryChart chart = new CategoryChartBuilder().width(WIDE).height(height).title(title).xAxisTitle(xTitle)
+                    .yAxisTitle(yTitle).build();
+            ChartStyle.category(chart);
+            return chart;
+        }
+
+        static XYChart xyChart(int width, int height, String title, String xTitle, String yTitle) {
+            XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
             ChartStyle.xy(chart);
+            return chart;
+        }
+
+        /** The narrow charts over time, two side by side: seconds since the timed loop started, both axes from 0. */
+        private static XYChart timeChart(String title, String yTitle) {
+            XYChart chart = xyChart(NARROW, 360, title, "seconds since the timed loop started (s)", yTitle);
             ChartStyle.fitTitle(chart);
             chart.getStyler().setXAxisMin(0.0);
             chart.getStyler().setYAxisMin(0.0);
@@ -5074,79 +5025,96 @@ public class metaorchestrator {
         }
 
         /** A line per trial (coloured and named up to 8 trials; beyond that grey and named once). */
-        private static List<String> traceSeries(org.knowm.xchart.XYChart chart, List<TrialTrace> traces,
-                                                java.util.function.Function<TrialTrace, double[][]> values) {
+        private static List<String> traceSeries(XYChart chart, List<TrialTrace> traces, Function<TrialTrace, double[][]> values,
+                                                Function<TrialTrace, String> label) {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < traces.size(); i++) {
                 double[][] xy = values.apply(traces.get(i));
                 String name = traces.size() > ChartStyle.NAMED_TRACES && i == 0 ? "each trial (" + traces.size() + ")"
-                        : traces.get(i).label();
-                var line = chart.addSeries(name, xy[0], xy[1]);
+                        : label.apply(traces.get(i));
+                XYSeries line = chart.addSeries(name, xy[0], xy[1]);
                 ChartStyle.trace(line, i, traces.size(), xy[0].length);
                 if (line.isShowInLegend()) names.add(name);
             }
             return names;
         }
 
-        private static double[] xRange(List<TrialTrace> traces, java.util.function.Function<TrialTrace, double[][]> values) {
-            double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
-            for (TrialTrace t : traces) for (double x : values.apply(t)[0]) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
-            return hi > lo ? new double[] {lo, hi} : new double[] {lo - 0.5, lo + 0.5};
+        /** A line without markers in one colour and stroke: a reference level, a join, a trial's curve. */
+        private static XYSeries line(XYChart chart, String name, double[] x, double[] y, Color c, BasicStroke stroke, boolean legend) {
+            XYSeries s = chart.addSeries(name, x, y);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(c);
+            s.setLineStyle(stroke);
+            s.setShowInLegend(legend);
+            return s;
         }
 
         /** A horizontal reference line as a named series, so that the legend says what it is. */
-        private static String level(org.knowm.xchart.XYChart chart, String name, double y, double[] range, java.awt.Color c,
-                                    java.awt.BasicStroke stroke) {
-            var line = chart.addSeries(name, range, new double[] {y, y});
-            line.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-            line.setLineColor(c);
-            line.setLineStyle(stroke);
+        private static String level(XYChart chart, String name, double y, double[] range, Color c, BasicStroke stroke) {
+            line(chart, name, range, new double[] {y, y}, c, stroke, true);
             return name;
+        }
+
+        private static String dots(XYChart chart, String name, List<Double> x, List<Double> y, Color c, Marker marker) {
+            XYSeries s = chart.addSeries(name, x, y);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(marker);
+            s.setMarkerColor(c);
+            return name;
+        }
+
+        private static CategorySeries dots(CategoryChart chart, String name, List<String> categories, List<Double> values,
+                                           Marker marker, Color c) {
+            CategorySeries s = chart.addSeries(name, categories, values);
+            s.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+            s.setMarker(marker);
+            s.setMarkerColor(c);
+            return s;
         }
     }
 
     /** One look for every chart: white, a colour-blind-safe palette (Okabe and Ito), the legend below the plot. */
     static final class ChartStyle {
-        static final java.awt.Color[] PALETTE = {new java.awt.Color(0x0072B2), new java.awt.Color(0xE69F00),
-                new java.awt.Color(0x009E73), new java.awt.Color(0xCC79A7), new java.awt.Color(0x56B4E9),
-                new java.awt.Color(0xD55E00), new java.awt.Color(0x999933), new java.awt.Color(0x332288)};
-        static final java.awt.Color BAR = new java.awt.Color(0x9ECAE9), DOT = new java.awt.Color(0x1F3B57),
-                ALERT = new java.awt.Color(0xC0392B), AVERAGE = new java.awt.Color(0x333333),
-                LIMIT = new java.awt.Color(0x7B2CBF), GRID = new java.awt.Color(0xE3E3E3), GREY = new java.awt.Color(0xB0B0B0);
-        static final java.awt.BasicStroke SOLID = new java.awt.BasicStroke(1.5f),
-                DASHED = new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
+        static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xE69F00),
+                new Color(0x009E73), new Color(0xCC79A7), new Color(0x56B4E9),
+                new Color(0xD55E00), new Color(0x999933), new Color(0x332288)};
+        static final Color BAR = new Color(0x9ECAE9), DOT = new Color(0x1F3B57),
+                ALERT = new Color(0xC0392B), AVERAGE = new Color(0x333333),
+                LIMIT = new Color(0x7B2CBF), GRID = new Color(0xE3E3E3), GREY = new Color(0xB0B0B0);
+        static final BasicStroke SOLID = new BasicStroke(1.5f),
+                DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                         new float[] {6f, 4f}, 0f),
-                DOTTED = new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_ROUND, java.awt.BasicStroke.JOIN_ROUND, 10f,
+                DOTTED = new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
                         new float[] {1f, 4f}, 0f);
         static final int NAMED_TRACES = 8;
 
         private ChartStyle() {}
 
-        static java.awt.Color color(int i) { return PALETTE[Math.floorMod(i, PALETTE.length)]; }
+        static Color color(int i) { return PALETTE[Math.floorMod(i, PALETTE.length)]; }
 
-        static void category(org.knowm.xchart.CategoryChart chart) {
+        static void category(CategoryChart chart) {
             common(chart.getStyler());
             chart.getStyler().setYAxisMin(0.0);
-            chart.getStyler().setErrorBarsColor(new java.awt.Color(0x222222));
+            chart.getStyler().setErrorBarsColor(new Color(0x222222));
             chart.getStyler().setPlotGridVerticalLinesVisible(false);
         }
 
-        static void xy(org.knowm.xchart.XYChart chart) {
+        static void xy(XYChart chart) {
             common(chart.getStyler());
             chart.getStyler().setMarkerSize(6);
             // XChart does not wrap a legend: below the plot a long one is cut off, to its right it takes the room it needs.
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-            chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         }
 
         static void common(org.knowm.xchart.style.AxesChartStyler s) {
-            s.setChartBackgroundColor(java.awt.Color.WHITE);
-            s.setPlotBackgroundColor(java.awt.Color.WHITE);
+            s.setChartBackgroundColor(Color.WHITE);
+            s.setPlotBackgroundColor(Color.WHITE);
             s.setPlotBorderColor(GREY);
             s.setPlotGridLinesColor(GRID);
-            s.setLegendBorderColor(java.awt.Color.WHITE);
-            s.setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-            s.setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+            s.setLegendBorderColor(Color.WHITE);
+            s.setLegendPosition(Styler.LegendPosition.OutsideS);
+            s.setLegendLayout(Styler.LegendLayout.Horizontal);
             s.setChartTitleBoxVisible(false);
             s.setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 15));
             s.setAxisTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
@@ -5168,12 +5136,12 @@ public class metaorchestrator {
         }
 
         /** A trial's line: coloured up to NAMED_TRACES trials, else grey and in the legend once; markers on short lines. */
-        static void trace(org.knowm.xchart.XYSeries line, int i, int count, int points) {
-            java.awt.Color c = count > NAMED_TRACES ? GREY : color(i);
+        static void trace(XYSeries line, int i, int count, int points) {
+            Color c = count > NAMED_TRACES ? GREY : color(i);
             line.setLineColor(c);
             line.setMarkerColor(c);
-            line.setMarker(points <= 30 ? org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE
-                    : org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            line.setMarker(points <= 30 ? SeriesMarkers.CIRCLE
+                    : SeriesMarkers.NONE);
             line.setShowInLegend(count <= NAMED_TRACES || i == 0);
         }
     }
@@ -5200,47 +5168,393 @@ public class metaorchestrator {
         }
     }
 
-    /** The page itself: sections in the order a reader asks their questions. Everything from the files is escaped. */
+    /**
+     * The page: one Mustache template (PAGE, its partials FIGURE and TREE) that escapes every value unless it is
+     * written {{{raw}}} (only the SVG charts, drawn here), bound to the small view records below. View builds them.
+     */
     static final class HtmlPage {
         private HtmlPage() {}
 
+        record Page(String folder, String whatRan, String baseline, long envCount, String runLine, String generated,
+                    int noteCount, List<String> headline, String legend, List<NoteView> notes, List<Fig> throughput,
+                    OverTime overTime, Startup startup, List<EnvSection> resources, Throttling throttling,
+                    String summaryHeading, List<TableView> tables, RunView run, List<FileRow> files, String ci,
+                    String minEffect, String maxCv, String version) {}
+        record NoteView(String severity, String id, String label, String icon, String text) {}
+        record Fig(String id, String series, String categories, String svg, String howToRead) {}
+        record OverTime(String without, List<OverTimeKey> keys) {}
+        record OverTimeKey(Fig figure, String label, String slow, List<ProgressRow> rows) {}
+        record ProgressRow(String env, int trial, int slices, String steady, String cv, String slowStart) {}
+        record Startup(List<Fig> figures, String spawns, String unknown) {}
+        record EnvSection(String anchor, String name, String image, String runtimeClass, List<NoteView> notes, List<Fig> figures) {}
+        record Throttling(String limits, List<Fig> totals, String never, List<Fig> perEnv) {}
+        record TableView(String title, List<String> headers, List<Cells> rows) {}
+        record Cells(List<Cell> cells) {}
+        record Cell(String cls, String text) {}
+        record RunView(List<Kv> facts, List<EnvRow> environments, Tree host, Tree versions, Tree config) {}
+        record EnvRow(String name, String image, String runtimeClass, String resultFile, String outcome, String outcomeClass,
+                      String detail, String trials, int runs) {}
+        record Kv(String key, String value) {}
+        record Tree(List<TreeRow> rows) {}
+        record TreeRow(String key, String value, Tree nested) {}
+        record FileRow(String env, String file, String tool, String backend, String sampler, String runtime, String program,
+                       String timing, String limits, String host) {}
+
+        static final String FIGURE = """
+                <figure class="chart" id="chart-{{id}}" data-chart="{{id}}" data-series="{{series}}"\
+                {{#categories}} data-categories="{{.}}"{{/categories}}>
+                {{{svg}}}
+                <figcaption><span class="how">How to read: {{howToRead}}</span> <span class="png">PNG: <code>charts/{{id}}.png\
+                </code></span></figcaption>
+                </figure>
+                """;
+
+        static final String TREE = """
+                {{^rows}}<p class="empty">not recorded</p>
+                {{/rows}}{{#rows}}{{#-first}}<table class="kv">
+                {{/-first}}<tr><th>{{key}}</th><td>{{#nested}}{{> tree}}{{/nested}}{{^nested}}{{value}}{{/nested}}</td></tr>
+                {{#-last}}</table>
+                {{/-last}}{{/rows}}""";
+
+        static final String PAGE = """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+                <title>mmb benchmark report: {{folder}}</title>
+                <style>
+                :root { color-scheme: light; --ink: #1d2430; --muted: #5b6573; --line: #d9dee5; --warn: #fff4e0; --bad: #fdeceb; }
+                * { box-sizing: border-box; }
+                body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+                       color: var(--ink); background: #f5f6f8; }
+                main { max-width: 1240px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }
+                h1 { font-size: 26px; margin: 0 0 8px; } h1 .folder { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+                h2 { font-size: 21px; margin: 36px 0 8px; padding-top: 8px; border-top: 2px solid var(--line); }
+                h3 { font-size: 17px; margin: 24px 0 6px; } h3 small { font-weight: normal; color: var(--muted); }
+                .lead { font-size: 16px; max-width: 70em; } .meta { color: var(--muted); }
+                nav { background: #eef2f7; padding: 8px 12px; border-radius: 6px; } a { color: #0b5cad; }
+                ul.warnings { list-style: none; padding: 0; } ul.headline li { margin: 3px 0; font-size: 15.5px; }
+                li.warning { background: var(--warn); border-left: 4px solid #e69f00; margin: 4px 0; padding: 6px 10px; }
+                li.warning.error, .inline-warning.error { background: var(--bad); border-color: #c0392b; }
+                li.warning.info, .inline-warning.info { background: #eaf2fb; border-color: #0072b2; }
+                .tag { display: inline-block; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .03em;
+                       background: #fff; border: 1px solid currentColor; border-radius: 3px; padding: 0 5px; margin-right: 6px; }
+                .inline-warning { background: var(--warn); padding: 4px 10px; margin: 4px 0; }
+                .ok { background: #e8f6ee; padding: 6px 10px; } .empty { color: var(--muted); font-style: italic; }
+                figure.chart { margin: 12px 0 20px; }
+                details { margin: 4px 0 20px; } summary { cursor: pointer; color: #0b5cad; }
+                dl.startup { background: #f7f9fb; border-left: 4px solid var(--line); padding: 4px 12px 8px; max-width: 70em; }
+                svg.chart { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); }
+                figcaption { color: var(--muted); font-size: 13.5px; margin-top: 4px; max-width: 1000px; }
+                figcaption .png { white-space: nowrap; }
+                .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 0 20px; }
+                .table { overflow-x: auto; } table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13.5px; }
+                caption { text-align: left; font-weight: 600; padding: 4px 0; }
+                th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+                thead th { background: #eef2f7; } tbody td:first-child { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+                table.kv th { font-weight: 600; color: var(--muted); white-space: nowrap; }
+                td.verdict-faster { background: #e8f6ee; } td.verdict-slower { background: var(--bad); }
+                td.verdict-inconclusive { background: var(--warn); font-style: italic; }
+                td.verdict-baseline { font-weight: 600; }
+                tr.outcome-failed td, tr.outcome-skipped td, tr.outcome-interrupted td, tr.outcome-not-run td { background: var(--bad); }
+                dt { font-weight: 600; margin-top: 8px; } dd { margin: 0 0 0 1.5em; max-width: 70em; }
+                code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 90%; }
+                footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
+                </style>
+                </head>
+                <body>
+                <main>
+                <header>
+                <h1>mmb benchmark report: <span class="folder">{{folder}}</span></h1>
+                <p class="lead">The same program — mmb, which multiplies two N×N matrices of doubles over and over for a \
+                fixed time — was run {{whatRan}}. Each environment ran several <em>trials</em> per matrix size N. This page \
+                compares their speed (throughput), their start-up, and the CPU and memory they used, with \
+                <strong>{{baseline}}</strong> as the baseline every other environment is compared with.</p>
+                <p class="meta">{{envCount}} environment(s) with results{{runLine}} · report written {{generated}}</p>
+                <nav><strong>Contents:</strong> <a href="#headline">What was found</a> · <a href="#warnings">Warnings \
+                ({{noteCount}})</a> · <a href="#throughput">Throughput</a> · <a href="#over-time">Throughput over time</a> · \
+                <a href="#startup">Start-up</a> · <a href="#resources">CPU and memory over time</a> · <a \
+                href="#throttling">Throttling</a> · <a href="#summary">Summary table</a> · <a href="#run">Run details</a> · \
+                <a href="#glossary">How to read this page</a></nav>
+                </header>
+                {{#headline}}
+                {{#-first}}<section id="headline">
+                <h2>What was found</h2>
+                <ul class="headline">
+                {{/-first}}
+                <li>{{.}}</li>
+                {{#-last}}</ul>
+                <p class="meta">{{legend}}</p>
+                </section>
+                {{/-last}}
+                {{/headline}}
+                <section id="warnings">
+                <h2>Warnings</h2>
+                {{^notes}}<p class="ok">None: every trial is valid, no noisy or inconclusive comparison, no outliers, no environment \
+                skipped or failed, and no Wasm environment looks like it ran in an interpreter.</p>
+                {{/notes}}
+                {{#notes}}
+                {{#-first}}<p>Read these before the numbers: errors lost data, warnings make numbers doubtful, information explains a gap.</p>
+                <ul class="warnings">
+                {{/-first}}
+                <li class="warning {{severity}} {{id}}" data-kind="{{id}}"><span class="tag">{{label}}</span> {{text}}</li>
+                {{#-last}}</ul>
+                {{/-last}}
+                {{/notes}}
+                </section>
+                <section id="throughput">
+                <h2>Throughput</h2>
+                <p>How many floating-point operations per second each environment achieved in its timed loop (MFLOPS = \
+                millions per second; one multiplication of two N×N matrices is 2·N³ operations). Higher is better.</p>
+                {{#throughput}}
+                {{> figure}}
+                {{/throughput}}
+                </section>
+                <section id="over-time">
+                <h2>Throughput over time, inside a trial</h2>
+                <p>A trial's throughput is one number for its whole timed loop; mmb also reports its progress every slice of \
+                the loop, which shows whether the speed was steady or changed while it ran — a runtime that starts slow and \
+                speeds up once its JIT has compiled the hot loop again, or a machine that was busy for a moment.</p>
+                {{^overTime}}<p class="empty">These results predate progress lines: their result files hold no slices \
+                (<code>slices</code> per trial, recorded by single_env_bench since mmb prints progress), so throughput over \
+                time cannot be drawn. Run the suite again to get it.</p>
+                {{/overTime}}
+                {{#overTime}}
+                {{#without}}<p class="empty">Not drawn, their result files predate progress lines (no slices): {{.}}.</p>
+                {{/without}}
+                {{#keys}}
+                {{#figure}}
+                {{> figure}}
+                {{/figure}}
+                <p>{{slow}}</p>
+                <details><summary>Per trial at {{label}}: steady-state throughput, within-trial CV, slow start</summary>
+                <div class="table"><table>
+                <thead><tr><th>Environment</th><th>Trial</th><th>Slices</th><th>Steady state (MFLOPS)</th><th>Within-trial \
+                CV %</th><th>Slow start</th></tr></thead>
+                <tbody>
+                {{#rows}}<tr><td>{{env}}</td><td class="num">{{trial}}</td><td class="num">{{slices}}</td><td \
+                class="num">{{steady}}</td><td class="num">{{cv}}</td><td>{{slowStart}}</td></tr>
+                {{/rows}}
+                </tbody></table></div>
+                </details>
+                {{/keys}}
+                {{/overTime}}
+                </section>
+                <section id="startup">
+                <h2>Start-up</h2>
+                <p>How long each environment takes to start the program, per size, trial by trial. Lower is better. How to \
+                read the two times:</p>
+                <dl class="startup">
+                <dt>Cold start</dt><dd>From asking for the workload (local: the process is spawned; K3s: the pod is created) \
+                to seeing it run (local: it has entered its cgroup, just before the program is started; K3s: the container \
+                is reported running). For the local backend it includes the harness's own cost of spawning a process, \
+                measured with a trivial program through the same path and drawn as the dashed line.</dd>
+                <dt>Time to main</dt><dd>From the same request to the program's first line of output \
+                (<code>MMB_READY</code>, printed as mmb's <code>main</code> begins).</dd>
+                <dt>Their difference</dt><dd>What the runtime does before <code>main</code>: for WebAssembly, loading, \
+                validating and compiling the module (or preparing an interpreter); for a native binary, little more than \
+                loading it.</dd>
+                </dl>
+                {{^startup}}<p class="empty">No valid trial recorded a start-up time.</p>
+                {{/startup}}
+                {{#startup}}
+                {{#figures}}
+                {{> figure}}
+                {{/figures}}
+                {{#spawns}}<p>Harness spawn cost, measured in each environment's run: {{.}}.</p>
+                {{/spawns}}
+                {{#unknown}}<p class="empty">No harness spawn cost recorded for {{.}} (only the local backend measures it, and only \
+                since it records <code>harness</code> in the result file).</p>
+                {{/unknown}}
+                {{/startup}}
+                </section>
+                <section id="resources">
+                <h2>CPU and memory over time</h2>
+                <p>Per environment and size, one line per trial from its samples, time 0 being the start of the timed loop \
+                (BENCH_START). The average and the peak are marked as horizontal lines.</p>
+                {{#resources}}<h3 id="env-{{anchor}}">{{name}} <small>{{image}} · runtime class {{runtimeClass}}</small></h3>
+                {{#notes}}<p class="inline-warning {{severity}}">{{icon}} {{text}}</p>
+                {{/notes}}
+                {{^figures}}<p class="empty">No samples in this environment's result file.</p>
+                {{/figures}}
+                {{#figures}}
+                {{#-first}}<div class="grid">
+                {{/-first}}
+                {{> figure}}
+                {{#-last}}</div>
+                {{/-last}}
+                {{/figures}}
+                {{/resources}}
+                </section>
+                <section id="throttling">
+                <h2>Throttling</h2>
+                {{^throttling}}<p class="empty">No CPU or memory limit was set in this run (config <code>cpu_limit</code>, \
+                <code>memory_limit</code>), so nothing held the workloads back and there is no throttling to show. The \
+                summary table still lists the throttled periods the kernel counted.</p>
+                {{/throttling}}
+                {{#throttling}}<p>Limits set: {{limits}}. A memory limit is drawn on the memory charts above when it is near the curves, a \
+                CPU limit on the CPU charts.</p>
+                {{#totals}}
+                {{> figure}}
+                {{/totals}}
+                {{#never}}<p>Never throttled in any sample: {{.}}.</p>
+                {{/never}}
+                <div class="grid">
+                {{#perEnv}}
+                {{> figure}}
+                {{/perEnv}}
+                </div>
+                {{/throttling}}
+                </section>
+                <section id="summary">
+                <h2>Summary table</h2>
+                <p>{{summaryHeading}}. The same numbers as summary.md.</p>
+                {{#tables}}<div class="table"><table>
+                <caption>{{title}}</caption>
+                <thead><tr>{{#headers}}<th>{{.}}</th>{{/headers}}</tr></thead>
+                <tbody>
+                {{#rows}}<tr>{{#cells}}<td{{#cls}} class="{{.}}"{{/cls}}>{{text}}</td>{{/cells}}</tr>
+                {{/rows}}
+                </tbody></table></div>
+                {{/tables}}
+                </section>
+                <section id="run">
+                <h2>Run details</h2>
+                {{^run}}<p class="empty">This folder has no run.json (the suite writes one; single_env_bench alone does not), so the \
+                run's outcome, skipped environments and versions are unknown. What each result file says about itself is \
+                below.</p>
+                {{/run}}
+                {{#run}}<h3>Run</h3>
+                <table class="kv">
+                {{#facts}}<tr><th>{{key}}</th><td>{{value}}</td></tr>
+                {{/facts}}
+                </table>
+                <h3>Environments</h3>
+                <div class="table"><table>
+                <thead><tr><th>Environment</th><th>Image</th><th>Runtime class</th><th>Result \
+                file</th><th>Outcome</th><th>Detail</th><th>Trials reported</th><th>Child runs</th></tr></thead>
+                <tbody>
+                {{#environments}}<tr \
+                class="outcome-{{outcomeClass}}"><td>{{name}}</td><td>{{image}}</td><td>{{runtimeClass}}</td><td>{{resultFile}}</td><td>{{outcome}}</td><td>{{detail}}</td><td>{{trials}}</td><td class="num">{{runs}}</td></tr>
+                {{/environments}}
+                </tbody></table></div>
+                <h3>Host</h3>
+                {{#host}}
+                {{> tree}}
+                {{/host}}
+                <h3>Versions</h3>
+                {{#versions}}
+                {{> tree}}
+                {{/versions}}
+                <h3>Configuration as used</h3>
+                {{#config}}
+                {{> tree}}
+                {{/config}}
+                {{/run}}
+                <h3>Result files</h3>
+                <div class="table"><table>
+                <thead><tr><th>Environment</th><th>File</th><th>single_env_bench</th><th>Backend</th><th>Sampler</th><th>Runtime version</th><th>Program</th><th>Duration / warmup / interval</th><th>Limits</th><th>Host</th></tr></thead>
+                <tbody>
+                {{#files}}<tr><td>{{env}}</td><td>{{file}}</td><td>{{tool}}</td><td>{{backend}}</td><td>{{sampler}}</td><td>{{runtime}}</td><td>{{program}}</td><td>{{timing}}</td><td>{{limits}}</td><td>{{host}}</td></tr>
+                {{/files}}
+                </tbody></table></div>
+                </section>
+                <section id="glossary">
+                <h2>How to read this page</h2>
+                <dl>
+                <dt>Environment</dt><dd>An image (what runs) and a runtime class (how it runs): a native binary, a static \
+                binary, or the same WebAssembly module under wasmtime, WasmEdge, Wasmer, WAMR or Node.js.</dd>
+                <dt>Trial</dt><dd>One start of the program: a warmup, then a timed loop of whole multiplications. \
+                <em>Valid</em> trials finished and passed mmb's own check of the result; only those count.</dd>
+                <dt>Throughput (MFLOPS)</dt><dd>2·N³ floating-point operations per multiplication × multiplications ÷ \
+                seconds, in millions. Higher is better. CV % is the trial-to-trial noise (standard deviation ÷ mean).</dd>
+                <dt>Ratio to the baseline</dt><dd>Geometric mean of the throughput ÷ the baseline's at the same size: 0.8 = \
+                80 % of the baseline's speed. The {{ci}} CI comes from Welch's t-test on the logarithm of the throughput: \
+                exp(d ± t·se), always positive, symmetric on a log axis (0.5× and 2× are equally far from 1).</dd>
+                <dt>Verdict</dt><dd><em>faster</em> or <em>slower</em> when the interval excludes 1 (however noisy the \
+                trials); <em>same</em> when it lies within ±{{minEffect}} (config <code>min_effect</code>); \
+                <em>inconclusive</em> otherwise, with the smallest difference the trials could detect (80 % power) and about \
+                how many trials would resolve it.</dd>
+                <dt>Noisy</dt><dd>A CV above {{maxCv}} (config <code>max_cv</code>). Noise between trials that run steadily \
+                points at placement (more trials help); noise within each trial at interference (a quieter machine or longer \
+                trials).</dd>
+                <dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5, the spread taken as at least 1 \
+                % of the median so that tight data does not flag ordinary trials). It is flagged, never dropped: it still \
+                counts in every statistic.</dd>
+                <dt>Likely interpreter mode</dt><dd>A Wasm environment under 0.1× the native throughput: JIT and AOT engines \
+                reach 0.4–0.95× native, interpreters far less, so the runtime probably interpreted the module.</dd>
+                <dt>Cold start, time to main</dt><dd>From asking for the workload to seeing it run, and to the program's \
+                first line of output.</dd>
+                <dt>CPU cores, memory</dt><dd>Read from the workload's cgroup (or its processes) every sampling interval \
+                during the timed loop. 1 core = one CPU busy all the time. MiB = 1,048,576 bytes.</dd>
+                <dt>Throttling</dt><dd>With a CPU limit, the number of 100 ms scheduler periods in which the workload used \
+                up its quota and had to wait.</dd>
+                </dl>
+                </section>
+                <footer><p>Written by metaorchestrator {{version}} ({{generated}}) next to summary.md, summary.csv and \
+                summary.json, which hold the same statistics. Charts drawn with XChart; a 300 DPI PNG of each is in \
+                <code>charts/</code>.</p></footer>
+                </main>
+                </body>
+                </html>
+                """;
+
+        private static final Map<String, String> PARTIALS = Map.of("figure", FIGURE, "tree", TREE);
+        private static final Template TEMPLATE = Mustache.compiler().withEscaper(Html::esc).nullValue("")
+                .withLoader(name -> new java.io.StringReader(PARTIALS.get(name))).compile(PAGE);
+
         static String render(ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs, String generatedUtc) {
+            return TEMPLATE.execute(View.page(in, charts, svgs, generatedUtc));
+        }
+    }
+
+    /** The page's view records, from the report's inputs: every sentence that depends on the data is made here. */
+    static final class View {
+        private View() {}
+
+        static HtmlPage.Page page(ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs, String generatedUtc) {
             Summary s = in.summary();
-            String folderName = in.folder().toAbsolutePath().normalize().getFileName().toString();
-            StringBuilder h = new StringBuilder();
-            h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                    .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                    // Offline by construction: the browser may load nothing at all, only inline styles and images.
-                    .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n")
-                    .append("<title>mmb benchmark report: ").append(Html.esc(folderName)).append("</title>\n")
-                    .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
-            header(h, in, folderName, generatedUtc);
-            headline(h, s);
-            warnings(h, s);
-            h.append("<section id=\"throughput\">\n<h2>Throughput</h2>\n<p>How many floating-point operations per second each "
-                    + "environment achieved in its timed loop (MFLOPS = millions per second; one multiplication of two N×N "
-                    + "matrices is 2·N³ operations). Higher is better.</p>\n");
-            for (ChartFigure c : charts) if (c.section().equals("throughput")) figure(h, c, svgs);
-            h.append("</section>\n");
-            overTime(h, in, charts, svgs);
-            startup(h, in, charts, svgs);
-            resources(h, in, charts, svgs);
-            throttling(h, in, charts, svgs);
-            summaryTables(h, s);
-            metadata(h, in);
-            glossary(h, s);
-            h.append("<footer><p>Written by metaorchestrator ").append(Html.esc(VERSION)).append(" (")
-                    .append(Html.esc(generatedUtc)).append(") next to summary.md, summary.csv and summary.json, which hold "
-                            + "the same statistics. Charts drawn with XChart; a 300 DPI PNG of each is in <code>")
-                    .append(HtmlReport.CHART_FOLDER).append("/</code>.</p></footer>\n</main>\n</body>\n</html>\n");
-            return h.toString();
+            Function<Predicate<ChartFigure>, List<HtmlPage.Fig>> figs = which -> charts.stream().filter(which)
+                    .map(c -> fig(c, svgs)).collect(Collectors.toList());
+            RunJson run = in.run();
+            String runLine = run == null ? "" : " · run " + or(run.runId(), "?") + " · " + or(run.status(), "?")
+                    + (run.startedUtc() == null ? "" : " · started " + run.startedUtc())
+                    + (run.host() == null || Objects.toString(run.host().get("hostname"), "").isEmpty() ? ""
+                    : " · host " + run.host().get("hostname"));
+            return new HtmlPage.Page(in.folder().toAbsolutePath().normalize().getFileName().toString(), whatRan(in),
+                    s.baseline(), s.rows().stream().map(Row::environment).distinct().count(), runLine, generatedUtc,
+                    s.notes().size(), s.headline(), SummaryTables.legend(s),
+                    s.notes().stream().map(View::note).collect(Collectors.toList()),
+                    figs.apply(c -> c.section().equals("throughput")), overTime(in, charts, svgs),
+                    startup(in, figs.apply(c -> c.section().equals("startup"))),
+                    in.envs().stream().map(e -> new HtmlPage.EnvSection(ReportCharts.id(e.name()), e.name(),
+                            e.results().ref().image(), e.results().ref().runtimeClass(),
+                            s.notes().stream().filter(n -> e.name().equals(n.environment())).map(View::note).collect(Collectors.toList()),
+                            figs.apply(c -> c.section().equals("resources") && e.name().equals(c.environment()))))
+                            .collect(Collectors.toList()),
+                    throttling(in, figs), SummaryTables.heading(s),
+                    SummaryTables.of(s).stream().map(View::table).collect(Collectors.toList()), run(run),
+                    in.envs().stream().map(View::file).collect(Collectors.toList()), Display.percent(1 - s.significanceLevel()),
+                    Display.percentValue(s.criteria().minEffect() * 100), Display.percentValue(s.criteria().maxCv() * 100), VERSION);
+        }
+
+        static HtmlPage.Fig fig(ChartFigure c, Map<String, String> svgs) {
+            return new HtmlPage.Fig(c.id(), String.join("|", c.series()),
+                    c.categories().isEmpty() ? null : String.join("|", c.categories()), svgs.get(c.id()), c.howToRead());
+        }
+
+        static HtmlPage.NoteView note(Note n) {
+            return new HtmlPage.NoteView(n.kind().severity, n.kind().id(), n.kind().label,
+                    n.kind().severity.equals("info") ? "ℹ" : "⚠", n.text());
         }
 
         /** "as local processes, each in its own cgroup, in 3 environments: the native build (dynamic glibc), …". */
         static String whatRan(ReportInputs in) {
-            String backend = in.run() == null ? "" : in.run().path("config").path("shared_args").path("backend").asText("");
+            String backend = in.run() == null ? "" : Objects.toString(in.run().sharedArgs().get("backend"), "");
             for (EnvDetails e : in.envs()) {   // no run.json: the result files say it too
-                if (backend.isEmpty() && e.file() != null) backend = e.file().path("environment").path("backend").asText("");
+                if (backend.isEmpty() && e.file().environment() != null) backend = or(e.file().environment().backend(), "");
             }
             boolean local = backend.equals("local");
             List<String> kinds = new ArrayList<>();
@@ -5266,7 +5580,7 @@ public class metaorchestrator {
             if (!wasm.isEmpty()) kinds.add("WebAssembly under " + joinAnd(wasm));
             Set<String> samplers = new TreeSet<>();   // without root the local backend samples /proc, not cgroups
             for (EnvDetails e : in.envs()) {
-                if (e.file() != null) samplers.add(e.file().path("environment").path("sampler").asText(""));
+                samplers.add(e.file().environment() == null ? "" : or(e.file().environment().sampler(), ""));
             }
             String how = !samplers.isEmpty() && samplers.stream().allMatch(x -> x.startsWith("cgroup")) ? ", each in its own cgroup, "
                     : samplers.equals(Set.of("procfs")) ? ", sampled from /proc, " : " ";
@@ -5279,404 +5593,147 @@ public class metaorchestrator {
             return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
         }
 
-        private static void header(StringBuilder h, ReportInputs in, String folderName, String generatedUtc) {
-            Summary s = in.summary();
-            long envs = s.rows().stream().map(Row::environment).distinct().count();
-            h.append("<header>\n<h1>mmb benchmark report: <span class=\"folder\">").append(Html.esc(folderName)).append("</span></h1>\n")
-                    .append("<p class=\"lead\">The same program — mmb, which multiplies two N×N matrices of doubles over "
-                            + "and over for a fixed time — was run ").append(Html.esc(whatRan(in))).append(". Each "
-                            + "environment ran several <em>trials</em> per matrix size N. This page compares their speed (throughput), their start-up, and the CPU and "
-                            + "memory they used, with <strong>")
-                    .append(Html.esc(s.baseline())).append("</strong> as the baseline every other environment is compared "
-                            + "with.</p>\n<p class=\"meta\">")
-                    .append(envs).append(" environment(s) with results");
-            JsonNode run = in.run();
-            if (run != null) {
-                h.append(" · run ").append(Html.esc(run.path("run_id").asText("?"))).append(" · ")
-                        .append(Html.esc(run.path("status").asText("?")));
-                if (run.path("started_utc").isTextual()) h.append(" · started ").append(Html.esc(run.path("started_utc").asText()));
-                String host = run.path("host").path("hostname").asText("");
-                if (!host.isEmpty()) h.append(" · host ").append(Html.esc(host));
-            }
-            h.append(" · report written ").append(Html.esc(generatedUtc)).append("</p>\n<nav><strong>Contents:</strong> ")
-                    .append("<a href=\"#headline\">What was found</a> · ")
-                    .append("<a href=\"#warnings\">Warnings (").append(s.notes().size()).append(")</a> · ")
-                    .append("<a href=\"#throughput\">Throughput</a> · <a href=\"#over-time\">Throughput over time</a> · ")
-                    .append("<a href=\"#startup\">Start-up</a> · ")
-                    .append("<a href=\"#resources\">CPU and memory over time</a> · <a href=\"#throttling\">Throttling</a> · ")
-                    .append("<a href=\"#summary\">Summary table</a> · <a href=\"#run\">Run details</a> · ")
-                    .append("<a href=\"#glossary\">How to read this page</a></nav>\n</header>\n");
-        }
-
-        /** The headline, first on the page: what was found, in plain words (Headline, as in summary.md). */
-        private static void headline(StringBuilder h, Summary s) {
-            if (s.headline().isEmpty()) return;
-            h.append("<section id=\"headline\">\n<h2>What was found</h2>\n<ul class=\"headline\">\n");
-            for (String l : s.headline()) h.append("<li>").append(Html.esc(l)).append("</li>\n");
-            h.append("</ul>\n<p class=\"meta\">").append(Html.esc(SummaryTables.legend(s))).append("</p>\n</section>\n");
-        }
-
-        /** The Summary's notes, grouped by kind (most severe first), coloured by severity: error, warning, info. */
-        private static void warnings(StringBuilder h, Summary s) {
-            h.append("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
-            if (s.notes().isEmpty()) {
-                h.append("<p class=\"ok\">None: every trial is valid, no noisy or inconclusive comparison, no outliers, no "
-                        + "environment skipped or failed, and no Wasm environment looks like it ran in an interpreter.</p>\n</section>\n");
-                return;
-            }
-            h.append("<p>Read these before the numbers: errors lost data, warnings make numbers doubtful, information "
-                    + "explains a gap.</p>\n<ul class=\"warnings\">\n");
-            for (Note n : s.notes()) {   // Summary.of sorts them by kind
-                h.append("<li class=\"warning ").append(n.kind().severity).append(" ").append(n.kind().id())
-                        .append("\" data-kind=\"").append(n.kind().id()).append("\"><span class=\"tag\">")
-                        .append(Html.esc(n.kind().label)).append("</span> ").append(Html.esc(n.text())).append("</li>\n");
-            }
-            h.append("</ul>\n</section>\n");
-        }
-
-        /** Per size, the slices of every valid trial; per trial, what single_env_bench derived from them. */
-        private static void overTime(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
-            h.append("<section id=\"over-time\">\n<h2>Throughput over time, inside a trial</h2>\n<p>A trial's throughput is "
-                    + "one number for its whole timed loop; mmb also reports its progress every slice of the loop, which "
-                    + "shows whether the speed was steady or changed while it ran — a runtime that starts slow and speeds up "
-                    + "once its JIT has compiled the hot loop again, or a machine that was busy for a moment.</p>\n");
+        /** Per size, the slices of every valid trial; per trial, what single_env_bench derived from them. Null: no slices at all. */
+        static HtmlPage.OverTime overTime(ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
             List<String> without = in.envs().stream().filter(e -> e.traces().stream().noneMatch(TrialTrace::hasSlices))
                     .map(EnvDetails::name).collect(Collectors.toList());
-            if (without.size() == in.envs().size()) {
-                h.append("<p class=\"empty\">These results predate progress lines: their result files hold no slices "
-                        + "(<code>slices</code> per trial, recorded by single_env_bench since mmb prints progress), so "
-                        + "throughput over time cannot be drawn. Run the suite again to get it.</p>\n</section>\n");
-                return;
-            }
-            if (!without.isEmpty()) {
-                h.append("<p class=\"empty\">Not drawn, their result files predate progress lines (no slices): ")
-                        .append(Html.esc(String.join(", ", without))).append(".</p>\n");
-            }
+            if (without.size() == in.envs().size()) return null;
+            List<HtmlPage.OverTimeKey> keys = new ArrayList<>();
             for (String key : in.keys()) {
-                ChartFigure c = charts.stream().filter(x -> x.section().equals("over-time")
-                        && x.id().equals(ReportCharts.id("throughput-over-time", key))).findFirst().orElse(null);
+                ChartFigure c = charts.stream().filter(x -> x.id().equals(ReportCharts.id("throughput-over-time", key)))
+                        .findFirst().orElse(null);
                 if (c == null) continue;
-                figure(h, c, svgs);
                 List<String> slow = new ArrayList<>();
-                StringBuilder rows = new StringBuilder();
+                List<HtmlPage.ProgressRow> rows = new ArrayList<>();
                 for (EnvDetails e : in.envs()) {
                     for (TrialTrace t : e.sliced(key)) {
                         TrialProgress p = t.progress();
                         if (p.slowStart()) slow.add(e.name() + " trial " + t.trial());
-                        rows.append("<tr><td>").append(Html.esc(e.name())).append("</td><td class=\"num\">").append(t.trial())
-                                .append("</td><td class=\"num\">").append(p.slices().size()).append("</td><td class=\"num\">")
-                                .append(p.steadyMflops() == null ? "–" : Display.mflops(p.steadyMflops()))
-                                .append("</td><td class=\"num\">")
-                                .append(p.withinCvPercent() == null ? "–" : Display.oneDecimal(p.withinCvPercent()))
-                                .append("</td><td>").append(p.warmupSlowStart() == null ? "–" : p.slowStart() ? "yes" : "no")
-                                .append("</td></tr>\n");
+                        rows.add(new HtmlPage.ProgressRow(e.name(), t.trial(), p.slices().size(),
+                                p.steadyMflops() == null ? "–" : Display.mflops(p.steadyMflops()),
+                                p.withinCvPercent() == null ? "–" : Display.oneDecimal(p.withinCvPercent()),
+                                p.warmupSlowStart() == null ? "–" : p.slowStart() ? "yes" : "no"));
                     }
                 }
-                h.append("<p>").append(slow.isEmpty() ? "No valid trial at " + Html.esc(ReportInputs.keyLabel(key))
+                String label = ReportInputs.keyLabel(key);
+                keys.add(new HtmlPage.OverTimeKey(fig(c, svgs), label, slow.isEmpty() ? "No valid trial at " + label
                         + " was flagged as a slow start." : "Slow start (the first slices much slower than the rest) at "
-                        + Html.esc(ReportInputs.keyLabel(key)) + ": " + Html.esc(String.join(", ", slow)) + ".").append("</p>\n");
-                h.append("<details><summary>Per trial at ").append(Html.esc(ReportInputs.keyLabel(key)))
-                        .append(": steady-state throughput, within-trial CV, slow start</summary>\n<div class=\"table\"><table>\n")
-                        .append("<thead><tr><th>Environment</th><th>Trial</th><th>Slices</th><th>Steady state (MFLOPS)</th>"
-                                + "<th>Within-trial CV %</th><th>Slow start</th></tr></thead>\n<tbody>\n")
-                        .append(rows).append("</tbody></table></div>\n</details>\n");
+                        + label + ": " + String.join(", ", slow) + ".", rows));
             }
-            h.append("</section>\n");
+            return new HtmlPage.OverTime(without.isEmpty() ? null : String.join(", ", without), keys);
         }
 
-        /** Per size, cold start and time to main of every valid trial; what they measure, said where they are shown. */
-        private static void startup(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
-            h.append("<section id=\"startup\">\n<h2>Start-up</h2>\n<p>How long each environment takes to start the "
-                    + "program, per size, trial by trial. Lower is better. How to read the two times:</p>\n<dl class=\"startup\">\n"
-                    + "<dt>Cold start</dt><dd>From asking for the workload (local: the process is spawned; K3s: the pod is "
-                    + "created) to seeing it run (local: it has entered its cgroup, just before the program is started; "
-                    + "K3s: the container is reported running). For the local backend it includes the harness's own cost "
-                    + "of spawning a process, measured with a trivial program through the same path and drawn as the "
-                    + "dashed line.</dd>\n"
-                    + "<dt>Time to main</dt><dd>From the same request to the program's first line of output "
-                    + "(<code>MMB_READY</code>, printed as mmb's <code>main</code> begins).</dd>\n"
-                    + "<dt>Their difference</dt><dd>What the runtime does before <code>main</code>: for WebAssembly, "
-                    + "loading, validating and compiling the module (or preparing an interpreter); for a native binary, "
-                    + "little more than loading it.</dd>\n</dl>\n");
-            boolean any = false;
-            for (ChartFigure c : charts) if (c.section().equals("startup")) { figure(h, c, svgs); any = true; }
-            if (!any) {
-                h.append("<p class=\"empty\">No valid trial recorded a start-up time.</p>\n</section>\n");
-                return;
-            }
+        /** The start-up charts and each environment's harness spawn cost; null when no valid trial has a start-up time. */
+        static HtmlPage.Startup startup(ReportInputs in, List<HtmlPage.Fig> figures) {
+            if (figures.isEmpty()) return null;
             List<String> spawns = new ArrayList<>(), unknown = new ArrayList<>();
             for (EnvDetails e : in.envs()) {
-                HarnessSpawn p = e.harness();
+                Harness p = e.harness();
                 if (p == null) unknown.add(e.name());
                 else spawns.add(e.name() + " " + String.format(Locale.ROOT, "%.1f ms", p.spawnSeconds() * 1000)
                         + (p.samples() > 0 ? " (median of " + p.samples() + " spawns" + (p.warmedSpawns() == null
                         || p.warmedSpawns() == 0 ? "" : ", after " + p.warmedSpawns() + " to warm up") + ")" : ""));
             }
-            if (!spawns.isEmpty()) {
-                h.append("<p>Harness spawn cost, measured in each environment's run: ").append(Html.esc(String.join("; ", spawns)))
-                        .append(".</p>\n");
-            }
-            if (!unknown.isEmpty()) {
-                h.append("<p class=\"empty\">No harness spawn cost recorded for ").append(Html.esc(String.join(", ", unknown)))
-                        .append(" (only the local backend measures it, and only since it records <code>harness</code> "
-                                + "in the result file).</p>\n");
-            }
-            h.append("</section>\n");
+            return new HtmlPage.Startup(figures, spawns.isEmpty() ? null : String.join("; ", spawns),
+                    unknown.isEmpty() ? null : String.join(", ", unknown));
         }
 
-        private static void resources(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
-            h.append("<section id=\"resources\">\n<h2>CPU and memory over time</h2>\n<p>Per environment and size, one line "
-                    + "per trial from its samples, time 0 being the start of the timed loop (BENCH_START). The average "
-                    + "and the peak are marked as horizontal lines.</p>\n");
-            for (EnvDetails e : in.envs()) {
-                EnvRef ref = e.results().ref();
-                h.append("<h3 id=\"env-").append(ReportCharts.id(e.name())).append("\">").append(Html.esc(e.name()))
-                        .append(" <small>").append(Html.esc(ref.image())).append(" · runtime class ")
-                        .append(Html.esc(ref.runtimeClass())).append("</small></h3>\n");
-                for (Note n : in.summary().notes()) {
-                    if (!e.name().equals(n.environment())) continue;
-                    h.append("<p class=\"inline-warning ").append(n.kind().severity).append("\">")
-                            .append(n.kind().severity.equals("info") ? "ℹ " : "⚠ ").append(Html.esc(n.text())).append("</p>\n");
+        /** The limits, usually one set for every environment; null when no environment had any. */
+        static HtmlPage.Throttling throttling(ReportInputs in, Function<Predicate<ChartFigure>, List<HtmlPage.Fig>> figs) {
+            if (!in.anyLimit()) return null;
+            Map<String, List<String>> byLimits = new LinkedHashMap<>();
+            for (EnvDetails e : in.envs()) byLimits.computeIfAbsent(limits(e, "none"), k -> new ArrayList<>()).add(e.name());
+            String limits = byLimits.size() == 1 ? byLimits.keySet().iterator().next() + " for every environment"
+                    : byLimits.entrySet().stream().map(x -> x.getKey() + " for " + String.join(", ", x.getValue()))
+                    .collect(Collectors.joining("; "));
+            String never = in.envs().stream().filter(e -> e.limited() && !e.throttled()).map(EnvDetails::name)
+                    .collect(Collectors.joining(", "));
+            return new HtmlPage.Throttling(limits, figs.apply(c -> c.section().equals("throttling") && c.environment() == null),
+                    never.isEmpty() ? null : never, figs.apply(c -> c.section().equals("throttling") && c.environment() != null));
+        }
+
+        static String limits(EnvDetails e, String none) {
+            String l = Stream.of(e.cpuLimit() == null ? null : "CPU " + ReportInputs.cores(e.cpuLimit()),
+                    e.memoryLimit() == null ? null : "memory " + e.memoryLimit()).filter(Objects::nonNull).collect(Collectors.joining(", "));
+            return l.isEmpty() ? none : l;
+        }
+
+        /** A table of the Summary (SummaryTables, as in summary.md), its verdicts coloured. */
+        static HtmlPage.TableView table(Table t) {
+            int verdict = t.headers().indexOf("Verdict");
+            List<HtmlPage.Cells> rows = new ArrayList<>();
+            for (List<String> r : t.rows()) {
+                List<HtmlPage.Cell> cells = new ArrayList<>();
+                for (int i = 0; i < r.size(); i++) {
+                    List<String> cls = new ArrayList<>();
+                    if (t.rightAligned().contains(i)) cls.add("num");
+                    if (i == verdict) cls.add("verdict-" + r.get(i).replaceAll(" \\(.*| within.*", "").replaceAll("[^a-z]+", "-"));
+                    cells.add(new HtmlPage.Cell(cls.isEmpty() ? null : String.join(" ", cls), r.get(i)));
                 }
-                List<ChartFigure> mine = charts.stream().filter(c -> c.section().equals("resources") && e.name().equals(c.environment()))
-                        .collect(Collectors.toList());
-                if (mine.isEmpty()) {
-                    h.append("<p class=\"empty\">No samples in this environment's result file.</p>\n");
-                    continue;
-                }
-                h.append("<div class=\"grid\">\n");
-                for (ChartFigure c : mine) figure(h, c, svgs);
-                h.append("</div>\n");
+                rows.add(new HtmlPage.Cells(cells));
             }
-            h.append("</section>\n");
+            return new HtmlPage.TableView(t.title(), t.headers(), rows);
         }
 
-        private static void throttling(StringBuilder h, ReportInputs in, List<ChartFigure> charts, Map<String, String> svgs) {
-            h.append("<section id=\"throttling\">\n<h2>Throttling</h2>\n");
-            if (!in.anyLimit()) {
-                h.append("<p class=\"empty\">No CPU or memory limit was set in this run (config <code>cpu_limit</code>, "
-                        + "<code>memory_limit</code>), so nothing held the workloads back and there is no throttling to "
-                        + "show. The summary table still lists the throttled periods the kernel counted.</p>\n</section>\n");
-                return;
+        /** run.json: the run, its environments, host, versions, the config as used. Null when the folder has none. */
+        static HtmlPage.RunView run(RunJson run) {
+            if (run == null) return null;
+            List<HtmlPage.Kv> facts = new ArrayList<>();
+            BiConsumer<String, Object> fact = (k, v) -> { if (v != null) facts.add(new HtmlPage.Kv(k, Html.inline(v))); };
+            fact.accept("run id", run.runId());
+            fact.accept("status", run.status());
+            if (run.exitCode() != null) fact.accept("exit status", run.exitCode() + " (" + Display.exitMeaning(run.exitCode()) + ")");
+            fact.accept("started", run.startedUtc());
+            fact.accept("ended", run.endedUtc());
+            if (run.started() != null && run.ended() != null) {
+                fact.accept("duration", Display.duration(run.ended().doubleValue() - run.started().doubleValue()));
             }
-            Map<String, List<String>> byLimits = new LinkedHashMap<>();   // usually one set of limits for every environment
-            for (EnvDetails e : in.envs()) {
-                String limits = !e.limited() ? "none" : Stream.of(e.cpuLimit() == null ? null : "CPU " + ReportInputs.cores(e.cpuLimit()),
-                        e.memoryLimit() == null ? null : "memory " + e.memoryLimit()).filter(Objects::nonNull)
-                        .collect(Collectors.joining(", "));
-                byLimits.computeIfAbsent(limits, k -> new ArrayList<>()).add(e.name());
-            }
-            h.append("<p>Limits set: ").append(byLimits.size() == 1 ? Html.esc(byLimits.keySet().iterator().next())
-                    + " for every environment" : byLimits.entrySet().stream().map(x -> Html.esc(x.getKey()) + " for "
-                    + Html.esc(String.join(", ", x.getValue()))).collect(Collectors.joining("; ")));
-            h.append(". A memory limit is drawn on the memory charts above when it is near the curves, a CPU limit on the "
-                    + "CPU charts.</p>\n");
-            for (ChartFigure c : charts) if (c.section().equals("throttling") && c.environment() == null) figure(h, c, svgs);
-            List<String> never = in.envs().stream().filter(e -> e.limited() && !e.throttled()).map(EnvDetails::name)
-                    .collect(Collectors.toList());
-            if (!never.isEmpty()) {
-                h.append("<p>Never throttled in any sample: ").append(Html.esc(String.join(", ", never))).append(".</p>\n");
-            }
-            h.append("<div class=\"grid\">\n");
-            for (ChartFigure c : charts) if (c.section().equals("throttling") && c.environment() != null) figure(h, c, svgs);
-            h.append("</div>\n</section>\n");
+            fact.accept("config file", run.configFile());
+            fact.accept("order", run.order());
+            fact.accept("baseline", run.baseline());
+            fact.accept("significance level", run.significanceLevel());
+            fact.accept("resume", run.resume());
+            fact.accept("fail fast", run.failFast());
+            fact.accept("selected", run.selected());
+            return new HtmlPage.RunView(facts, run.environments().stream().map(e -> new HtmlPage.EnvRow(e.name(), e.image(),
+                    e.runtimeClass(), e.resultFile(), or(e.outcome(), ""), or(e.outcome(), "").replaceAll("[^a-z]+", "-"),
+                    e.detail(), Html.inline(e.trialsReported()), e.invocations() == null ? 0 : e.invocations().size()))
+                    .collect(Collectors.toList()), tree(run.host()), tree(run.versions()), tree(run.sharedArgs()));
         }
 
-        private static void figure(StringBuilder h, ChartFigure c, Map<String, String> svgs) {
-            h.append("<figure class=\"chart\" id=\"chart-").append(c.id()).append("\" data-chart=\"").append(c.id())
-                    .append("\" data-series=\"").append(Html.esc(String.join("|", c.series()))).append("\"");
-            if (!c.categories().isEmpty()) {
-                h.append(" data-categories=\"").append(Html.esc(String.join("|", c.categories()))).append("\"");
-            }
-            h.append(">\n").append(svgs.get(c.id())).append("\n<figcaption><span class=\"how\">How to read: ")
-                    .append(Html.esc(c.howToRead())).append("</span> <span class=\"png\">PNG: <code>")
-                    .append(HtmlReport.CHART_FOLDER).append("/").append(c.id()).append(".png</code></span></figcaption>\n</figure>\n");
+        /** An object of run.json (host, versions, shared_args) as key/value rows, nested objects as nested tables. */
+        static HtmlPage.Tree tree(Map<?, ?> v) {
+            List<HtmlPage.TreeRow> rows = new ArrayList<>();
+            if (v != null) v.forEach((key, value) -> {
+                String k = String.valueOf(key);
+                rows.add(value instanceof Map<?, ?> m && !m.isEmpty() ? new HtmlPage.TreeRow(k.replace('_', ' '), null, tree(m))
+                        : new HtmlPage.TreeRow(k.replace('_', ' '), k.endsWith("_bytes") && value instanceof Number n
+                        ? n.longValue() + String.format(Locale.ROOT, " (%.1f GiB)", n.longValue() / 1073741824.0) : Html.inline(value), null));
+            });
+            return new HtmlPage.Tree(rows);
         }
 
-        /** The Summary's two tables (SummaryTables, as in summary.md), verdicts coloured. */
-        private static void summaryTables(StringBuilder h, Summary s) {
-            h.append("<section id=\"summary\">\n<h2>Summary table</h2>\n<p>").append(Html.esc(SummaryTables.heading(s)))
-                    .append(". The same numbers as summary.md.</p>\n");
-            for (Table t : SummaryTables.of(s)) {
-                int verdict = t.headers().indexOf("Verdict");
-                h.append("<div class=\"table\"><table>\n<caption>").append(Html.esc(t.title())).append("</caption>\n<thead><tr>");
-                for (String head : t.headers()) h.append("<th>").append(Html.esc(head)).append("</th>");
-                h.append("</tr></thead>\n<tbody>\n");
-                for (List<String> r : t.rows()) {
-                    h.append("<tr>");
-                    for (int i = 0; i < r.size(); i++) {
-                        List<String> cls = new ArrayList<>();
-                        if (t.rightAligned().contains(i)) cls.add("num");
-                        if (i == verdict) cls.add("verdict-" + r.get(i).replaceAll(" \\(.*| within.*", "").replaceAll("[^a-z]+", "-"));
-                        h.append(cls.isEmpty() ? "<td>" : "<td class=\"" + String.join(" ", cls) + "\">")
-                                .append(Html.esc(r.get(i))).append("</td>");
-                    }
-                    h.append("</tr>\n");
-                }
-                h.append("</tbody></table></div>\n");
-            }
-            h.append("</section>\n");
+        /** What a result file says about itself: the tool, backend, sampler, runtime, program, timing, limits, host. */
+        static HtmlPage.FileRow file(EnvDetails e) {
+            ResultFile f = e.file();
+            FileEnvironment env = f.environment() == null ? new FileEnvironment(null, null, null, null, null) : f.environment();
+            Flags flags = f.flags() == null ? new Flags(null, null, null, null, null) : f.flags();
+            FileHost host = f.host() == null ? new FileHost(null, null, null, null) : f.host();
+            Program p = f.program();
+            return new HtmlPage.FileRow(e.name(), e.results().ref().resultFile().getFileName().toString(),
+                    f.tool() == null ? "?" : or(f.tool().version(), "?"), or(env.backend(), "?"), or(env.sampler(), "?"),
+                    or(env.runtimeVersion(), "–"),
+                    p == null ? "–" : or(p.compiler(), "?") + " " + or(p.flags(), "") + " → " + or(p.target(), "?"),
+                    Html.inline(flags.duration()) + " s / " + Html.inline(flags.warmupSeconds()) + " s / "
+                            + Html.inline(flags.interval()) + " s", limits(e, "none"),
+                    or(host.hostname(), "?") + " · " + or(host.cpuModel(), "?") + " · " + (host.cores() == null ? "?" : host.cores())
+                            + " cores · " + or(host.kernel(), "?"));
         }
 
-        /** run.json (run, environments, host, versions, config as used) and what each result file says about itself. */
-        private static void metadata(StringBuilder h, ReportInputs in) {
-            h.append("<section id=\"run\">\n<h2>Run details</h2>\n");
-            JsonNode run = in.run();
-            if (run == null) {
-                h.append("<p class=\"empty\">This folder has no run.json (the suite writes one; single_env_bench alone does "
-                        + "not), so the run's outcome, skipped environments and versions are unknown. What each result file "
-                        + "says about itself is below.</p>\n");
-            } else {
-                h.append("<h3>Run</h3>\n<table class=\"kv\">\n");
-                kv(h, "run id", run.path("run_id"));
-                kv(h, "status", run.path("status"));
-                if (run.path("exit_code").isInt()) {
-                    int code = run.path("exit_code").asInt();
-                    h.append("<tr><th>exit status</th><td>").append(code).append(" (").append(Html.esc(Display.exitMeaning(code)))
-                            .append(")</td></tr>\n");
-                }
-                kv(h, "started", run.path("started_utc"));
-                kv(h, "ended", run.path("ended_utc"));
-                if (run.path("started").isNumber() && run.path("ended").isNumber()) {
-                    h.append("<tr><th>duration</th><td>").append(Html.esc(Display.duration(run.path("ended").asDouble()
-                            - run.path("started").asDouble()))).append("</td></tr>\n");
-                }
-                for (String k : List.of("config_file", "order", "baseline", "significance_level", "resume", "fail_fast")) {
-                    kv(h, k.replace('_', ' '), run.path(k));
-                }
-                kv(h, "selected", run.path("selected"));
-                h.append("</table>\n<h3>Environments</h3>\n<div class=\"table\"><table>\n<thead><tr><th>Environment</th>"
-                        + "<th>Image</th><th>Runtime class</th><th>Result file</th><th>Outcome</th><th>Detail</th>"
-                        + "<th>Trials reported</th><th>Child runs</th></tr></thead>\n<tbody>\n");
-                for (JsonNode e : run.path("environments")) {
-                    String outcome = e.path("outcome").asText("");
-                    h.append("<tr class=\"outcome-").append(outcome.replaceAll("[^a-z]+", "-")).append("\"><td>")
-                            .append(Html.esc(e.path("name").asText())).append("</td><td>").append(Html.esc(e.path("image").asText()))
-                            .append("</td><td>").append(Html.esc(e.path("runtime_class").asText())).append("</td><td>")
-                            .append(Html.esc(e.path("result_file").asText())).append("</td><td>").append(Html.esc(outcome))
-                            .append("</td><td>").append(Html.esc(e.path("detail").asText(""))).append("</td><td>")
-                            .append(Html.esc(Html.inline(e.path("trials_reported")))).append("</td><td class=\"num\">")
-                            .append(e.path("invocations").size()).append("</td></tr>\n");
-                }
-                h.append("</tbody></table></div>\n");
-                h.append("<h3>Host</h3>\n");
-                Html.tree(h, run.path("host"));
-                h.append("<h3>Versions</h3>\n");
-                Html.tree(h, run.path("versions"));
-                h.append("<h3>Configuration as used</h3>\n");
-                Html.tree(h, run.path("config").path("shared_args"));
-            }
-            h.append("<h3>Result files</h3>\n<div class=\"table\"><table>\n<thead><tr><th>Environment</th><th>File</th>"
-                    + "<th>single_env_bench</th><th>Backend</th><th>Sampler</th><th>Runtime version</th><th>Program</th>"
-                    + "<th>Duration / warmup / interval</th><th>Limits</th><th>Host</th></tr></thead>\n<tbody>\n");
-            for (EnvDetails e : in.envs()) {
-                JsonNode f = e.file(), env = f.path("environment"), flags = f.path("flags"), host = f.path("host");
-                JsonNode program = null;
-                for (JsonNode list : f.path("results")) for (JsonNode t : list) if (program == null && t.path("program").isObject()) program = t.path("program");
-                String prog = program == null ? "–" : program.path("compiler").asText("?") + " " + program.path("flags").asText("")
-                        + " → " + program.path("target").asText("?");
-                String limits = (e.cpuLimit() == null ? "" : "CPU " + ReportInputs.cores(e.cpuLimit()) + ", ")
-                        + (e.memoryLimit() == null ? "" : "memory " + e.memoryLimit());
-                h.append("<tr><td>").append(Html.esc(e.name())).append("</td><td>")
-                        .append(Html.esc(e.results().ref().resultFile().getFileName().toString())).append("</td><td>")
-                        .append(Html.esc(f.path("tool").path("version").asText("?"))).append("</td><td>")
-                        .append(Html.esc(env.path("backend").asText("?"))).append("</td><td>")
-                        .append(Html.esc(env.path("sampler").asText("?"))).append("</td><td>")
-                        .append(Html.esc(env.path("runtime_version").asText("–"))).append("</td><td>").append(Html.esc(prog))
-                        .append("</td><td>").append(Html.esc(Html.inline(flags.path("duration")) + " s / "
-                                + Html.inline(flags.path("warmup_seconds")) + " s / " + Html.inline(flags.path("interval")) + " s"))
-                        .append("</td><td>").append(Html.esc(limits.isBlank() ? "none" : limits.replaceAll(", $", ""))).append("</td><td>")
-                        .append(Html.esc(host.path("hostname").asText("?") + " · " + host.path("cpu_model").asText("?") + " · "
-                                + host.path("cores").asText("?") + " cores · " + host.path("kernel").asText("?")))
-                        .append("</td></tr>\n");
-            }
-            h.append("</tbody></table></div>\n</section>\n");
-        }
-
-        private static void kv(StringBuilder h, String key, JsonNode value) {
-            if (value.isMissingNode() || value.isNull()) return;
-            h.append("<tr><th>").append(Html.esc(key)).append("</th><td>").append(Html.esc(Html.inline(value))).append("</td></tr>\n");
-        }
-
-        private static void glossary(StringBuilder h, Summary s) {
-            String ci = Display.percent(1 - s.significanceLevel());
-            h.append("<section id=\"glossary\">\n<h2>How to read this page</h2>\n<dl>\n")
-                    .append("<dt>Environment</dt><dd>An image (what runs) and a runtime class (how it runs): a native binary, "
-                            + "a static binary, or the same WebAssembly module under wasmtime, WasmEdge, Wasmer, WAMR or Node.js.</dd>\n")
-                    .append("<dt>Trial</dt><dd>One start of the program: a warmup, then a timed loop of whole multiplications. "
-                            + "<em>Valid</em> trials finished and passed mmb's own check of the result; only those count.</dd>\n")
-                    .append("<dt>Throughput (MFLOPS)</dt><dd>2·N³ floating-point operations per multiplication × multiplications "
-                            + "÷ seconds, in millions. Higher is better. CV % is the trial-to-trial noise (standard deviation ÷ mean).</dd>\n")
-                    .append("<dt>Ratio to the baseline</dt><dd>Geometric mean of the throughput ÷ the baseline's at the same "
-                            + "size: 0.8 = 80 % of the baseline's speed. The ").append(ci)
-                    .append(" CI comes from Welch's t-test on the logarithm of the throughput: exp(d ± t·se), always positive, "
-                            + "symmetric on a log axis (0.5× and 2× are equally far from 1).</dd>\n")
-                    .append("<dt>Verdict</dt><dd><em>faster</em> or <em>slower</em> when the interval excludes 1 (however noisy "
-                            + "the trials); <em>same</em> when it lies within ±").append(Html.esc(Display.percentValue(s.criteria().minEffect() * 100)))
-                    .append(" (config <code>min_effect</code>); <em>inconclusive</em> otherwise, with the smallest difference the "
-                            + "trials could detect (80 % power) and about how many trials would resolve it.</dd>\n")
-                    .append("<dt>Noisy</dt><dd>A CV above ").append(Html.esc(Display.percentValue(s.criteria().maxCv() * 100)))
-                    .append(" (config <code>max_cv</code>). Noise between trials that run steadily points at placement (more "
-                            + "trials help); noise within each trial at interference (a quieter machine or longer trials).</dd>\n")
-                    .append("<dt>Outlier</dt><dd>A trial far from the others (modified Z-score above 3.5, the spread taken as at "
-                            + "least 1 % of the median so that tight data does not flag ordinary trials). It is flagged, never "
-                            + "dropped: it still counts in every statistic.</dd>\n")
-                    .append("<dt>Likely interpreter mode</dt><dd>A Wasm environment under 0.1× the native throughput: JIT and "
-                            + "AOT engines reach 0.4–0.95× native, interpreters far less, so the runtime probably interpreted the "
-                            + "module.</dd>\n")
-                    .append("<dt>Cold start, time to main</dt><dd>From asking for the workload to seeing it run, and to the "
-                            + "program's first line of output.</dd>\n")
-                    .append("<dt>CPU cores, memory</dt><dd>Read from the workload's cgroup (or its processes) every sampling "
-                            + "interval during the timed loop. 1 core = one CPU busy all the time. MiB = 1,048,576 bytes.</dd>\n")
-                    .append("<dt>Throttling</dt><dd>With a CPU limit, the number of 100 ms scheduler periods in which the "
-                            + "workload used up its quota and had to wait.</dd>\n</dl>\n</section>\n");
-        }
-
-        static final String CSS = """
-                :root { color-scheme: light; --ink: #1d2430; --muted: #5b6573; --line: #d9dee5; --warn: #fff4e0; --bad: #fdeceb; }
-                * { box-sizing: border-box; }
-                body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-                       color: var(--ink); background: #f5f6f8; }
-                main { max-width: 1240px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }
-                h1 { font-size: 26px; margin: 0 0 8px; } h1 .folder { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-                h2 { font-size: 21px; margin: 36px 0 8px; padding-top: 8px; border-top: 2px solid var(--line); }
-                h3 { font-size: 17px; margin: 24px 0 6px; } h3 small { font-weight: normal; color: var(--muted); }
-                .lead { font-size: 16px; max-width: 70em; } .meta { color: var(--muted); }
-                nav { background: #eef2f7; padding: 8px 12px; border-radius: 6px; }
-                a { color: #0b5cad; }
-                ul.warnings { list-style: none; padding: 0; }
-                ul.headline li { margin: 3px 0; font-size: 15.5px; }
-                li.warning { background: var(--warn); border-left: 4px solid #e69f00; margin: 4px 0; padding: 6px 10px; }
-                li.warning.error, .inline-warning.error { background: var(--bad); border-color: #c0392b; }
-                li.warning.info, .inline-warning.info { background: #eaf2fb; border-color: #0072b2; }
-                .tag { display: inline-block; font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .03em;
-                       background: #fff; border: 1px solid currentColor; border-radius: 3px; padding: 0 5px; margin-right: 6px; }
-                .inline-warning { background: var(--warn); padding: 4px 10px; margin: 4px 0; }
-                .ok { background: #e8f6ee; padding: 6px 10px; } .empty { color: var(--muted); font-style: italic; }
-                figure.chart { margin: 12px 0 20px; }
-                details { margin: 4px 0 20px; } summary { cursor: pointer; color: #0b5cad; }
-                dl.startup { background: #f7f9fb; border-left: 4px solid var(--line); padding: 4px 12px 8px; max-width: 70em; }
-                svg.chart { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); }
-                figcaption { color: var(--muted); font-size: 13.5px; margin-top: 4px; max-width: 1000px; }
-                figcaption .png { white-space: nowrap; }
-                .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 0 20px; }
-                .table { overflow-x: auto; }
-                table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13.5px; }
-                caption { text-align: left; font-weight: 600; padding: 4px 0; }
-                th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-                thead th { background: #eef2f7; } tbody td:first-child { white-space: nowrap; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-                table.kv th { font-weight: 600; color: var(--muted); white-space: nowrap; }
-                td.verdict-faster { background: #e8f6ee; } td.verdict-slower { background: var(--bad); }
-                td.verdict-inconclusive { background: var(--warn); font-style: italic; }
-                td.verdict-baseline { font-weight: 600; }
-                tr.outcome-failed td, tr.outcome-skipped td, tr.outcome-interrupted td, tr.outcome-not-run td { background: var(--bad); }
-                dt { font-weight: 600; margin-top: 8px; } dd { margin: 0 0 0 1.5em; max-width: 70em; }
-                code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 90%; }
-                footer { margin-top: 36px; color: var(--muted); font-size: 13px; }
-                """;
+        private static String or(String value, String otherwise) { return value == null ? otherwise : value; }
     }
 
-    /** HTML text: escaping, and JSON values as readable text or nested key/value tables. */
+    /** HTML text: escaping (the template's escaper), and JSON values as readable text. */
     static final class Html {
         private Html() {}
 
@@ -5696,38 +5753,21 @@ public class metaorchestrator {
             return b.toString();
         }
 
-        /** A JSON value on one line: scalars as text, lists joined, objects as key=value. */
-        static String inline(JsonNode v) {
-            if (v == null || v.isMissingNode() || v.isNull()) return "–";
-            if (v.isValueNode()) return v.asText();
-            List<String> parts = new ArrayList<>();
-            if (v.isArray()) for (JsonNode x : v) parts.add(inline(x));
-            else v.fields().forEachRemaining(f -> parts.add(f.getKey() + " " + inline(f.getValue())));
-            return String.join(", ", parts);
-        }
-
-        /** An object as a key/value table, nested objects as nested tables. */
-        static void tree(StringBuilder h, JsonNode v) {
-            if (v == null || !v.isObject() || v.size() == 0) {
-                h.append("<p class=\"empty\">not recorded</p>\n");
-                return;
+        /** A JSON value on one line: scalars as text, lists joined, objects as "key value". */
+        static String inline(Object v) {
+            if (v == null) return "–";
+            if (v instanceof List<?> list) return list.stream().map(Html::inline).collect(Collectors.joining(", "));
+            if (v instanceof Map<?, ?> map) {
+                return map.entrySet().stream().map(f -> f.getKey() + " " + inline(f.getValue())).collect(Collectors.joining(", "));
             }
-            h.append("<table class=\"kv\">\n");
-            v.fields().forEachRemaining(f -> {
-                h.append("<tr><th>").append(esc(f.getKey().replace('_', ' '))).append("</th><td>");
-                if (f.getValue().isObject() && f.getValue().size() > 0) tree(h, f.getValue());
-                else if (f.getKey().endsWith("_bytes") && f.getValue().canConvertToLong()) {
-                    h.append(f.getValue().asLong()).append(String.format(Locale.ROOT, " (%.1f GiB)", f.getValue().asLong() / 1073741824.0));
-                } else h.append(esc(inline(f.getValue())));
-                h.append("</td></tr>\n");
-            });
-            h.append("</table>\n");
+            return String.valueOf(v);
         }
     }
 
-    /** Jackson, shared: pretty output, atomic writes, parse errors as file:line:column problems. */
+    /** Jackson, shared: pretty output, keys it is not told about ignored, atomic writes, problems as file:line:column. */
     static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
         private Json() {}
 
@@ -5737,10 +5777,46 @@ public class metaorchestrator {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
 
+        /**
+         * A file parsed into its record; null, and a problem added, when it cannot be: not JSON, or a value of the wrong
+         * type (named by its key). `notOne` is the problem when the whole file, or its key `notOne.key()`, has the wrong shape.
+         */
+        static <T> T read(Path file, Class<T> type, List<Problem> problems, Problem notOne) {
+            try {
+                T value = MAPPER.readValue(file.toFile(), type);
+                if (value == null) problems.add(notOne);   // the file says null
+                return value;
+            } catch (MismatchedInputException e) {
+                String key = e.getPath().stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining()).replaceFirst("^\\.", "");
+                problems.add(key.isEmpty() || key.equals(notOne.key()) ? notOne
+                        : new Problem(where(file, e), key, "expected " + kind(e.getTargetType()) + " (docs/results.schema.json "
+                        + "describes a result file, docs/suite.md run.json): correct the value or run the environment again"));
+            } catch (JsonProcessingException e) {
+                problems.add(problem(file, e));
+            } catch (IOException e) {
+                problems.add(new Problem(file.toString(), "", "cannot be read: " + e.getMessage()));
+            }
+            return null;
+        }
+
+        private static String kind(Class<?> type) {
+            if (type == null) return "another type";
+            if (type == Boolean.class || type == boolean.class) return "true or false";
+            if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "a whole number";
+            if (Number.class.isAssignableFrom(type) || type == double.class) return "a number";
+            if (type == String.class) return "a string";
+            if (List.class.isAssignableFrom(type)) return "a list";
+            return "an object";
+        }
+
         static Problem problem(Path file, JsonProcessingException e) {
+            return new Problem(where(file, e), "", "not valid JSON: " + e.getOriginalMessage());
+        }
+
+        private static String where(Path file, JsonProcessingException e) {
             var loc = e.getLocation();
-            String where = loc == null ? file.toString() : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
-            return new Problem(where, "", "not valid JSON: " + e.getOriginalMessage());
+            return loc == null ? file.toString() : file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
         }
     }
 

@@ -260,11 +260,14 @@ class MetaReportTest {
         Path folder = copyOfFixture("results_basic");
         Files.writeString(folder.resolve("mmb-static_default.json"), "{\n  \"results\": {\n    \"256_warm\": [\n");
         Files.writeString(folder.resolve("notes.json"), "[1, 2, 3]\n");
+        Path node = folder.resolve("mmb-wasm_node.json");
+        Files.writeString(node, Files.readString(node).replaceFirst("\"throughput_mflops\": 800.0", "\"throughput_mflops\": \"fast\""));
         MetaKit.Run broken = MetaKit.meta("report", folder.toString());
         assertEquals(2, broken.code());
         assertTrue(broken.err().contains(folder.resolve("mmb-static_default.json") + ":4:1: not valid JSON: "), broken.err());
         assertTrue(broken.err().contains(folder.resolve("notes.json") + ": results: not a single_env_bench result file"),
                 broken.err());
+        assertTrue(broken.err().contains(node + ":56:26: results.256_warm[0].throughput_mflops: expected a number"), broken.err());
         MetaKit.assertNoStackTrace(broken);
         assertFalse(Files.exists(folder.resolve("summary.md")), "nothing written when a file is broken");
     }

@@ -261,6 +261,33 @@ class ReportHtmlTest {
         assertTrue(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
     }
 
+    /** The template escapes every value it is given: an environment's name, and the notes that quote it, stay text. */
+    @Test void anEnvironmentNameWithMarkupIsEscapedEverywhere() throws IOException {
+        Path folder = ReportKit.copy(ReportKit.fixture("results_limits"));
+        Path run = folder.resolve("run.json");
+        String name = "node<script>alert(3)</script>&co";
+        Files.writeString(run, Files.readString(run).replace("\"name\": \"mmb-wasm-node\"", "\"name\": \"" + name + "\""));
+        MetaKit.Run r = MetaKit.meta("report", folder.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        String html = Files.readString(folder.resolve("report.html"));
+        ReportKit.assertSelfContained(html);
+        assertFalse(html.toLowerCase(Locale.ROOT).contains("<script"), "no markup from the files");
+        String escaped = "node&lt;script&gt;alert(3)&lt;/script&gt;&amp;co";
+        assertTrue(html.contains("<h3 id=\"env-node-script-alert-3-script-co\">" + escaped + " <small>"), "the heading");
+        assertTrue(html.contains("<td>" + escaped + "</td>"), "the tables");
+        ReportKit.Figure throughput = ReportKit.figures(html).stream().filter(f -> f.id().equals("throughput-256-warm"))
+                .findFirst().orElseThrow();
+        assertTrue(throughput.categories().contains(name), "an attribute, unescaped by the reader: " + throughput.categories());
+        JsonNode notes = JSON.readTree(folder.resolve("summary.json").toFile()).path("notes");
+        List<String> quoting = new ArrayList<>();
+        for (JsonNode n : notes) if (n.path("text").asText().contains(name)) quoting.add(n.path("text").asText());
+        assertFalse(quoting.isEmpty(), "a note names the environment");
+        for (String text : quoting) {
+            assertTrue(html.contains("</span> " + ReportKit.esc(text) + "</li>"), "in Warnings: " + text);
+            assertTrue(html.contains(" " + ReportKit.esc(text) + "</p>"), "and above its charts: " + text);
+        }
+    }
+
     // ---- results_progress: slices per trial and the harness's spawn cost (make_results_progress.py) ----
 
     static final List<String> PROGRESS_ENVS = List.of("mmb-debian-default", "mmb-static-default", "mmb-wasm-node",
