@@ -199,6 +199,7 @@ public class single_env_bench implements Callable<Integer> {
                 description = "A kubectl call that has not answered by then fails (deletes get twice as long). Default: ${DEFAULT-VALUE}.")
         int kubectlTimeout;
     }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -437,7 +438,7 @@ public class single_env_bench implements Callable<Integer> {
         }
 
         /**
-         * A single-value option given more than once ("--trials: given more than once (3, then 4); give it once"). picocli
+         * A single-value option given more than once ("--trials: given more than once ('3', then '4'); give it once"). picocli
          * does not see it inside an argument group (it starts a new match of the group instead), so it is found here.
          */
         static List<String> repeated(CommandLine.ParseResult parsed) {
