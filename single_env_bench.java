@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.StartedProcess;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -67,7 +68,8 @@ import java.util.stream.Stream;
                 "  1    at least one trial failed or reported valid=false",
                 "  2    bad command line",
                 "  3    the runtime of this environment is not installed (local backend): skipped",
-                "  4    setup error before any trial (missing build, results file exists, kubectl/cluster problem)",
+                "  4    setup error before any trial (missing build, results file exists,",
+                "       kubectl/cluster problem)",
                 "  130  interrupted (SIGINT/SIGTERM); every completed trial is in the file"})
 public class single_env_bench implements Callable<Integer> {
     static final String VERSION = "0.1.0";
@@ -75,83 +77,128 @@ public class single_env_bench implements Callable<Integer> {
             EXIT_INTERRUPTED = 130;
 
     // ======================================================================================== 1. CLI
-    @Option(names = "--image", paramLabel = "IMAGE",
-            description = "Image of the environment, e.g. mmb-wasm:latest (local backend: selects the build). Required.")
-    String image;
-    @Option(names = "--runtime-class", defaultValue = "default", paramLabel = "NAME",
-            description = "default (runc), wasmtime, wasmedge, wasmer, wamr; local backend also node. Default: ${DEFAULT-VALUE}.")
-    String runtimeClass;
-    @Option(names = "--backend", defaultValue = "k8s", paramLabel = "local|k8s",
-            description = "Where trials run: k8s (pods through kubectl) or local (processes in their own cgroup). Default: ${DEFAULT-VALUE}.")
-    String backend;
-    @Option(names = "--sizes", defaultValue = "256,512", split = ",", paramLabel = "N[,N...]", hideParamSyntax = true,
-            description = "Matrix sizes (1..8192). Default: ${DEFAULT-VALUE}.")
-    List<String> sizes;
-    @Option(names = "--trials", defaultValue = "3", paramLabel = "N", description = "Trials per size. Default: ${DEFAULT-VALUE}.")
-    int trials;
-    @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS",
-            description = "Timed part of each trial, seconds (decimals allowed). Default: ${DEFAULT-VALUE}.")
-    double duration;
-    @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Warm up before timing (--no-warmup: cold). Results are keyed <size>_warm or <size>_cold. Default: on.")
-    boolean warmup;
-    @Option(names = "--warmup-seconds", defaultValue = "5", paramLabel = "SECONDS", description = "Warmup length. Default: ${DEFAULT-VALUE}.")
-    double warmupSeconds;
-    @Option(names = "--interval", defaultValue = "1.0", paramLabel = "SECONDS",
-            description = "Sampling interval (>= 0.01), plus one sample exactly at each end of the window. Default: ${DEFAULT-VALUE}.")
-    double interval;
-    @Option(names = "--namespace", defaultValue = "default", paramLabel = "NS", description = "k8s namespace. Default: ${DEFAULT-VALUE}.")
-    String namespace;
-    @Option(names = "--results-dir", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
-    Path resultsDir;
-    @Option(names = "--results-subfolder-name", defaultValue = "initial_bm", paramLabel = "NAME",
-            description = "Subfolder of --results-dir for this run. Default: ${DEFAULT-VALUE}.")
-    String resultsSubfolder;
-    @Option(names = "--cpu-limit", paramLabel = "CORES", description = "CPU limit in cores (decimals), e.g. 0.5. Default: none.")
-    Double cpuLimit;
-    @Option(names = "--memory-limit", paramLabel = "QUANTITY", description = "Memory limit, bytes or Ki/Mi/Gi/K/M/G, e.g. 512Mi. Default: none.")
-    String memoryLimit;
-    @Option(names = "--resume", description = "Keep the existing file and run only the missing (or interrupted) trials.")
-    boolean resume;
-    @Option(names = "--overwrite", description = "Replace an existing results file.")
-    boolean overwrite;
-    @Option(names = "--dry-run", description = "Print the plan (command or pod manifest, trials) and run nothing.")
-    boolean dryRun;
-    @Option(names = "--list-runtimes", description = "local: print which runtime classes can run here, one line each "
-            + "(mmb-runtime CLASS installed PATH | mmb-runtime CLASS missing WHY), and run nothing. No --image needed.")
-    boolean listRuntimes;
-    @Option(names = "--timeout-margin", defaultValue = "60", paramLabel = "SECONDS",
-            description = "A trial fails when BENCH_END has not arrived within warmup + duration + this margin after the workload runs. Default: ${DEFAULT-VALUE}.")
-    double timeoutMargin;
-    @Option(names = "--run-id", paramLabel = "ID", description = "Label of this run (k8s pod labels, local cgroup names). Default: generated.")
-    String runId;
-    @Option(names = "--artifact", paramLabel = "PATH", description = "local: run this file instead of the build matching --image.")
-    Path artifact;
-    @Option(names = "--build-dir", paramLabel = "DIR", description = "local: where `make build` put the builds. Default: build/ in the current directory (next to this script when JBang names it).")
-    Path buildDir;
-    @Option(names = "--sampler", defaultValue = "auto", paramLabel = "auto|cgroup|procfs",
-            description = "local: cgroup (a fresh cgroup per trial, needs root), procfs (process tree, no limits), auto. Default: ${DEFAULT-VALUE}.")
-    String sampler;
-    @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR",
-            description = "Where the cgroup file systems are mounted. Default: ${DEFAULT-VALUE}.")
-    Path cgroupRoot;
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "k8s: passed to every kubectl call.")
-    String kubeconfig;
-    @Option(names = "--context", paramLabel = "NAME", description = "k8s: passed to every kubectl call.")
-    String context;
-    @Option(names = "--node", paramLabel = "NAME", description = "k8s: pin pods to this node (it must be this machine for sampling).")
-    String node;
-    @Option(names = "--image-pull-policy", defaultValue = "IfNotPresent", paramLabel = "POLICY",
-            description = "k8s: Always, IfNotPresent or Never. Default: ${DEFAULT-VALUE} (an imported :latest image fails with Always).")
-    String imagePullPolicy;
-    @Option(names = "--startup-timeout", defaultValue = "180", paramLabel = "SECONDS",
-            description = "k8s: a pod not running within this time fails its trial. Default: ${DEFAULT-VALUE}.")
-    double startupTimeout;
-    @Option(names = "--keep-pods", description = "k8s: do not delete pods after their trial (debugging).")
-    boolean keepPods;
-    @Option(names = "--kubectl-timeout", defaultValue = "30", paramLabel = "SECONDS",
-            description = "k8s: a kubectl call that has not answered by then fails (deletes get twice as long). Default: ${DEFAULT-VALUE}.")
-    int kubectlTimeout;
+    // The options in the sections --help shows: picocli argument groups with validate = false, which only head the
+    // help. Even --resume | --overwrite is checked by valueProblems(), not by picocli: after a group's violation, or a
+    // single-value option given twice, picocli starts a new match of every group and the values given before are lost
+    // (a spurious "--image: required"), so FlagErrors.repeated() and valueProblems() do those checks. options() then
+    // turns the checked flags into the records the run reads: TrialOptions (every backend), LocalOptions, K8sOptions,
+    // ResultFileOptions.
+    @ArgGroup(validate = false, heading = "%nEnvironment and trials:%n", order = 1)
+    TrialFlags trial = new TrialFlags();
+    @ArgGroup(validate = false, heading = "%nResult file:%n", order = 2)
+    ResultFileFlags resultFile = new ResultFileFlags();
+    @ArgGroup(exclusive = true, validate = false, heading = "%nIf the result file exists (one or the other; without either, exit 4):%n", order = 3)
+    ExistingFileFlags existingFile = new ExistingFileFlags();
+    @ArgGroup(validate = false, heading = "%nLocal backend (--backend local):%n", order = 4)
+    LocalFlags local = new LocalFlags();
+    @ArgGroup(validate = false, heading = "%nK8s backend (--backend k8s):%n", order = 5)
+    K8sFlags k8s = new K8sFlags();
+
+    /** Values of --backend, spelled as on the command line (picocli matches an enum constant by its name). */
+    enum BackendKind { local, k8s }
+
+    /** Values of --image-pull-policy: Kubernetes' own spelling, as the pod manifest carries it. */
+    enum PullPolicy { Always, IfNotPresent, Never }
+
+    /** Values of --sampler. */
+    enum SamplerChoice { auto, cgroup, procfs }
+
+    /** What every backend runs and measures: the environment, the trials, their limits and sampling. */
+    static final class TrialFlags {
+        @Option(names = "--image", paramLabel = "IMAGE",
+                description = "Image of the environment, e.g. mmb-wasm:latest (local backend: selects the build). Required.")
+        String image;
+        @Option(names = "--runtime-class", defaultValue = "default", paramLabel = "NAME",
+                description = "default (runc), wasmtime, wasmedge, wasmer, wamr; local backend also node. Default: ${DEFAULT-VALUE}.")
+        String runtimeClass;
+        @Option(names = "--backend", defaultValue = "k8s", paramLabel = "local|k8s",
+                description = "Where trials run: k8s (pods through kubectl) or local (processes in their own cgroup). Default: ${DEFAULT-VALUE}.")
+        BackendKind backend;
+        @Option(names = "--sizes", defaultValue = "256,512", split = ",", paramLabel = "N[,N...]", hideParamSyntax = true,
+                description = "Matrix sizes (1..8192). Default: ${DEFAULT-VALUE}.")
+        List<String> sizes;
+        @Option(names = "--trials", defaultValue = "3", paramLabel = "N", description = "Trials per size. Default: ${DEFAULT-VALUE}.")
+        int trials;
+        @Option(names = "--duration", defaultValue = "30", paramLabel = "SECONDS",
+                description = "Timed part of each trial, seconds (decimals allowed). Default: ${DEFAULT-VALUE}.")
+        double duration;
+        @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Warm up before timing (--no-warmup: cold). Results are keyed <size>_warm or <size>_cold. Default: on.")
+        boolean warmup;
+        @Option(names = "--warmup-seconds", defaultValue = "5", paramLabel = "SECONDS", description = "Warmup length. Default: ${DEFAULT-VALUE}.")
+        double warmupSeconds;
+        @Option(names = "--interval", defaultValue = "1.0", paramLabel = "SECONDS",
+                description = "Sampling interval (>= 0.01), plus one sample exactly at each end of the window. Default: ${DEFAULT-VALUE}.")
+        double interval;
+        @Option(names = "--cpu-limit", paramLabel = "CORES", description = "CPU limit in cores (decimals), e.g. 0.5. Default: none.")
+        Double cpuLimit;
+        @Option(names = "--memory-limit", paramLabel = "QUANTITY", description = "Memory limit, bytes or Ki/Mi/Gi/K/M/G, e.g. 512Mi. Default: none.")
+        String memoryLimit;
+        @Option(names = "--timeout-margin", defaultValue = "60", paramLabel = "SECONDS",
+                description = "A trial fails when BENCH_END has not arrived within warmup + duration + this margin after the workload runs. Default: ${DEFAULT-VALUE}.")
+        double timeoutMargin;
+        @Option(names = "--run-id", paramLabel = "ID", description = "Label of this run (k8s pod labels, local cgroup names). Default: generated.")
+        String runId;
+        @Option(names = "--cgroup-root", defaultValue = "/sys/fs/cgroup", paramLabel = "DIR",
+                description = "Where the cgroup file systems are mounted. Default: ${DEFAULT-VALUE}.")
+        Path cgroupRoot;
+    }
+
+    /** Where the result file goes; --dry-run prints the plan instead of running it. */
+    static final class ResultFileFlags {
+        @Option(names = "--results-dir", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+        Path resultsDir;
+        @Option(names = "--results-subfolder-name", defaultValue = "initial_bm", paramLabel = "NAME",
+                description = "Subfolder of --results-dir for this run. Default: ${DEFAULT-VALUE}.")
+        String resultsSubfolder;
+        @Option(names = "--dry-run", description = "Print the plan (command or pod manifest, trials) and run nothing.")
+        boolean dryRun;
+    }
+
+    /** What to do with a result file that exists: one or the other (valueProblems() refuses both). */
+    static final class ExistingFileFlags {
+        @Option(names = "--resume", description = "Keep the existing file and run only the missing (or interrupted) trials.")
+        boolean resume;
+        @Option(names = "--overwrite", description = "Replace an existing results file.")
+        boolean overwrite;
+    }
+
+    /** The local backend's own flags (and --list-runtimes, which asks it what can run here). */
+    static final class LocalFlags {
+        @Option(names = "--list-runtimes", description = "Print which runtime classes can run here, one line each "
+                + "(mmb-runtime CLASS installed PATH | mmb-runtime CLASS missing WHY), and run nothing. No --image needed.")
+        boolean listRuntimes;
+        @Option(names = "--artifact", paramLabel = "PATH", description = "Run this file instead of the build matching --image.")
+        Path artifact;
+        @Option(names = "--build-dir", paramLabel = "DIR", description = "Where `make build` put the builds. Default: build/ in the current directory (next to this script when JBang names it).")
+        Path buildDir;
+        @Option(names = "--sampler", defaultValue = "auto", paramLabel = "auto|cgroup|procfs",
+                description = "cgroup (a fresh cgroup per trial, needs root), procfs (process tree, no limits), auto. Default: ${DEFAULT-VALUE}.")
+        SamplerChoice sampler;
+    }
+
+    /** The k8s backend's own flags. */
+    static final class K8sFlags {
+        @Option(names = "--namespace", defaultValue = "default", paramLabel = "NS", description = "Namespace of the pods. Default: ${DEFAULT-VALUE}.")
+        String namespace;
+        @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Passed to every kubectl call.")
+        String kubeconfig;
+        @Option(names = "--context", paramLabel = "NAME", description = "Passed to every kubectl call.")
+        String context;
+        @Option(names = "--node", paramLabel = "NAME", description = "Pin pods to this node (it must be this machine for sampling).")
+        String node;
+        @Option(names = "--image-pull-policy", defaultValue = "IfNotPresent", paramLabel = "POLICY",
+                description = "Always, IfNotPresent or Never. Default: ${DEFAULT-VALUE} (an imported :latest image fails with Always).")
+        PullPolicy imagePullPolicy;
+        @Option(names = "--startup-timeout", defaultValue = "180", paramLabel = "SECONDS",
+                description = "A pod not running within this time fails its trial. Default: ${DEFAULT-VALUE}.")
+        double startupTimeout;
+        @Option(names = "--keep-pods", description = "Do not delete pods after their trial (debugging).")
+        boolean keepPods;
+        @Option(names = "--kubectl-timeout", defaultValue = "30", paramLabel = "SECONDS",
+                description = "A kubectl call that has not answered by then fails (deletes get twice as long). Default: ${DEFAULT-VALUE}.")
+        int kubectlTimeout;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -181,7 +228,11 @@ public class single_env_bench implements Callable<Integer> {
         CommandLine.ParseResult parsed = cli.parseArgs(args);
         if (!parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
             List<String> problems = FlagErrors.describe(parsed);
+            List<String> repeated = FlagErrors.repeated(parsed);
+            problems.addAll(repeated);
             List<String> values = ((single_env_bench) cli.getCommand()).valueProblems();
+            // A repeated flag started new matches of the groups: the values read now are not all those given.
+            if (!repeated.isEmpty()) values.clear();
             // After a parse error picocli leaves the defaults unset: only the flags given are worth checking then.
             if (!problems.isEmpty()) values.removeIf(p -> !parsed.hasMatchedOption(p.split("[: ]", 2)[0]));
             problems.addAll(values);
@@ -193,21 +244,22 @@ public class single_env_bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (listRuntimes) return LocalRuntimes.list(System.out);
+        if (local.listRuntimes) return LocalRuntimes.list(System.out);
         validate();
-        Plan plan = Plan.of(this);
-        try (Backend be = Backend.create(this)) {
-            if (!dryRun) be.preflight();
-            ResultStore store = ResultStore.open(this, be);
+        Options opts = options();
+        Plan plan = Plan.of(opts.trial());
+        try (Backend be = Backend.create(opts)) {
+            if (!opts.resultFile().dryRun()) be.preflight();
+            ResultStore store = ResultStore.open(opts, be);
             List<TrialKey> todo = plan.missingFrom(store);
-            if (dryRun) {
+            if (opts.resultFile().dryRun()) {
                 System.out.println(Json.pretty(store.environment()));
                 System.out.printf("Plan: %d trial(s) to run (%d planned, %d already in %s).%n",
                         todo.size(), plan.all().size(), plan.all().size() - todo.size(), store.file());
                 todo.forEach(k -> System.out.println("  " + k));
                 return EXIT_OK;
             }
-            return new TrialRunner(this, be, store).runAll(todo);
+            return new TrialRunner(opts.trial(), be, store).runAll(todo);
         }
     }
 
@@ -217,11 +269,12 @@ public class single_env_bench implements Callable<Integer> {
         if (!problems.isEmpty()) throw new ParameterException(spec.commandLine(), String.join("\n", problems));
     }
 
-    /** What is wrong with the flags' values (empty: nothing); sets sizeValues and runId. */
+    /** What is wrong with the flags' values (empty: nothing); sets sizeValues and the run id. */
     List<String> valueProblems() {
+        TrialFlags t = trial;
         List<String> problems = new ArrayList<>();
         List<Integer> parsedSizes = new ArrayList<>();
-        for (String s : sizes == null ? List.<String>of() : sizes) {   // null: picocli stopped at an error
+        for (String s : t.sizes == null ? List.<String>of() : t.sizes) {   // null: picocli stopped at an error
             try {
                 int n = Integer.parseInt(s.trim());
                 if (n < 1 || n > 8192) throw new NumberFormatException();
@@ -231,70 +284,96 @@ public class single_env_bench implements Callable<Integer> {
             }
         }
         this.sizeValues = parsedSizes;
-        if (trials < 1 || trials > 10000) problems.add("--trials: must be from 1 to 10000, got " + trials);
-        if (!(duration > 0) || duration > 86400) problems.add("--duration: must be > 0 seconds (at most 86400), got " + duration);
-        if (!(warmupSeconds >= 0) || warmupSeconds > 86400) problems.add("--warmup-seconds: must be >= 0, got " + warmupSeconds);
-        if (!(interval >= 0.01) || interval > 3600) problems.add("--interval: must be at least 0.01 seconds, got " + interval);
-        if (!(timeoutMargin > 0)) problems.add("--timeout-margin: must be > 0 seconds");
-        if (kubectlTimeout < 1 || kubectlTimeout > 3600) problems.add("--kubectl-timeout: seconds from 1 to 3600, got " + kubectlTimeout);
-        if (!(startupTimeout > 0)) problems.add("--startup-timeout: must be > 0 seconds");
-        if (backend != null && !List.of("local", "k8s").contains(backend))
-            problems.add("--backend: expected 'local' or 'k8s', got '" + backend + "'");
-        if (sampler != null && !List.of("auto", "cgroup", "procfs").contains(sampler))
-            problems.add("--sampler: expected auto, cgroup or procfs, got '" + sampler + "'");
-        if (imagePullPolicy != null && !List.of("Always", "IfNotPresent", "Never").contains(imagePullPolicy))
-            problems.add("--image-pull-policy: expected Always, IfNotPresent or Never, got '" + imagePullPolicy + "'");
-        if (cpuLimit != null && !(cpuLimit >= 0.01 && cpuLimit <= 1024))
-            problems.add("--cpu-limit: cores from 0.01 to 1024 (e.g. 0.5), got " + cpuLimit);
-        if (memoryLimit != null) {
-            Long bytes = Quantity.bytes(memoryLimit);
+        if (t.trials < 1 || t.trials > 10000) problems.add("--trials: must be from 1 to 10000, got " + t.trials);
+        if (!(t.duration > 0) || t.duration > 86400) problems.add("--duration: must be > 0 seconds (at most 86400), got " + t.duration);
+        if (!(t.warmupSeconds >= 0) || t.warmupSeconds > 86400) problems.add("--warmup-seconds: must be >= 0, got " + t.warmupSeconds);
+        if (!(t.interval >= 0.01) || t.interval > 3600) problems.add("--interval: must be at least 0.01 seconds, got " + t.interval);
+        if (!(t.timeoutMargin > 0)) problems.add("--timeout-margin: must be > 0 seconds");
+        if (k8s.kubectlTimeout < 1 || k8s.kubectlTimeout > 3600) problems.add("--kubectl-timeout: seconds from 1 to 3600, got " + k8s.kubectlTimeout);
+        if (!(k8s.startupTimeout > 0)) problems.add("--startup-timeout: must be > 0 seconds");
+        // --backend, --sampler, --image-pull-policy: enums, checked by picocli (FlagErrors words it)
+        if (existingFile.resume && existingFile.overwrite) problems.add("--resume and --overwrite exclude each other: pick one");
+        if (t.cpuLimit != null && !(t.cpuLimit >= 0.01 && t.cpuLimit <= 1024))
+            problems.add("--cpu-limit: cores from 0.01 to 1024 (e.g. 0.5), got " + t.cpuLimit);
+        if (t.memoryLimit != null) {
+            Long bytes = Quantity.bytes(t.memoryLimit);
             if (bytes == null || bytes < 4L << 20)
-                problems.add("--memory-limit: expected a size of at least 4Mi like 512Mi, 1Gi or 268435456, got '" + memoryLimit + "'");
+                problems.add("--memory-limit: expected a size of at least 4Mi like 512Mi, 1Gi or 268435456, got '" + t.memoryLimit + "'");
         }
-        if (resume && overwrite) problems.add("--resume and --overwrite exclude each other: pick one");
-        if (image == null && !listRuntimes) problems.add("--image: required (IMAGE), e.g. --image mmb-wasm:latest");
-        if (image != null && !Names.IMAGE.matcher(image).matches())
-            problems.add("--image: '" + Names.printable(image) + "' is not an image reference like mmb-wasm:latest");
-        if (runtimeClass != null && !Names.DNS_LABEL.matcher(runtimeClass).matches())
-            problems.add("--runtime-class: '" + Names.printable(runtimeClass) + "' is not a DNS-1123 name (lower-case letters, digits, '-')");
-        if (namespace != null && !Names.DNS_LABEL.matcher(namespace).matches())
-            problems.add("--namespace: '" + Names.printable(namespace) + "' is not a DNS-1123 label (lower-case letters, digits, '-', at most 63)");
-        if (resultsSubfolder != null && !Names.FOLDER.matcher(resultsSubfolder).matches())
-            problems.add("--results-subfolder-name: '" + Names.printable(resultsSubfolder)
+        if (t.image == null && !local.listRuntimes) problems.add("--image: required (IMAGE), e.g. --image mmb-wasm:latest");
+        if (t.image != null && !Names.IMAGE.matcher(t.image).matches())
+            problems.add("--image: '" + Names.printable(t.image) + "' is not an image reference like mmb-wasm:latest");
+        if (t.runtimeClass != null && !Names.DNS_LABEL.matcher(t.runtimeClass).matches())
+            problems.add("--runtime-class: '" + Names.printable(t.runtimeClass) + "' is not a DNS-1123 name (lower-case letters, digits, '-')");
+        if (k8s.namespace != null && !Names.DNS_LABEL.matcher(k8s.namespace).matches())
+            problems.add("--namespace: '" + Names.printable(k8s.namespace) + "' is not a DNS-1123 label (lower-case letters, digits, '-', at most 63)");
+        if (resultFile.resultsSubfolder != null && !Names.FOLDER.matcher(resultFile.resultsSubfolder).matches())
+            problems.add("--results-subfolder-name: '" + Names.printable(resultFile.resultsSubfolder)
                     + "' must be a plain folder name (letters, digits, '.', '_', '-'; no '/' or leading '.')");
-        if (runId == null) runId = Names.newRunId();
-        else if (!Names.DNS_LABEL.matcher(runId).matches() || runId.length() > 40)
-            problems.add("--run-id: '" + Names.printable(runId) + "' must be a DNS-1123 label of at most 40 characters");
-        if (node != null && !Names.DNS_SUBDOMAIN.matcher(node).matches())
-            problems.add("--node: '" + Names.printable(node) + "' is not a node name");
+        if (t.runId == null) t.runId = Names.newRunId();
+        else if (!Names.DNS_LABEL.matcher(t.runId).matches() || t.runId.length() > 40)
+            problems.add("--run-id: '" + Names.printable(t.runId) + "' must be a DNS-1123 label of at most 40 characters");
+        if (k8s.node != null && !Names.DNS_SUBDOMAIN.matcher(k8s.node).matches())
+            problems.add("--node: '" + Names.printable(k8s.node) + "' is not a node name");
         return problems;
     }
 
     List<Integer> sizeValues;
 
-    String mode() { return warmup ? "warm" : "cold"; }
-
-    double warmupFor() { return warmup ? warmupSeconds : 0; }
-
-    /** The flags as used, recorded in the result file. */
-    Map<String, Object> flagsAsUsed() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("image", image); m.put("runtime_class", runtimeClass); m.put("backend", backend);
-        m.put("sizes", sizeValues); m.put("trials", trials); m.put("duration", duration);
-        m.put("warmup", warmup); m.put("warmup_seconds", warmupSeconds); m.put("interval", interval);
-        m.put("namespace", namespace); m.put("results_dir", resultsDir.toString());
-        m.put("results_subfolder_name", resultsSubfolder); m.put("cpu_limit", cpuLimit); m.put("memory_limit", memoryLimit);
-        m.put("timeout_margin", timeoutMargin); m.put("run_id", runId);
-        if (backend.equals("local")) {
-            m.put("sampler", sampler);
-            m.put("artifact", artifact == null ? null : artifact.toString());
-        } else {
-            m.put("node", node); m.put("image_pull_policy", imagePullPolicy); m.put("startup_timeout", startupTimeout);
-            m.put("keep_pods", keepPods); m.put("context", context); m.put("kubectl_timeout", kubectlTimeout);
-        }
-        return m;
+    /** The flags, validated, as the records each part of the run reads (built once, after valueProblems()). */
+    Options options() {
+        TrialFlags t = trial;
+        return new Options(
+                new TrialOptions(t.image, t.runtimeClass, t.backend, List.copyOf(sizeValues), t.trials, t.duration, t.warmup,
+                        t.warmupSeconds, t.interval, t.cpuLimit, t.memoryLimit, t.timeoutMargin, t.runId, t.cgroupRoot),
+                new ResultFileOptions(resultFile.resultsDir, resultFile.resultsSubfolder, existingFile.resume, existingFile.overwrite,
+                        resultFile.dryRun),
+                new LocalOptions(local.artifact, local.buildDir, local.sampler),
+                new K8sOptions(k8s.namespace, k8s.kubeconfig, k8s.context, k8s.node, k8s.imagePullPolicy, k8s.startupTimeout,
+                        k8s.keepPods, k8s.kubectlTimeout));
     }
 
+    /** Every option of the run; the result file records them all (flagsAsUsed), each part reads its own record. */
+    record Options(TrialOptions trial, ResultFileOptions resultFile, LocalOptions local, K8sOptions k8s) {
+        /** The flags as used, recorded in the result file: the common ones and those of the backend in use. */
+        Map<String, Object> flagsAsUsed() {
+            TrialOptions t = trial;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("image", t.image()); m.put("runtime_class", t.runtimeClass()); m.put("backend", t.backend().name());
+            m.put("sizes", t.sizes()); m.put("trials", t.trials()); m.put("duration", t.duration());
+            m.put("warmup", t.warmup()); m.put("warmup_seconds", t.warmupSeconds()); m.put("interval", t.interval());
+            m.put("namespace", k8s.namespace()); m.put("results_dir", resultFile.resultsDir().toString());
+            m.put("results_subfolder_name", resultFile.resultsSubfolder()); m.put("cpu_limit", t.cpuLimit()); m.put("memory_limit", t.memoryLimit());
+            m.put("timeout_margin", t.timeoutMargin()); m.put("run_id", t.runId());
+            if (t.backend() == BackendKind.local) {
+                m.put("sampler", local.sampler().name());
+                m.put("artifact", local.artifact() == null ? null : local.artifact().toString());
+            } else {
+                m.put("node", k8s.node()); m.put("image_pull_policy", k8s.imagePullPolicy().name()); m.put("startup_timeout", k8s.startupTimeout());
+                m.put("keep_pods", k8s.keepPods()); m.put("context", k8s.context()); m.put("kubectl_timeout", k8s.kubectlTimeout());
+            }
+            return m;
+        }
+    }
+
+    /** What every backend runs and measures: the environment, the trials, their limits, the sampling. */
+    record TrialOptions(String image, String runtimeClass, BackendKind backend, List<Integer> sizes, int trials, double duration,
+                        boolean warmup, double warmupSeconds, double interval, Double cpuLimit, String memoryLimit,
+                        double timeoutMargin, String runId, Path cgroupRoot) {
+        String mode() { return warmup ? "warm" : "cold"; }
+
+        double warmupFor() { return warmup ? warmupSeconds : 0; }
+    }
+
+    /** Where the result file goes, what to do with an existing one, and whether to run at all. */
+    record ResultFileOptions(Path resultsDir, String resultsSubfolder, boolean resume, boolean overwrite, boolean dryRun) {}
+
+    /** The local backend's own options. */
+    record LocalOptions(Path artifact, Path buildDir, SamplerChoice sampler) {}
+
+    /** The k8s backend's own options. */
+    record K8sOptions(String namespace, String kubeconfig, String context, String node, PullPolicy imagePullPolicy,
+                      double startupTimeout, boolean keepPods, int kubectlTimeout) {}
     /** picocli's parse errors, each naming its flag (with the nearest known flag for an unknown one). */
     static final class FlagErrors {
         static List<String> describe(CommandLine.ParseResult parsed) {
@@ -319,12 +398,56 @@ public class single_env_bench implements Callable<Integer> {
                     problems.add(o.longestName() + (o.required() && m.getMessage().startsWith("Missing required option")
                             ? ": required (" + o.paramLabel() + ")" : ": expects a value (" + o.paramLabel() + ")"));
                 } else if (e instanceof ParameterException pe && pe.getArgSpec() instanceof CommandLine.Model.OptionSpec o
+                        && o.type().isEnum() && pe.getValue() != null) {
+                    problems.add(notAChoice(o, pe.getValue()));
+                } else if (e instanceof ParameterException pe && pe.getArgSpec() instanceof CommandLine.Model.OptionSpec o
                         && e.getMessage().startsWith("Invalid value for option")) {   // "'many' is not an int"
                     problems.add(o.longestName() + ": " + Names.printable(e.getMessage().replaceFirst("^[^:]*: ", "")
                             .replace("is not an int", "is not an integer").replace("is not a double", "is not a number")));
                 } else {
                     problems.add(Names.printable(e.getMessage()));
                 }
+            }
+            return problems;
+        }
+
+        /** "--backend: expected local or k8s, got 'k9s'; did you mean k8s?" (the values as picocli matches them: exactly). */
+        static String notAChoice(CommandLine.Model.OptionSpec o, String value) {
+            List<String> choices = Arrays.stream(o.type().getEnumConstants()).map(c -> ((Enum<?>) c).name()).toList();
+            String expected = String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.get(choices.size() - 1);
+            String near = choices.stream().filter(c -> c.equalsIgnoreCase(value) || editDistance(c, value) <= Math.min(2, c.length() / 3))
+                    .findFirst().orElse(null);
+            return o.longestName() + ": expected " + expected + ", got '" + Names.printable(value) + "'"
+                    + (near == null ? "" : "; did you mean " + near + "?");
+        }
+
+        /** Levenshtein distance: how many letters to insert, delete or change to turn a into b. */
+        static int editDistance(String a, String b) {
+            int[] row = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) row[j] = j;
+            for (int i = 1; i <= a.length(); i++) {
+                int diagonal = row[0];
+                row[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int up = row[j];
+                    row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                    diagonal = up;
+                }
+            }
+            return row[b.length()];
+        }
+
+        /**
+         * A single-value option given more than once ("--trials: given more than once ('3', then '4'); give it once"). picocli
+         * does not see it inside an argument group (it starts a new match of the group instead), so it is found here.
+         */
+        static List<String> repeated(CommandLine.ParseResult parsed) {
+            List<String> problems = new ArrayList<>();
+            Set<CommandLine.Model.ArgSpec> seen = new HashSet<>(), reported = new HashSet<>();
+            for (CommandLine.Model.ArgSpec a : parsed.matchedArgs()) {
+                if (!(a instanceof CommandLine.Model.OptionSpec o) || o.isMultiValue() || seen.add(o) || !reported.add(o)) continue;
+                String values = o.originalStringValues().stream().map(v -> "'" + Names.printable(v) + "'").collect(Collectors.joining(", then "));
+                problems.add(o.longestName() + ": given more than once" + (o.arity().max() > 0 ? " (" + values + ")" : "") + "; give it once");
             }
             return problems;
         }
@@ -401,10 +524,10 @@ public class single_env_bench implements Callable<Integer> {
 
     /** Every trial of the run, in the order they run: for each size, for each trial. */
     record Plan(List<TrialKey> all) {
-        static Plan of(single_env_bench o) {
+        static Plan of(TrialOptions trial) {
             List<TrialKey> keys = new ArrayList<>();
-            for (int size : o.sizeValues)
-                for (int t = 1; t <= o.trials; t++) keys.add(new TrialKey(size, o.mode(), t));
+            for (int size : trial.sizes())
+                for (int t = 1; t <= trial.trials(); t++) keys.add(new TrialKey(size, trial.mode(), t));
             return new Plan(keys);
         }
 
@@ -417,14 +540,14 @@ public class single_env_bench implements Callable<Integer> {
     // ======================================================================================== 3. Trial runner
     /** Runs the planned trials one after another and saves the file after each. */
     static final class TrialRunner {
-        final single_env_bench o;
+        final TrialOptions trial;
         final Backend backend;
         final ResultStore store;
         final AtomicBoolean interrupted = new AtomicBoolean();
         volatile Workload current;
 
-        TrialRunner(single_env_bench o, Backend backend, ResultStore store) {
-            this.o = o; this.backend = backend; this.store = store;
+        TrialRunner(TrialOptions trial, Backend backend, ResultStore store) {
+            this.trial = trial; this.backend = backend; this.store = store;
         }
 
         int runAll(List<TrialKey> todo) {
@@ -440,7 +563,7 @@ public class single_env_bench implements Callable<Integer> {
                 done++;
                 if (!"ok".equals(rec.status)) bad++;
                 System.out.printf(Locale.ROOT, "mmb-trial size=%d mode=%s trial=%d trials=%d status=%s wall_s=%.3f throughput_mflops=%s%n",
-                        key.size(), key.mode(), key.trial(), o.trials, rec.status, wall,
+                        key.size(), key.mode(), key.trial(), trial.trials(), rec.status, wall,
                         rec.throughput_mflops == null ? "-" : String.format(Locale.ROOT, "%.1f", rec.throughput_mflops));
                 System.out.println("  " + rec.oneLine());
             }
@@ -462,16 +585,16 @@ public class single_env_bench implements Callable<Integer> {
         TrialRecord runOne(TrialKey key) {
             TrialRecord rec = new TrialRecord(key.trial());
             ProtocolParser protocol = new ProtocolParser();
-            Sampler sampler = new Sampler(o.interval);
+            Sampler sampler = new Sampler(trial.interval());
             TrialEvents events = new TrialEvents(rec, protocol, sampler);
             rec.start = Clock.now();
             Workload w = null;
             try {
-                w = backend.launch(new TrialSpec(key.size(), o.duration, o.warmupFor(), o.cpuLimit, o.memoryLimit, key), events);
+                w = backend.launch(new TrialSpec(key.size(), trial.duration(), trial.warmupFor(), trial.cpuLimit(), trial.memoryLimit(), key), events);
                 current = w;
                 sampler.attach(w);
                 if (!interrupted.get()) w.start();
-                double budget = o.warmupFor() + o.duration + o.timeoutMargin;
+                double budget = trial.warmupFor() + trial.duration() + trial.timeoutMargin();
                 WorkloadExit exit = w.await(budget, () -> rec.running_time);
                 if (sampler.fatal != null) throw sampler.fatal;
                 rec.exit_code = exit.code();
@@ -591,8 +714,9 @@ public class single_env_bench implements Callable<Integer> {
     // ======================================================================================== 4. Backends
     /** Where a trial's workload runs. One per run; preflight once, then launch per trial. */
     interface Backend extends AutoCloseable {
-        static Backend create(single_env_bench o) {
-            return o.backend.equals("local") ? new LocalBackend(o) : K8sBackend.create(o);
+        static Backend create(Options opts) {
+            return opts.trial().backend() == BackendKind.local ? new LocalBackend(opts.trial(), opts.local())
+                    : K8sBackend.create(opts.trial(), opts.k8s());
         }
 
         /** What the result file records about the environment (command or pod spec, runtime version, sampler). */
@@ -637,7 +761,8 @@ public class single_env_bench implements Callable<Integer> {
     // ---------------------------------------------------------------------------------- 4a. Local
     /** Runs the local builds as processes, each trial in a fresh cgroup it joins before exec. */
     static final class LocalBackend implements Backend {
-        final single_env_bench o;
+        final TrialOptions trial;
+        final LocalOptions opts;
         final Path program;
         final List<String> runtimeCommand;
         final CgroupLayout layout;
@@ -645,47 +770,48 @@ public class single_env_bench implements Callable<Integer> {
         final String runtimeVersion;
         HarnessSpawn spawn;
 
-        LocalBackend(single_env_bench o) {
-            this.o = o;
-            this.program = resolveArtifact(o);
-            this.runtimeCommand = LocalRuntimes.command(o.runtimeClass, program);
-            this.layout = CgroupLayout.detect(o.cgroupRoot);
-            this.useCgroups = decideSampler(o, layout);
-            this.runtimeVersion = LocalRuntimes.version(o.runtimeClass, runtimeCommand);
+        LocalBackend(TrialOptions trial, LocalOptions opts) {
+            this.trial = trial;
+            this.opts = opts;
+            this.program = resolveArtifact(trial, opts);
+            this.runtimeCommand = LocalRuntimes.command(trial.runtimeClass(), program);
+            this.layout = CgroupLayout.detect(trial.cgroupRoot());
+            this.useCgroups = decideSampler(trial, opts, layout);
+            this.runtimeVersion = LocalRuntimes.version(trial.runtimeClass(), runtimeCommand);
             LocalCgroups.reapLeftovers(layout);
         }
 
-        static Path resolveArtifact(single_env_bench o) {
+        static Path resolveArtifact(TrialOptions trial, LocalOptions opts) {
             Path p;
-            if (o.artifact != null) {
-                p = o.artifact;
+            if (opts.artifact() != null) {
+                p = opts.artifact();
             } else {
-                String name = Names.imageName(o.image);
+                String name = Names.imageName(trial.image());
                 String file = switch (name) {
                     case "mmb-debian" -> "mmb-debian";
                     case "mmb-static" -> "mmb-static";
                     case "mmb-wasm" -> "mmb.wasm";
-                    default -> throw new SetupException("--image " + o.image + ": the local backend knows mmb-debian, mmb-static and mmb-wasm; "
+                    default -> throw new SetupException("--image " + trial.image() + ": the local backend knows mmb-debian, mmb-static and mmb-wasm; "
                             + "pass --artifact PATH to run another build");
                 };
-                Path dir = o.buildDir != null ? o.buildDir : ScriptHome.dir().resolve("build");
+                Path dir = opts.buildDir() != null ? opts.buildDir() : ScriptHome.dir().resolve("build");
                 p = dir.resolve(file);
             }
             if (!Files.isRegularFile(p))
                 throw new SetupException("the build " + p + " does not exist: run `make build` first"
-                        + (o.artifact != null ? " (or fix --artifact)" : ""));
+                        + (opts.artifact() != null ? " (or fix --artifact)" : ""));
             return p.toAbsolutePath().normalize();
         }
 
-        static boolean decideSampler(single_env_bench o, CgroupLayout layout) {
-            if (o.sampler.equals("procfs")) {
-                if (o.cpuLimit != null || o.memoryLimit != null)
+        static boolean decideSampler(TrialOptions trial, LocalOptions opts, CgroupLayout layout) {
+            if (opts.sampler() == SamplerChoice.procfs) {
+                if (trial.cpuLimit() != null || trial.memoryLimit() != null)
                     throw new SetupException("--cpu-limit/--memory-limit need cgroups; they cannot be applied with --sampler procfs");
                 return false;
             }
             String why = LocalCgroups.unusableBecause(layout);
             if (why == null) return true;
-            if (o.sampler.equals("cgroup") || o.cpuLimit != null || o.memoryLimit != null)
+            if (opts.sampler() == SamplerChoice.cgroup || trial.cpuLimit() != null || trial.memoryLimit() != null)
                 throw new SetupException("cannot create a cgroup for the trials: " + why
                         + ". Run as root (sudo), or use --sampler procfs without limits");
             System.err.println("note: " + why + "; sampling the process from /proc instead (no limits, less accurate memory)");
@@ -723,8 +849,8 @@ public class single_env_bench implements Callable<Integer> {
             List<String> cmd = new ArrayList<>();
             LocalCgroups.Cgroup cg = null;
             if (useCgroups) {
-                cg = LocalCgroups.create(layout, o.runId + "-" + name);
-                cg.applyLimits(o.cpuLimit, o.memoryLimit == null ? null : Quantity.bytes(o.memoryLimit));
+                cg = LocalCgroups.create(layout, trial.runId() + "-" + name);
+                cg.applyLimits(trial.cpuLimit(), trial.memoryLimit() == null ? null : Quantity.bytes(trial.memoryLimit()));
                 cmd.addAll(cg.joinThenExec());
             } else {
                 cmd.addAll(LocalCgroups.announceThenExec());
@@ -1102,22 +1228,24 @@ public class single_env_bench implements Callable<Integer> {
      * `kubectl logs -f --timestamps`, samples from the container's cgroup on this node.
      */
     static final class K8sBackend implements Backend {
-        final single_env_bench o;
+        final TrialOptions trial;
+        final K8sOptions opts;
         final CgroupLayout layout;
         Kubectl kubectl;            // found at preflight: a dry run needs no kubectl
         String serverVersion;
 
-        K8sBackend(single_env_bench o) {
-            this.o = o;
-            this.layout = CgroupLayout.detect(o.cgroupRoot);
+        K8sBackend(TrialOptions trial, K8sOptions opts) {
+            this.trial = trial;
+            this.opts = opts;
+            this.layout = CgroupLayout.detect(trial.cgroupRoot());
         }
 
-        static Backend create(single_env_bench o) { return new K8sBackend(o); }
+        static Backend create(TrialOptions trial, K8sOptions opts) { return new K8sBackend(trial, opts); }
 
         @Override public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("command", null);
-            m.put("pod_spec", PodManifest.build(o, List.of("SIZE", Num.plain(o.duration), Num.plain(o.warmupFor())), "SIZE", "TRIAL", "POD-NAME"));
+            m.put("pod_spec", PodManifest.build(trial, opts, List.of("SIZE", Num.plain(trial.duration()), Num.plain(trial.warmupFor())), "SIZE", "TRIAL", "POD-NAME"));
             m.put("runtime_version", serverVersion);
             m.put("sampler", "cgroup-" + layout.version());
             m.put("kubectl", kubectl == null ? null : kubectl.executable);
@@ -1126,7 +1254,7 @@ public class single_env_bench implements Callable<Integer> {
 
         /** kubectl present, cluster reachable, namespace and RuntimeClass exist; removes pods earlier runs left. */
         @Override public void preflight() {
-            kubectl = new Kubectl(o);
+            kubectl = new Kubectl(opts);
             Kubectl.Result v = kubectl.read(List.of("version", "-o", "json"), kubectl.timeout);
             if (!v.ok()) throw new SetupException("cannot reach the cluster through kubectl (" + v.firstErrorLine().replaceAll("[.?]+$", "")
                     + "): is K3s running (`systemctl status k3s`), and is this kubectl's config the cluster's? "
@@ -1134,22 +1262,22 @@ public class single_env_bench implements Callable<Integer> {
             try {
                 serverVersion = Json.MAPPER.readTree(v.out()).path("serverVersion").path("gitVersion").asText(null);
             } catch (IOException e) { serverVersion = null; }
-            Kubectl.Result ns = kubectl.read(List.of("get", "namespace", o.namespace, "-o", "name"), kubectl.timeout);
-            if (!ns.ok()) throw new SetupException(ns.notFound() ? "namespace \"" + o.namespace + "\" does not exist: create it with "
-                    + "`kubectl create namespace " + o.namespace + "` or pass --namespace" : "cannot read namespace " + o.namespace + ": " + ns.firstErrorLine());
-            if (!o.runtimeClass.equals("default")) {
-                Kubectl.Result rc = kubectl.read(List.of("get", "runtimeclass", o.runtimeClass, "-o", "name"), kubectl.timeout);
-                if (!rc.ok()) throw new SetupException(rc.notFound() ? RuntimeClassHint.missing(o.runtimeClass)
-                        : "cannot read RuntimeClass " + o.runtimeClass + ": " + rc.firstErrorLine());
+            Kubectl.Result ns = kubectl.read(List.of("get", "namespace", opts.namespace(), "-o", "name"), kubectl.timeout);
+            if (!ns.ok()) throw new SetupException(ns.notFound() ? "namespace \"" + opts.namespace() + "\" does not exist: create it with "
+                    + "`kubectl create namespace " + opts.namespace() + "` or pass --namespace" : "cannot read namespace " + opts.namespace() + ": " + ns.firstErrorLine());
+            if (!trial.runtimeClass().equals("default")) {
+                Kubectl.Result rc = kubectl.read(List.of("get", "runtimeclass", trial.runtimeClass(), "-o", "name"), kubectl.timeout);
+                if (!rc.ok()) throw new SetupException(rc.notFound() ? RuntimeClassHint.missing(trial.runtimeClass())
+                        : "cannot read RuntimeClass " + trial.runtimeClass() + ": " + rc.firstErrorLine());
             }
             if (layout.version().equals("none"))
-                throw new SetupException("no cgroup file system under " + o.cgroupRoot + ": run on the K3s node (or fix --cgroup-root)");
+                throw new SetupException("no cgroup file system under " + trial.cgroupRoot() + ": run on the K3s node (or fix --cgroup-root)");
             removeLeftovers();
         }
 
         /** Pods of this environment that an earlier, killed run left behind. */
         void removeLeftovers() {
-            String selector = PodManifest.LABEL_ENV + "=" + PodManifest.envLabel(o) + "," + PodManifest.LABEL_RUN + "!=" + o.runId;
+            String selector = PodManifest.LABEL_ENV + "=" + PodManifest.envLabel(trial) + "," + PodManifest.LABEL_RUN + "!=" + trial.runId();
             Kubectl.Result r = kubectl.read(List.of("get", "pods", "-l", selector, "-o", "name"), kubectl.timeout);
             if (!r.ok() || r.out().isBlank()) return;
             System.err.println("note: removing pods an earlier run left: " + r.out().strip().replace('\n', ' '));
@@ -1179,47 +1307,47 @@ public class single_env_bench implements Callable<Integer> {
     static final class PodManifest {
         static final String LABEL_RUN = "mmb.dev/run", LABEL_ENV = "mmb.dev/environment", LABEL_POD = "mmb.dev/pod", CONTAINER = "mmb";
 
-        static String envLabel(single_env_bench o) {
-            String s = (Names.imageName(o.image) + "_" + o.runtimeClass).replaceAll("[^A-Za-z0-9._-]", "-");
+        static String envLabel(TrialOptions trial) {
+            String s = (Names.imageName(trial.image()) + "_" + trial.runtimeClass()).replaceAll("[^A-Za-z0-9._-]", "-");
             s = s.length() > 63 ? s.substring(0, 63) : s;
             return s.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
         }
 
         /** DNS-1123: mmb-<image>-<runtime class>-<size>-t<trial>-<random>, at most 63 characters. */
-        static String podName(single_env_bench o, TrialKey k) {
-            String base = ("mmb-" + Names.imageName(o.image) + "-" + o.runtimeClass).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        static String podName(TrialOptions trial, TrialKey k) {
+            String base = ("mmb-" + Names.imageName(trial.image()) + "-" + trial.runtimeClass()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
             String tail = "-" + k.size() + "-t" + k.trial() + "-" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
             if (base.length() + tail.length() > 63) base = base.substring(0, 63 - tail.length());
             return (base + tail).replaceAll("-+", "-");
         }
 
-        static Map<String, Object> build(single_env_bench o, TrialSpec spec, String name) {
-            return build(o, spec.programArgs(), String.valueOf(spec.size()), String.valueOf(spec.key().trial()), name);
+        static Map<String, Object> build(TrialOptions trial, K8sOptions opts, TrialSpec spec, String name) {
+            return build(trial, opts, spec.programArgs(), String.valueOf(spec.size()), String.valueOf(spec.key().trial()), name);
         }
 
-        static Map<String, Object> build(single_env_bench o, List<String> args, String size, String trial, String name) {
+        static Map<String, Object> build(TrialOptions trial, K8sOptions opts, List<String> args, String size, String trialNumber, String name) {
             Map<String, Object> labels = new LinkedHashMap<>();
             labels.put("app.kubernetes.io/name", "mmb");
             labels.put("app.kubernetes.io/managed-by", "single_env_bench");
-            labels.put(LABEL_RUN, o.runId);
-            labels.put(LABEL_ENV, envLabel(o));
+            labels.put(LABEL_RUN, trial.runId());
+            labels.put(LABEL_ENV, envLabel(trial));
             labels.put("mmb.dev/size", size);
-            labels.put("mmb.dev/trial", trial);
+            labels.put("mmb.dev/trial", trialNumber);
             labels.put(LABEL_POD, name);
             Map<String, Object> container = new LinkedHashMap<>();
             container.put("name", CONTAINER);
-            container.put("image", o.image);
-            container.put("imagePullPolicy", o.imagePullPolicy);
+            container.put("image", trial.image());
+            container.put("imagePullPolicy", opts.imagePullPolicy().name());
             container.put("args", args);
             Map<String, Object> limits = new LinkedHashMap<>();
-            if (o.cpuLimit != null) limits.put("cpu", Math.round(o.cpuLimit * 1000) + "m");
-            if (o.memoryLimit != null) limits.put("memory", o.memoryLimit);
+            if (trial.cpuLimit() != null) limits.put("cpu", Math.round(trial.cpuLimit() * 1000) + "m");
+            if (trial.memoryLimit() != null) limits.put("memory", trial.memoryLimit());
             // LinkedHashMap, not Map.of: Map.of's order changes from one JVM to the next (--dry-run compared them)
             if (!limits.isEmpty()) container.put("resources", ordered("limits", limits, "requests", limits));   // requests = limits
             Map<String, Object> podSpec = new LinkedHashMap<>();
             podSpec.put("restartPolicy", "Never");
-            if (!o.runtimeClass.equals("default")) podSpec.put("runtimeClassName", o.runtimeClass);
-            if (o.node != null) podSpec.put("nodeSelector", Map.of("kubernetes.io/hostname", o.node));
+            if (!trial.runtimeClass().equals("default")) podSpec.put("runtimeClassName", trial.runtimeClass());
+            if (opts.node() != null) podSpec.put("nodeSelector", Map.of("kubernetes.io/hostname", opts.node()));
             podSpec.put("terminationGracePeriodSeconds", 5);
             podSpec.put("enableServiceLinks", false);               // no service variables in the environment
             podSpec.put("automountServiceAccountToken", false);
@@ -1227,7 +1355,7 @@ public class single_env_bench implements Callable<Integer> {
             Map<String, Object> pod = new LinkedHashMap<>();
             pod.put("apiVersion", "v1");
             pod.put("kind", "Pod");
-            pod.put("metadata", ordered("name", name, "namespace", o.namespace, "labels", labels));
+            pod.put("metadata", ordered("name", name, "namespace", opts.namespace(), "labels", labels));
             pod.put("spec", podSpec);
             return pod;
         }
@@ -1248,7 +1376,8 @@ public class single_env_bench implements Callable<Integer> {
         static final Set<String> CONTAINER_ERRORS = Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError",
                 "CrashLoopBackOff", "StartError");
         final K8sBackend be;
-        final single_env_bench o;
+        final TrialOptions trial;
+        final K8sOptions opts;
         final TrialSpec spec;
         final TrialEvents events;
         final String name;
@@ -1267,14 +1396,14 @@ public class single_env_bench implements Callable<Integer> {
         volatile CgroupFiles cgroupFiles;
 
         PodWorkload(K8sBackend be, TrialSpec spec, TrialEvents events) {
-            this.be = be; this.o = be.o; this.spec = spec; this.events = events;
-            this.name = PodManifest.podName(o, spec.key());
-            this.manifest = PodManifest.build(o, spec, name);
+            this.be = be; this.trial = be.trial; this.opts = be.opts; this.spec = spec; this.events = events;
+            this.name = PodManifest.podName(trial, spec.key());
+            this.manifest = PodManifest.build(trial, opts, spec, name);
         }
 
         @Override public void start() {
             k8s.put("pod", name);
-            k8s.put("namespace", o.namespace);
+            k8s.put("namespace", opts.namespace());
             // Watch by label before creating, so the pod's first transitions are seen as they happen.
             watchThread = daemon("mmb-watch", this::watch);
             Kubectl.Result r = be.kubectl.call(List.of("create", "-f", "-", "-o", "name"), Json.pretty(manifest), be.kubectl.timeout);   // never retried
@@ -1283,7 +1412,7 @@ public class single_env_bench implements Callable<Integer> {
                         + "; completed trials are saved, continue later with --resume");
             if (!r.ok()) {
                 failure = "kubectl create failed: " + r.firstErrorLine();
-                if (r.err().contains("RuntimeClass")) failure += " — " + RuntimeClassHint.missing(o.runtimeClass);
+                if (r.err().contains("RuntimeClass")) failure += " — " + RuntimeClassHint.missing(trial.runtimeClass());
                 terminated.countDown();
                 logsDone = true;
                 return;
@@ -1352,8 +1481,8 @@ public class single_env_bench implements Callable<Integer> {
             if (state.has("waiting")) {
                 String msg = state.path("waiting").path("message").asText("");
                 if (IMAGE_ERRORS.contains(reason))
-                    fail("image " + o.image + " cannot be used (" + reason + (msg.isEmpty() ? "" : ": " + msg) + "): run `make image-build` "
-                            + "on the node so K3s's containerd has it" + (o.imagePullPolicy.equals("Always") ? ", and use --image-pull-policy IfNotPresent" : ""));
+                    fail("image " + trial.image() + " cannot be used (" + reason + (msg.isEmpty() ? "" : ": " + msg) + "): run `make image-build` "
+                            + "on the node so K3s's containerd has it" + (opts.imagePullPolicy() == PullPolicy.Always ? ", and use --image-pull-policy IfNotPresent" : ""));
                 else if (CONTAINER_ERRORS.contains(reason)) fail("container error " + reason + (msg.isEmpty() ? "" : ": " + msg));
             }
             if (state.has("terminated")) {
@@ -1452,7 +1581,7 @@ public class single_env_bench implements Callable<Integer> {
             if (rel.isEmpty()) {
                 String node = pod.path("spec").path("nodeName").asText("?"), here = Proc.hostname();
                 return node.equals(here)
-                        ? "cannot find the cgroup of container " + hex.substring(0, Math.min(12, hex.length())) + " under " + o.cgroupRoot
+                        ? "cannot find the cgroup of container " + hex.substring(0, Math.min(12, hex.length())) + " under " + trial.cgroupRoot()
                           + " on this node (" + here + "): is this the K3s node, and does --cgroup-root point at its cgroup mount?"
                         : "pod " + name + " ran on node " + node + ", but this is " + here + ": run single_env_bench on that node, "
                           + "or pin the pods to this one with --node " + here;
@@ -1469,8 +1598,8 @@ public class single_env_bench implements Callable<Integer> {
             while (!terminated.await(200, TimeUnit.MILLISECONDS)) {
                 if (stopped.get()) break;
                 Double ran = runningAt;
-                if (ran == null && Clock.now() > created + o.startupTimeout) {
-                    fail(String.format(Locale.ROOT, "pod not running within --startup-timeout %.0f s (last status: %s)", o.startupTimeout,
+                if (ran == null && Clock.now() > created + opts.startupTimeout()) {
+                    fail(String.format(Locale.ROOT, "pod not running within --startup-timeout %.0f s (last status: %s)", opts.startupTimeout(),
                             lastState.isEmpty() ? "none" : lastState));
                 } else if (ran != null && Clock.now() > ran + budget) {
                     fail(String.format(Locale.ROOT, "timeout: no end within %.1f s of running (warmup + duration + --timeout-margin)", budget));
@@ -1491,11 +1620,11 @@ public class single_env_bench implements Callable<Integer> {
         @Override public void cleanup() {
             stopped.set(true);
             for (Kubectl.Stream s : new Kubectl.Stream[]{watchStream, logStream}) if (s != null) s.kill();
-            if (!created || o.keepPods) return;
+            if (!created || opts.keepPods()) return;
             Kubectl.Result r = be.kubectl.call(List.of("delete", "pod", name, "--ignore-not-found", "--wait=true",
                     "--timeout=" + 2 * be.kubectl.timeout + "s"), null, 2 * be.kubectl.timeout + 10);
             if (!r.ok()) System.err.println("warning: could not delete pod " + name + ": " + r.firstErrorLine()
-                    + " (remove it with `kubectl delete pod " + name + " -n " + o.namespace + "`)");
+                    + " (remove it with `kubectl delete pod " + name + " -n " + opts.namespace() + "`)");
         }
 
         @Override public Map<String, Object> details() {
@@ -1615,17 +1744,17 @@ public class single_env_bench implements Callable<Integer> {
         final int timeout;
         final List<String> global = new ArrayList<>();
 
-        Kubectl(single_env_bench o) {
+        Kubectl(K8sOptions opts) {
             String exe = LocalRuntimes.find(new LocalRuntimes.Runtime("kubectl", "MMB_KUBECTL", "", List.of(), List.of()));
             if (exe == null && System.getenv("MMB_KUBECTL") != null)
                 throw new SetupException("MMB_KUBECTL=" + System.getenv("MMB_KUBECTL") + " is not an executable file");
             if (exe == null) throw new SetupException("kubectl not found on PATH: install it, or on a K3s node use the one K3s ships "
                     + "(`k3s kubectl`; /usr/local/bin/kubectl links to k3s), or set MMB_KUBECTL=/path/to/kubectl");
             this.executable = exe;
-            this.timeout = o.kubectlTimeout;
-            if (o.kubeconfig != null) global.addAll(List.of("--kubeconfig", o.kubeconfig));
-            if (o.context != null) global.addAll(List.of("--context", o.context));
-            global.addAll(List.of("--namespace", o.namespace));
+            this.timeout = opts.kubectlTimeout();
+            if (opts.kubeconfig() != null) global.addAll(List.of("--kubeconfig", opts.kubeconfig()));
+            if (opts.context() != null) global.addAll(List.of("--context", opts.context()));
+            global.addAll(List.of("--namespace", opts.namespace()));
         }
 
         record Result(int exit, String out, String err) {
@@ -2486,17 +2615,19 @@ public class single_env_bench implements Callable<Integer> {
 
         ResultStore(Path file, ObjectNode root) { this.file = file; this.root = root; }
 
-        static ResultStore open(single_env_bench o, Backend backend) {
-            Path dir = o.resultsDir.resolve(o.resultsSubfolder);
-            Path file = dir.resolve(Names.imageName(o.image) + "_" + o.runtimeClass + ".json");
-            ObjectNode env = Json.MAPPER.valueToTree(environment(o, backend));
-            if (Files.exists(file) && !o.overwrite) {
-                if (!o.resume && !o.dryRun)
+        static ResultStore open(Options opts, Backend backend) {
+            TrialOptions trial = opts.trial();
+            ResultFileOptions out = opts.resultFile();
+            Path dir = out.resultsDir().resolve(out.resultsSubfolder());
+            Path file = dir.resolve(Names.imageName(trial.image()) + "_" + trial.runtimeClass() + ".json");
+            ObjectNode env = Json.MAPPER.valueToTree(environment(trial, backend));
+            if (Files.exists(file) && !out.overwrite()) {
+                if (!out.resume() && !out.dryRun())
                     throw new SetupException(file + " already exists: pass --resume to run only its missing trials, "
                             + "--overwrite to replace it, or another --results-subfolder-name");
                 ObjectNode old = load(file);
-                checkCompatible(file, old, o);
-                old.set("flags", Json.MAPPER.valueToTree(o.flagsAsUsed()));
+                checkCompatible(file, old, opts);
+                old.set("flags", Json.MAPPER.valueToTree(opts.flagsAsUsed()));
                 old.set("harness", Json.MAPPER.valueToTree(backend.harness()));   // this run's: it runs the missing trials
                 return new ResultStore(file, old);
             }
@@ -2504,8 +2635,8 @@ public class single_env_bench implements Callable<Integer> {
             root.put("schema_version", SCHEMA_VERSION);
             root.putObject("tool").put("name", "single_env_bench").put("version", VERSION);
             root.set("environment", env);
-            root.set("flags", Json.MAPPER.valueToTree(o.flagsAsUsed()));
-            root.set("host", Json.MAPPER.valueToTree(HostFingerprint.collect(o.cgroupRoot)));
+            root.set("flags", Json.MAPPER.valueToTree(opts.flagsAsUsed()));
+            root.set("host", Json.MAPPER.valueToTree(HostFingerprint.collect(trial.cgroupRoot())));
             root.set("harness", Json.MAPPER.valueToTree(backend.harness()));
             double now = Clock.now();
             root.put("created", now);
@@ -2514,11 +2645,11 @@ public class single_env_bench implements Callable<Integer> {
             return new ResultStore(file, root);
         }
 
-        static Map<String, Object> environment(single_env_bench o, Backend backend) {
+        static Map<String, Object> environment(TrialOptions trial, Backend backend) {
             Map<String, Object> env = new LinkedHashMap<>();
-            env.put("image", o.image);
-            env.put("runtime_class", o.runtimeClass);
-            env.put("backend", o.backend);
+            env.put("image", trial.image());
+            env.put("runtime_class", trial.runtimeClass());
+            env.put("backend", trial.backend().name());
             env.putAll(backend.describe());
             return env;
         }
@@ -2535,14 +2666,14 @@ public class single_env_bench implements Callable<Integer> {
         }
 
         /** Resuming with other measurement settings would mix incomparable trials. */
-        static void checkCompatible(Path file, ObjectNode old, single_env_bench o) {
+        static void checkCompatible(Path file, ObjectNode old, Options opts) {
             JsonNode f = old.path("flags");
-            Map<String, Object> now = o.flagsAsUsed();
+            Map<String, Object> now = opts.flagsAsUsed();
             List<String> diffs = new ArrayList<>();
             for (String k : List.of("image", "runtime_class", "backend", "duration", "warmup_seconds", "interval", "cpu_limit", "memory_limit")) {
                 JsonNode was = f.path(k);
                 JsonNode is = Json.MAPPER.valueToTree(now.get(k));
-                if (k.equals("warmup_seconds") && !o.warmup) continue;
+                if (k.equals("warmup_seconds") && !opts.trial().warmup()) continue;
                 if (!was.isMissingNode() && !Json.sameValue(was, is)) diffs.add(k + " was " + was + ", now " + is);
             }
             if (!diffs.isEmpty())

@@ -1,6 +1,7 @@
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** single_env_bench's command line: every bad value gives exit 2 and a message naming the flag. */
 @org.junit.jupiter.api.Tag("unit")
 class SingleEnvCliTest {
+    @TempDir static Path work;
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
             "--sizes|0|--sizes",
@@ -96,6 +99,76 @@ class SingleEnvCliTest {
         var r = TestSupport.singleEnv("--image", "mmb-static", "--resume", "--overwrite");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--resume") && r.err().contains("--overwrite"), r.err());
+    }
+
+    /** --backend, --sampler, --image-pull-policy are enums: a bad value lists the accepted ones, spelled exactly. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "--backend|docker|--backend: expected local or k8s, got 'docker'",
+            "--backend|Local|--backend: expected local or k8s, got 'Local'; did you mean local?",
+            "--backend|k9s|--backend: expected local or k8s, got 'k9s'; did you mean k8s?",
+            "--image-pull-policy|always|--image-pull-policy: expected Always, IfNotPresent or Never, got 'always'; did you mean Always?",
+            "--image-pull-policy|Sometimes|--image-pull-policy: expected Always, IfNotPresent or Never, got 'Sometimes'",
+            "--sampler|proc|--sampler: expected auto, cgroup or procfs, got 'proc'; did you mean procfs?",
+    })
+    void aBadChoiceListsTheAcceptedValues(String flag, String value, String message) {
+        var r = TestSupport.singleEnv("--image", "mmb-static:latest", flag, value);
+        assertEquals(2, r.exit(), r.all());
+        assertEquals(List.of("single_env_bench: " + message, "Try 'single_env_bench --help' for the options."), r.err().lines().toList());
+    }
+
+    /** Every accepted value of each enum reaches the --dry-run and is written as given. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {"--image-pull-policy|Always", "--image-pull-policy|IfNotPresent", "--image-pull-policy|Never"})
+    void everyPullPolicyReachesThePodManifest(String flag, String value) {
+        var r = TestSupport.singleEnv("--image", "mmb-static:latest", "--dry-run", "--results-dir", work.toString(),
+                flag, value);
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("\"imagePullPolicy\" : \"" + value + "\""), r.out());
+    }
+
+    /**
+     * A flag given twice is refused (single-value flags; --sizes adds up), and it is the only message: inside
+     * picocli's argument groups a repeat would otherwise start a new match of the groups and lose the flags given
+     * before it (here --image, which would then read as missing).
+     */
+    @Test void aFlagGivenTwiceIsNamedAndNothingElseIsMadeUp() {
+        var r = TestSupport.singleEnv("--image", "mmb-static:latest", "--namespace", "a", "--trials", "3", "--dry-run",
+                "--trials", "4", "--kubeconfig", "k");
+        assertEquals(2, r.exit(), r.all());
+        assertEquals(List.of("single_env_bench: --trials: given more than once ('3', then '4'); give it once",
+                "Try 'single_env_bench --help' for the options."), r.err().lines().toList());
+        var resume = TestSupport.singleEnv("--image", "mmb-static:latest", "--resume", "--resume");
+        assertEquals(2, resume.exit(), resume.all());
+        assertTrue(resume.err().startsWith("single_env_bench: --resume: given more than once; give it once\n"), resume.err());
+    }
+
+    /** --resume with --overwrite: the message names both, and the flags around it are still all checked. */
+    @Test void resumeAndOverwriteAmongOtherProblems() {
+        var r = TestSupport.singleEnv("--image", "mmb-static:latest", "--trials", "0", "--resume", "--overwrite", "--backend", "docker");
+        assertEquals(2, r.exit(), r.all());
+        assertEquals(List.of("single_env_bench: --backend: expected local or k8s, got 'docker'",
+                "single_env_bench: --trials: must be from 1 to 10000, got 0",
+                "single_env_bench: --resume and --overwrite exclude each other: pick one",
+                "3 problems on the command line; nothing was run. Try 'single_env_bench --help' for the options."), r.err().lines().toList());
+    }
+
+    /** --help: the options in headed sections, each flag in its own. */
+    @Test void helpShowsTheOptionsInSections() {
+        var r = TestSupport.singleEnv("--help");
+        assertEquals(0, r.exit(), r.all());
+        List<String> headings = List.of("Environment and trials:", "Result file:", "If the result file exists", "Local backend (--backend local):",
+                "K8s backend (--backend k8s):", "Exit status:");
+        List<String> flags = List.of("--image=", "--results-dir=", "--resume", "--artifact=", "--image-pull-policy=", "  0    every trial");
+        int previous = -1;
+        for (int i = 0; i < headings.size(); i++) {
+            int heading = r.out().indexOf("\n" + headings.get(i));
+            assertTrue(heading > previous, headings.get(i) + " after the previous section:\n" + r.out());
+            int flag = r.out().indexOf(flags.get(i), heading);
+            int next = i + 1 < headings.size() ? r.out().indexOf("\n" + headings.get(i + 1)) : r.out().length();
+            assertTrue(flag > heading && flag < next, flags.get(i) + " in " + headings.get(i) + ":\n" + r.out());
+            previous = heading;
+        }
     }
 
     @Test void helpDocumentsEveryFlagWithItsDefault() {
