@@ -1285,7 +1285,10 @@ public class single_env_bench implements Callable<Integer> {
         }
 
         @Override public Workload launch(TrialSpec spec, TrialEvents events) {
-            return new PodWorkload(this, spec, events);
+            String name = PodManifest.podName(trial, spec.key());
+            return new PodWorkload(kubectl, layout, new PodWorkload.Settings(opts.namespace(), trial.image(), opts.imagePullPolicy(),
+                    trial.runtimeClass(), opts.startupTimeout(), opts.keepPods(), trial.cgroupRoot()), name,
+                    PodManifest.build(trial, opts, spec, name), events);
         }
     }
 
@@ -1368,167 +1371,88 @@ public class single_env_bench implements Callable<Integer> {
     }
 
     /**
-     * One trial's pod: created, watched (lifecycle), its log followed (output), its container cgroup found on this
-     * node, deleted afterwards. Threads: the watch and the log follower; the runner waits in await().
+     * One trial's pod: created, its status followed by a PodWatch and judged by PodStatus (lifecycle), its log by a
+     * LogFollower (output), its container cgroup found on this node, deleted afterwards. The runner waits in await().
      */
     static final class PodWorkload implements Workload {
-        static final Set<String> IMAGE_ERRORS = Set.of("ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName");
-        static final Set<String> CONTAINER_ERRORS = Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError",
-                "CrashLoopBackOff", "StartError");
-        final K8sBackend be;
-        final TrialOptions trial;
-        final K8sOptions opts;
-        final TrialSpec spec;
-        final TrialEvents events;
+        /** What a pod workload needs of the run's options, read once in K8sBackend.launch. */
+        record Settings(String namespace, String image, PullPolicy imagePullPolicy, String runtimeClass, double startupTimeout,
+                        boolean keepPods, Path cgroupRoot) {}
+
+        final Kubectl kubectl;
+        final CgroupLayout layout;
+        final Settings settings;
         final String name;
         final Map<String, Object> manifest;
+        final TrialEvents events;
+        final PodStatus status;
+        final PodWatch watch;
+        final LogFollower logs;
         final Map<String, Object> k8s = new LinkedHashMap<>();
-        final List<Map<String, Object>> observed = Collections.synchronizedList(new ArrayList<>());
-        final CountDownLatch terminated = new CountDownLatch(1);
+        final CountDownLatch ended = new CountDownLatch(1);    // the pod ended, failed, or the trial was stopped
         final AtomicBoolean stopped = new AtomicBoolean();
-        volatile JsonNode lastPod;
-        volatile String containerId, failure, lastState = "";
-        volatile Double runningAt;
-        volatile boolean logsDone, created;
-        volatile Integer exitCode;
-        volatile Thread watchThread, logThread;
-        volatile Kubectl.Stream watchStream, logStream;
+        volatile PodStatus.State state = PodStatus.State.INITIAL;
+        volatile String failure;                                 // the first reason the trial failed (an OOM kill overrides)
+        volatile boolean created;
         volatile CgroupFiles cgroupFiles;
 
-        PodWorkload(K8sBackend be, TrialSpec spec, TrialEvents events) {
-            this.be = be; this.trial = be.trial; this.opts = be.opts; this.spec = spec; this.events = events;
-            this.name = PodManifest.podName(trial, spec.key());
-            this.manifest = PodManifest.build(trial, opts, spec, name);
+        PodWorkload(Kubectl kubectl, CgroupLayout layout, Settings settings, String name, Map<String, Object> manifest, TrialEvents events) {
+            this.kubectl = kubectl; this.layout = layout; this.settings = settings; this.name = name; this.manifest = manifest;
+            this.events = events;
+            this.status = new PodStatus(settings.image(), settings.imagePullPolicy());
+            this.watch = new PodWatch(kubectl, name, () -> stopped.get() || ended.getCount() == 0, () -> created, new PodWatch.Listener() {
+                public void event(JsonNode event, double at) { onWatchEvent(event, at); }
+                public void gone() { onGone(); }
+                public void lost(String why) { fail(why); }
+            });
+            this.logs = new LogFollower(kubectl, name, ended, stopped::get, (line, runtimeTs, arrival) -> {
+                recordRuntimeTime(line, runtimeTs);
+                events.line(line, arrival);
+            });
         }
 
         @Override public void start() {
             k8s.put("pod", name);
-            k8s.put("namespace", opts.namespace());
+            k8s.put("namespace", settings.namespace());
             // Watch by label before creating, so the pod's first transitions are seen as they happen.
-            watchThread = daemon("mmb-watch", this::watch);
-            Kubectl.Result r = be.kubectl.call(List.of("create", "-f", "-", "-o", "name"), Json.pretty(manifest), be.kubectl.timeout);   // never retried
+            watch.start();
+            Kubectl.Result r = kubectl.call(List.of("create", "-f", "-", "-o", "name"), Json.pretty(manifest), kubectl.timeout);   // never retried
             if (r.transientFailure() || r.exit() == 124)   // the cluster is gone: every further trial would fail the same way
                 throw new SetupException("lost the cluster while creating pod " + name + ": " + r.firstErrorLine()
                         + "; completed trials are saved, continue later with --resume");
             if (!r.ok()) {
                 failure = "kubectl create failed: " + r.firstErrorLine();
-                if (r.err().contains("RuntimeClass")) failure += " — " + RuntimeClassHint.missing(trial.runtimeClass());
-                terminated.countDown();
-                logsDone = true;
+                if (r.err().contains("RuntimeClass")) failure += " — " + RuntimeClassHint.missing(settings.runtimeClass());
+                ended.countDown();
+                logs.notNeeded();
                 return;
             }
             created = true;
         }
 
-        /** Follows the pod's status; restarts the watch if the server closes it. */
-        void watch() {
-            int restarts = 0;
-            while (!stopped.get() && terminated.getCount() > 0) {
-                Kubectl.Stream s = be.kubectl.stream(List.of("get", "pods", "-l", PodManifest.LABEL_POD + "=" + name, "-w",
-                        "--output-watch-events", "-o", "json"), line -> {
-                    double at = Clock.now();
-                    try {
-                        JsonNode ev = Json.MAPPER.readTree(line);
-                        if (ev.path("type").asText().equals("DELETED")) { onGone(); return; }
-                        onPod(ev.has("object") ? ev.get("object") : ev, at);
-                    } catch (IOException e) { /* not JSON (a warning line): ignore */ }
-                });
-                watchStream = s;
-                Kubectl.Result end = s.await();
-                if (stopped.get() || terminated.getCount() == 0) return;
-                if (!created) { LockSupport.parkNanos(50_000_000L); continue; }
-                // The watch ended (server closed it, or a transient failure): read the state once, then watch again.
-                if (++restarts > 50) { fail("lost the pod's watch: " + end.firstErrorLine()); return; }
-                Kubectl.Result now = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), be.kubectl.timeout);
-                if (now.ok()) try { onPod(Json.MAPPER.readTree(now.out()), Clock.now()); } catch (IOException ignored) { }
-                else if (now.notFound()) { onGone(); return; }
-                else if (now.transientFailure() && !now.err().contains("ServiceUnavailable")) {
-                    // still refused after the read's own retries (~8 s): the cluster is lost, and this trial with it
-                    fail("lost the cluster while following pod " + name + ": " + now.firstErrorLine());
-                    return;
-                }
-                LockSupport.parkNanos(Math.min(5_000_000_000L, 200_000_000L * restarts));
-            }
+        void onWatchEvent(JsonNode event, double at) {
+            if (PodStatus.isDeletion(event)) onGone();
+            else apply(status.next(state, event, at));
         }
 
+        /** Gone after the trial ended (our own clean-up, a timeout, a stop) is no news. */
         void onGone() {
-            if (terminated.getCount() > 0) fail("the pod was deleted before it finished");
+            if (ended.getCount() > 0) apply(status.gone(state));
         }
 
-        /** One observed pod state: record transitions, detect running, failures and the end. */
-        void onPod(JsonNode pod, double at) {
-            lastPod = pod;
-            JsonNode status = pod.path("status"), cs = status.path("containerStatuses").path(0), state = cs.path("state");
-            String phase = status.path("phase").asText("");
-            String reason = state.has("waiting") ? state.path("waiting").path("reason").asText("")
-                    : state.has("running") ? "Running" : state.has("terminated") ? state.path("terminated").path("reason").asText("") : "";
-            String summary = phase + "/" + reason;
-            if (!summary.equals(lastState)) {
-                lastState = summary;
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("at", at);
-                t.put("phase", phase);
-                if (!reason.isEmpty()) t.put("reason", reason);
-                observed.add(t);
-            }
-            if (cs.hasNonNull("containerID")) containerId = cs.path("containerID").asText();
-            if ((state.has("running") || state.has("terminated")) && runningAt == null) {
-                runningAt = at;
-                events.running(at);
-                if (state.has("running")) locateCgroup(pod);
-                if (logThread == null) logThread = daemon("mmb-logs", this::followLogs);
-            }
-            if (state.has("waiting")) {
-                String msg = state.path("waiting").path("message").asText("");
-                if (IMAGE_ERRORS.contains(reason))
-                    fail("image " + trial.image() + " cannot be used (" + reason + (msg.isEmpty() ? "" : ": " + msg) + "): run `make image-build` "
-                            + "on the node so K3s's containerd has it" + (opts.imagePullPolicy() == PullPolicy.Always ? ", and use --image-pull-policy IfNotPresent" : ""));
-                else if (CONTAINER_ERRORS.contains(reason)) fail("container error " + reason + (msg.isEmpty() ? "" : ": " + msg));
-            }
-            if (state.has("terminated")) {
-                JsonNode term = state.path("terminated");
-                exitCode = term.path("exitCode").isInt() ? term.path("exitCode").asInt() : null;
-                if (term.path("reason").asText().equals("OOMKilled"))
-                    failure = "OOMKilled (exit " + exitCode + "): the container reached its memory limit; raise --memory-limit";
-                if (logThread == null) logThread = daemon("mmb-logs", this::followLogs);
-                terminated.countDown();
-            } else if (phase.equals("Failed") || phase.equals("Succeeded")) {
-                if (phase.equals("Failed") && failure == null) failure = "pod failed: " + status.path("reason").asText("") + " " + status.path("message").asText("");
-                terminated.countDown();
-            }
-        }
-
-        /** `kubectl logs -f --timestamps`, retried while the container is "waiting to start" or the stream breaks. */
-        void followLogs() {
-            double lastRuntimeTs = -1;
-            try {
-                for (int attempt = 0; !stopped.get() && attempt < 200; attempt++) {
-                    final double[] seen = {lastRuntimeTs};
-                    Kubectl.Stream s = be.kubectl.stream(List.of("logs", name, "-c", PodManifest.CONTAINER, "-f", "--timestamps"), raw -> {
-                        double arrival = Clock.now();
-                        int sp = raw.indexOf(' ');
-                        Double runtimeTs = sp > 0 ? Rfc3339.parse(raw.substring(0, sp)) : null;
-                        String line = runtimeTs != null ? raw.substring(sp + 1) : raw;
-                        if (runtimeTs != null && runtimeTs <= seen[0]) return;   // already seen before a reconnect
-                        if (runtimeTs != null) seen[0] = runtimeTs;
-                        recordRuntimeTime(line, runtimeTs);
-                        events.line(line, arrival);
-                    });
-                    logStream = s;
-                    Kubectl.Result r = s.await();
-                    lastRuntimeTs = seen[0];
-                    if (r.ok() && terminated.getCount() == 0) return;                       // the whole log, container done
-                    if (r.ok()) {                                                            // stream ended early: follow again
-                        terminated.await(1, TimeUnit.SECONDS);
-                        continue;
-                    }
-                    if (r.notFound() || stopped.get()) return;
-                    LockSupport.parkNanos(r.err().contains("is waiting to start") ? 100_000_000L : 500_000_000L);
+        /** Takes the pod's next state and acts on what it implies: running (cgroup, log), failure, end. */
+        synchronized void apply(PodStatus.Step step) {
+            state = step.state();
+            for (PodStatus.Event e : step.events()) {
+                if (e instanceof PodStatus.Running r) {
+                    events.running(r.at());
+                    if (r.containerUp()) locateCgroup(state.pod());
+                    logs.start();
+                } else if (e instanceof PodStatus.Failed f) {
+                    if (f.overrides() || failure == null) failure = f.why();
+                } else if (e instanceof PodStatus.Ended) {
+                    ended.countDown();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                logsDone = true;
             }
         }
 
@@ -1542,7 +1466,7 @@ public class single_env_bench implements Callable<Integer> {
 
         void fail(String why) {
             if (failure == null) failure = why;
-            terminated.countDown();
+            ended.countDown();
         }
 
         /**
@@ -1552,16 +1476,17 @@ public class single_env_bench implements Callable<Integer> {
          */
         @Override public CgroupFiles cgroup() {
             if (cgroupFiles != null) return cgroupFiles;
-            JsonNode pod = lastPod;
-            if (pod == null || containerId == null) {
-                Kubectl.Result r = be.kubectl.read(List.of("get", "pod", name, "-o", "json"), be.kubectl.timeout);
+            PodStatus.State s = state;
+            PodStatus.Facts pod = s.pod();
+            if (pod == null || s.containerId() == null) {
+                Kubectl.Result r = kubectl.read(List.of("get", "pod", name, "-o", "json"), kubectl.timeout);
                 if (!r.ok()) return null;
-                try { pod = Json.MAPPER.readTree(r.out()); } catch (IOException e) { return null; }
+                try { pod = PodStatus.Facts.of(Json.MAPPER.readTree(r.out())); } catch (IOException e) { return null; }
             }
             String problem = locateCgroup(pod);
             if (problem == null) return cgroupFiles;
-            boolean here = pod.path("spec").path("nodeName").asText("").equals(Proc.hostname());
-            if (here && terminated.getCount() == 0) {
+            boolean here = Proc.hostname().equals(pod.node());
+            if (here && ended.getCount() == 0) {
                 k8s.put("cgroup", null);
                 k8s.put("note", "no samples: the container exited before its cgroup could be read");
                 return null;
@@ -1570,83 +1495,76 @@ public class single_env_bench implements Callable<Integer> {
         }
 
         /** Finds and keeps the container's cgroup files; returns null when found, else what is wrong. */
-        synchronized String locateCgroup(JsonNode pod) {
+        synchronized String locateCgroup(PodStatus.Facts pod) {
             if (cgroupFiles != null) return null;
-            String id = pod.path("status").path("containerStatuses").path(0).path("containerID").asText(null);
+            String id = pod.containerId();
             if (id == null) return "pod " + name + " has no container id yet";
             String hex = id.substring(id.indexOf("://") + 3);
-            String uid = pod.path("metadata").path("uid").asText("");
-            String qos = pod.path("status").path("qosClass").asText("");
-            Optional<String> rel = ContainerCgroupFinder.find(be.layout, hex, uid, qos);
+            Optional<String> rel = ContainerCgroupFinder.find(layout, hex, Objects.requireNonNullElse(pod.uid(), ""),
+                    Objects.requireNonNullElse(pod.qosClass(), ""));
             if (rel.isEmpty()) {
-                String node = pod.path("spec").path("nodeName").asText("?"), here = Proc.hostname();
+                String node = Objects.requireNonNullElse(pod.node(), "?"), here = Proc.hostname();
                 return node.equals(here)
-                        ? "cannot find the cgroup of container " + hex.substring(0, Math.min(12, hex.length())) + " under " + trial.cgroupRoot()
+                        ? "cannot find the cgroup of container " + hex.substring(0, Math.min(12, hex.length())) + " under " + settings.cgroupRoot()
                           + " on this node (" + here + "): is this the K3s node, and does --cgroup-root point at its cgroup mount?"
                         : "pod " + name + " ran on node " + node + ", but this is " + here + ": run single_env_bench on that node, "
                           + "or pin the pods to this one with --node " + here;
             }
             k8s.put("cgroup", rel.get());
-            CgroupFiles container = be.layout.filesFor(be.layout.dirsOf(rel.get()));
+            CgroupFiles container = layout.filesFor(layout.dirsOf(rel.get()));
             String parent = Path.of(rel.get()).getParent() == null ? null : Path.of(rel.get()).getParent().toString();
-            cgroupFiles = parent == null ? container : new PodScopedFiles(container, be.layout.filesFor(be.layout.dirsOf(parent)));
+            cgroupFiles = parent == null ? container : new PodScopedFiles(container, layout.filesFor(layout.dirsOf(parent)));
             return null;
         }
 
         @Override public WorkloadExit await(double budget, java.util.function.Supplier<Double> runningTime) throws InterruptedException {
             double created = Clock.now();
-            while (!terminated.await(200, TimeUnit.MILLISECONDS)) {
+            while (!ended.await(200, TimeUnit.MILLISECONDS)) {
                 if (stopped.get()) break;
-                Double ran = runningAt;
-                if (ran == null && Clock.now() > created + opts.startupTimeout()) {
-                    fail(String.format(Locale.ROOT, "pod not running within --startup-timeout %.0f s (last status: %s)", opts.startupTimeout(),
-                            lastState.isEmpty() ? "none" : lastState));
+                PodStatus.State s = state;
+                Double ran = s.runningAt();
+                if (ran == null && Clock.now() > created + settings.startupTimeout()) {
+                    fail(String.format(Locale.ROOT, "pod not running within --startup-timeout %.0f s (last status: %s)", settings.startupTimeout(),
+                            s.summary().isEmpty() ? "none" : s.summary()));
                 } else if (ran != null && Clock.now() > ran + budget) {
                     fail(String.format(Locale.ROOT, "timeout: no end within %.1f s of running (warmup + duration + --timeout-margin)", budget));
                 }
             }
             // The log may still carry the last lines after the container ended.
             long until = System.nanoTime() + 15_000_000_000L;
-            while (failure == null && !stopped.get() && !logsDone && System.nanoTime() < until) Thread.sleep(20);
+            while (failure == null && !stopped.get() && !logs.done() && System.nanoTime() < until) Thread.sleep(20);
             String reason = stopped.get() && failure == null ? "stopped" : failure;
-            return new WorkloadExit(exitCode, reason, "");
+            return new WorkloadExit(state.exitCode(), reason, "");
         }
 
         @Override public void stop() {
             if (!stopped.compareAndSet(false, true)) return;
-            terminated.countDown();
+            ended.countDown();
         }
 
         @Override public void cleanup() {
             stopped.set(true);
-            for (Kubectl.Stream s : new Kubectl.Stream[]{watchStream, logStream}) if (s != null) s.kill();
-            if (!created || opts.keepPods()) return;
-            Kubectl.Result r = be.kubectl.call(List.of("delete", "pod", name, "--ignore-not-found", "--wait=true",
-                    "--timeout=" + 2 * be.kubectl.timeout + "s"), null, 2 * be.kubectl.timeout + 10);
+            watch.kill();
+            logs.kill();
+            if (!created || settings.keepPods()) return;
+            Kubectl.Result r = kubectl.call(List.of("delete", "pod", name, "--ignore-not-found", "--wait=true",
+                    "--timeout=" + 2 * kubectl.timeout + "s"), null, 2 * kubectl.timeout + 10);
             if (!r.ok()) System.err.println("warning: could not delete pod " + name + ": " + r.firstErrorLine()
-                    + " (remove it with `kubectl delete pod " + name + " -n " + opts.namespace() + "`)");
+                    + " (remove it with `kubectl delete pod " + name + " -n " + settings.namespace() + "`)");
         }
 
         @Override public Map<String, Object> details() {
             Map<String, Object> m = new LinkedHashMap<>(k8s);
-            JsonNode pod = lastPod;
+            PodStatus.State s = state;
+            PodStatus.Facts pod = s.pod();
             if (pod != null) {
-                JsonNode st = pod.path("status"), cs = st.path("containerStatuses").path(0);
-                m.put("uid", pod.path("metadata").path("uid").asText(null));
-                m.put("node", pod.path("spec").path("nodeName").asText(null));
-                m.put("qos_class", st.path("qosClass").asText(null));
-                m.put("container_id", cs.path("containerID").asText(null));
-                Map<String, Object> server = new LinkedHashMap<>();
-                server.put("creation", Rfc3339.parse(pod.path("metadata").path("creationTimestamp").asText(null)));
-                server.put("pod_start", Rfc3339.parse(st.path("startTime").asText(null)));
-                JsonNode term = cs.path("state").path("terminated");
-                server.put("container_started", Rfc3339.parse(term.path("startedAt").asText(cs.path("state").path("running").path("startedAt").asText(null))));
-                server.put("container_finished", Rfc3339.parse(term.path("finishedAt").asText(null)));
-                server.put("exit_code", term.path("exitCode").isInt() ? term.path("exitCode").asInt() : null);
-                server.put("reason", term.path("reason").asText(null));
-                m.put("server_times", server);
+                m.put("uid", pod.uid());
+                m.put("node", pod.node());
+                m.put("qos_class", pod.qosClass());
+                m.put("container_id", pod.containerId());
+                m.put("server_times", pod.serverTimes());
             }
-            m.put("observed", new ArrayList<>(observed));
+            m.put("observed", s.observed().stream().map(PodStatus.Transition::toMap).collect(Collectors.toList()));
             return m;
         }
 
@@ -1655,6 +1573,285 @@ public class single_env_bench implements Callable<Integer> {
             t.setDaemon(true);
             t.start();
             return t;
+        }
+    }
+
+    /**
+     * What the watch tells of one trial's pod, as a pure state machine: each watch event (or the pod as read), with
+     * the time it was seen, gives the next immutable State and the lifecycle events that follow from it. No threads,
+     * no kubectl, no clock: PodStatusTest replays watches recorded through the real kubectl (tests/fixtures/pod-watch/).
+     */
+    static final class PodStatus {
+        static final Set<String> IMAGE_ERRORS = Set.of("ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName");
+        static final Set<String> CONTAINER_ERRORS = Set.of("CreateContainerConfigError", "CreateContainerError", "RunContainerError",
+                "CrashLoopBackOff", "StartError");
+        final String image;                      // named in the advice for an image the node cannot use
+        final PullPolicy imagePullPolicy;
+
+        PodStatus(String image, PullPolicy imagePullPolicy) { this.image = image; this.imagePullPolicy = imagePullPolicy; }
+
+        /**
+         * What is known of the pod: the phase and container reason of the last object (a waiting reason, "Running", or
+         * the terminated reason), the container id (kept once seen), when the container was first seen started (our
+         * clock), its exit code, the failure it shows, whether it ended, the last object's facts, every transition.
+         */
+        record State(String phase, String reason, String containerId, Double runningAt, Integer exitCode, String failure,
+                     boolean ended, Facts pod, List<Transition> observed) {
+            static final State INITIAL = new State("", "", null, null, null, null, false, null, List.of());
+
+            /** "phase/reason" of the last object; "" before the first. */
+            String summary() { return pod == null ? "" : phase + "/" + reason; }
+        }
+
+        /** A status the pod passed through (its phase/reason changed), with the time it was seen. */
+        record Transition(double at, String phase, String reason) {
+            Map<String, Object> toMap() {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("at", at);
+                t.put("phase", phase);
+                if (!reason.isEmpty()) t.put("reason", reason);
+                return t;
+            }
+        }
+
+        /** The last pod object's facts (null where it has none), its times from the API (whole seconds) and the CRI. */
+        record Facts(String uid, String node, String qosClass, String containerId, Double creation, Double podStart,
+                     Double containerStarted, Double containerFinished, Integer exitCode, String terminationReason) {
+            static Facts of(JsonNode pod) {
+                JsonNode st = pod.path("status"), cs = st.path("containerStatuses").path(0), term = cs.path("state").path("terminated");
+                return new Facts(pod.path("metadata").path("uid").asText(null), pod.path("spec").path("nodeName").asText(null),
+                        st.path("qosClass").asText(null), cs.path("containerID").asText(null),
+                        Rfc3339.parse(pod.path("metadata").path("creationTimestamp").asText(null)), Rfc3339.parse(st.path("startTime").asText(null)),
+                        Rfc3339.parse(term.path("startedAt").asText(cs.path("state").path("running").path("startedAt").asText(null))),
+                        Rfc3339.parse(term.path("finishedAt").asText(null)),
+                        term.path("exitCode").isInt() ? term.path("exitCode").asInt() : null, term.path("reason").asText(null));
+            }
+
+            Map<String, Object> serverTimes() {
+                Map<String, Object> server = new LinkedHashMap<>();
+                server.put("creation", creation);
+                server.put("pod_start", podStart);
+                server.put("container_started", containerStarted);
+                server.put("container_finished", containerFinished);
+                server.put("exit_code", exitCode);
+                server.put("reason", terminationReason);
+                return server;
+            }
+        }
+
+        /** What follows from one event, in the order the workload acts on it. */
+        sealed interface Event permits Observed, Running, Failed, Ended {}
+        /** A new phase/reason. */
+        record Observed(Transition transition) implements Event {}
+        /** The container is first seen started (running, or already terminated): the trial runs from `at`; its cgroup exists while containerUp. */
+        record Running(double at, boolean containerUp) implements Event {}
+        /** Why the trial fails; overrides: it replaces an earlier reason (the container's own OOM kill is the truth). */
+        record Failed(String why, boolean overrides) implements Event {}
+        /** The pod is done: its container terminated, the pod Succeeded or Failed, it cannot run, or it is gone. */
+        record Ended() implements Event {}
+
+        record Step(State state, List<Event> events) {}
+
+        static boolean isDeletion(JsonNode event) { return event.path("type").asText().equals("DELETED"); }
+
+        /** One watch event ({type, object}: a DELETED one means gone) or one pod object as read, seen at `at`. */
+        Step next(State s, JsonNode event, double at) {
+            if (isDeletion(event)) return gone(s);
+            JsonNode pod = event.has("object") ? event.get("object") : event;
+            JsonNode status = pod.path("status"), cs = status.path("containerStatuses").path(0), state = cs.path("state");
+            String phase = status.path("phase").asText("");
+            String reason = state.has("waiting") ? state.path("waiting").path("reason").asText("")
+                    : state.has("running") ? "Running" : state.has("terminated") ? state.path("terminated").path("reason").asText("") : "";
+            List<Event> events = new ArrayList<>();
+            List<Transition> observed = s.observed();
+            if (!(phase + "/" + reason).equals(s.summary())) {
+                Transition t = new Transition(at, phase, reason);
+                observed = Stream.concat(observed.stream(), Stream.of(t)).toList();
+                events.add(new Observed(t));
+            }
+            String containerId = cs.hasNonNull("containerID") ? cs.path("containerID").asText() : s.containerId();
+            Double runningAt = s.runningAt();
+            if ((state.has("running") || state.has("terminated")) && runningAt == null) {
+                runningAt = at;
+                events.add(new Running(at, state.has("running")));
+            }
+            String failure = s.failure();
+            Integer exitCode = s.exitCode();
+            boolean ended = s.ended();
+            String why = state.has("waiting") ? waitingError(reason, state.path("waiting")) : null;
+            if (state.has("terminated")) {
+                JsonNode term = state.path("terminated");
+                exitCode = term.path("exitCode").isInt() ? term.path("exitCode").asInt() : null;
+                if (term.path("reason").asText().equals("OOMKilled")) {
+                    failure = "OOMKilled (exit " + exitCode + "): the container reached its memory limit; raise --memory-limit";
+                    events.add(new Failed(failure, true));
+                }
+            } else if (phase.equals("Failed") && why == null) {
+                why = "pod failed: " + status.path("reason").asText("") + " " + status.path("message").asText("");
+            }
+            if (why != null && failure == null) {
+                failure = why;
+                events.add(new Failed(why, false));
+            }
+            if (!ended && (why != null || state.has("terminated") || phase.equals("Failed") || phase.equals("Succeeded"))) {
+                ended = true;
+                events.add(new Ended());
+            }
+            return new Step(new State(phase, reason, containerId, runningAt, exitCode, failure, ended, Facts.of(pod), observed), events);
+        }
+
+        /** The pod no longer exists: before it ended, that fails the trial. */
+        Step gone(State s) {
+            if (s.ended()) return new Step(s, List.of());
+            String why = "the pod was deleted before it finished";
+            return new Step(new State(s.phase(), s.reason(), s.containerId(), s.runningAt(), s.exitCode(), s.failure() == null ? why : s.failure(),
+                    true, s.pod(), s.observed()), List.of(new Failed(why, false), new Ended()));
+        }
+
+        /** A waiting reason that means the pod will not run (null if it may still): an unusable image or container. */
+        String waitingError(String reason, JsonNode waiting) {
+            String msg = waiting.path("message").asText("");
+            if (IMAGE_ERRORS.contains(reason))
+                return "image " + image + " cannot be used (" + reason + (msg.isEmpty() ? "" : ": " + msg) + "): run `make image-build` "
+                        + "on the node so K3s's containerd has it" + (imagePullPolicy == PullPolicy.Always ? ", and use --image-pull-policy IfNotPresent" : "");
+            if (CONTAINER_ERRORS.contains(reason)) return "container error " + reason + (msg.isEmpty() ? "" : ": " + msg);
+            return null;
+        }
+    }
+
+    /**
+     * `kubectl get pods -l mmb.dev/pod=NAME -w --output-watch-events -o json` on a thread of its own, each line
+     * parsed and timestamped on arrival (the API's own times are whole seconds). When the server ends the watch, it
+     * reads the pod once and watches again (at most 50 times, backing off up to 5 s); a cluster that still refuses
+     * after the read's retries is lost.
+     */
+    static final class PodWatch {
+        interface Listener {
+            /** One watch event, or the pod as read after a watch ended. */
+            void event(JsonNode event, double at);
+            /** The read found no pod. */
+            void gone();
+            /** The watch cannot go on. */
+            void lost(String why);
+        }
+
+        final Kubectl kubectl;
+        final String name;
+        final java.util.function.BooleanSupplier over, created;
+        final Listener listener;
+        volatile Kubectl.Stream stream;
+
+        /** over: stop watching (the trial ended or was stopped); created: the pod exists (until then an ended watch is just reopened). */
+        PodWatch(Kubectl kubectl, String name, java.util.function.BooleanSupplier over, java.util.function.BooleanSupplier created, Listener listener) {
+            this.kubectl = kubectl; this.name = name; this.over = over; this.created = created; this.listener = listener;
+        }
+
+        void start() { PodWorkload.daemon("mmb-watch", this::run); }
+
+        void kill() {
+            Kubectl.Stream s = stream;
+            if (s != null) s.kill();
+        }
+
+        void run() {
+            int restarts = 0;
+            while (!over.getAsBoolean()) {
+                Kubectl.Stream s = kubectl.stream(List.of("get", "pods", "-l", PodManifest.LABEL_POD + "=" + name, "-w",
+                        "--output-watch-events", "-o", "json"), line -> {
+                    double at = Clock.now();
+                    try {
+                        listener.event(Json.MAPPER.readTree(line), at);
+                    } catch (IOException e) { /* not JSON (a warning line): ignore */ }
+                });
+                stream = s;
+                Kubectl.Result end = s.await();
+                if (over.getAsBoolean()) return;
+                if (!created.getAsBoolean()) { LockSupport.parkNanos(50_000_000L); continue; }
+                // The watch ended (server closed it, or a transient failure): read the state once, then watch again.
+                if (++restarts > 50) { listener.lost("lost the pod's watch: " + end.firstErrorLine()); return; }
+                Kubectl.Result now = kubectl.read(List.of("get", "pod", name, "-o", "json"), kubectl.timeout);
+                if (now.ok()) try { listener.event(Json.MAPPER.readTree(now.out()), Clock.now()); } catch (IOException ignored) { }
+                else if (now.notFound()) { listener.gone(); return; }
+                else if (now.transientFailure() && !now.err().contains("ServiceUnavailable")) {
+                    // still refused after the read's own retries (~8 s): the cluster is lost, and this trial with it
+                    listener.lost("lost the cluster while following pod " + name + ": " + now.firstErrorLine());
+                    return;
+                }
+                LockSupport.parkNanos(Math.min(5_000_000_000L, 200_000_000L * restarts));
+            }
+        }
+    }
+
+    /**
+     * `kubectl logs -f --timestamps` of the pod's container on a thread of its own, retried while the container is
+     * "waiting to start" or the stream breaks; lines already seen before a reconnect are skipped by their runtime time.
+     */
+    static final class LogFollower {
+        interface Listener {
+            /** One line of the program's output: the container runtime's time of it (null if none) and our arrival time. */
+            void line(String line, Double runtimeTs, double arrival);
+        }
+
+        final Kubectl kubectl;
+        final String name;
+        final CountDownLatch ended;                          // the container is done: a stream that ends cleanly has it all
+        final java.util.function.BooleanSupplier stopped;
+        final Listener listener;
+        volatile Kubectl.Stream stream;
+        volatile boolean started, done;
+
+        LogFollower(Kubectl kubectl, String name, CountDownLatch ended, java.util.function.BooleanSupplier stopped, Listener listener) {
+            this.kubectl = kubectl; this.name = name; this.ended = ended; this.stopped = stopped; this.listener = listener;
+        }
+
+        /** Starts following, once: the container runs or ran. */
+        void start() {
+            if (started) return;
+            started = true;
+            PodWorkload.daemon("mmb-logs", this::run);
+        }
+
+        /** No log will come (the pod was never created). */
+        void notNeeded() { done = true; }
+
+        /** Whether the log has been read to its end (or given up on). */
+        boolean done() { return done; }
+
+        void kill() {
+            Kubectl.Stream s = stream;
+            if (s != null) s.kill();
+        }
+
+        void run() {
+            double lastRuntimeTs = -1;
+            try {
+                for (int attempt = 0; !stopped.getAsBoolean() && attempt < 200; attempt++) {
+                    final double[] seen = {lastRuntimeTs};
+                    Kubectl.Stream s = kubectl.stream(List.of("logs", name, "-c", PodManifest.CONTAINER, "-f", "--timestamps"), raw -> {
+                        double arrival = Clock.now();
+                        int sp = raw.indexOf(' ');
+                        Double runtimeTs = sp > 0 ? Rfc3339.parse(raw.substring(0, sp)) : null;
+                        String line = runtimeTs != null ? raw.substring(sp + 1) : raw;
+                        if (runtimeTs != null && runtimeTs <= seen[0]) return;   // already seen before a reconnect
+                        if (runtimeTs != null) seen[0] = runtimeTs;
+                        listener.line(line, runtimeTs, arrival);
+                    });
+                    stream = s;
+                    Kubectl.Result r = s.await();
+                    lastRuntimeTs = seen[0];
+                    if (r.ok() && ended.getCount() == 0) return;                           // the whole log, container done
+                    if (r.ok()) {                                                            // stream ended early: follow again
+                        ended.await(1, TimeUnit.SECONDS);
+                        continue;
+                    }
+                    if (r.notFound() || stopped.getAsBoolean()) return;
+                    LockSupport.parkNanos(r.err().contains("is waiting to start") ? 100_000_000L : 500_000_000L);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                done = true;
+            }
         }
     }
 
