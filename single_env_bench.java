@@ -705,10 +705,21 @@ public class single_env_bench implements Callable<Integer> {
             return m;
         }
 
-        /** Warms the spawn path (the JVM's first spawns are slow) and measures what it costs, before trial 1. */
+        /**
+         * Warms the spawn path (the JVM's first spawns are slow) and measures what it costs, before trial 1; a run that
+         * resumes a file whose spawn cost is measured (a suite's later rounds) only warms it and keeps that measurement.
+         */
         @Override public void preflight() {
-            spawn = HarnessSpawn.measure(this);
-            System.out.println(spawn.summary());
+            HarnessSpawn recorded = ResultStore.recordedSpawn(o);
+            if (recorded != null) {
+                HarnessSpawn.warm(this);
+                spawn = recorded;
+                System.out.println(spawn.summary() + " (measured by the run that wrote " + ResultStore.fileOf(o).getFileName()
+                        + "; this run warmed the spawn path with " + HarnessSpawn.WARM + " spawns)");
+            } else {
+                spawn = HarnessSpawn.measure(this);
+                System.out.println(spawn.summary());
+            }
             warmSampler();
         }
 
@@ -761,6 +772,11 @@ public class single_env_bench implements Callable<Integer> {
     record HarnessSpawn(Double spawn_s, List<Double> spawn_samples, int warmed_spawns, List<Double> warmup_spawn_samples) {
         static final int WARM = 3, SAMPLES = 5;
         static final long PAUSE_NANOS = 100_000_000L;
+
+        /** The warm-up spawns alone, unmeasured. */
+        static void warm(LocalBackend be) {
+            for (int i = 0; i < WARM; i++) once(be, i);
+        }
 
         static HarnessSpawn measure(LocalBackend be) {
             List<Double> warm = new ArrayList<>(), samples = new ArrayList<>();
@@ -2571,8 +2587,7 @@ public class single_env_bench implements Callable<Integer> {
         ResultStore(Path file, ObjectNode root) { this.file = file; this.root = root; }
 
         static ResultStore open(single_env_bench o, Backend backend) {
-            Path dir = o.resultsDir.resolve(o.resultsSubfolder);
-            Path file = dir.resolve(Names.imageName(o.image) + "_" + o.runtimeClass + ".json");
+            Path file = fileOf(o);
             ObjectNode env = Json.MAPPER.valueToTree(environment(o, backend));
             if (Files.exists(file) && !o.overwrite) {
                 if (!o.resume && !o.dryRun)
@@ -2605,6 +2620,26 @@ public class single_env_bench implements Callable<Integer> {
             env.put("backend", o.backend);
             env.putAll(backend.describe());
             return env;
+        }
+
+        static Path fileOf(single_env_bench o) {
+            return o.resultsDir.resolve(o.resultsSubfolder).resolve(Names.imageName(o.image) + "_" + o.runtimeClass + ".json");
+        }
+
+        /**
+         * The spawn cost in the file this run resumes, when the run that wrote it measured one: it is kept, so that a
+         * suite measures it once per file rather than once per round (0.6 s of spawns and pauses each). Null when
+         * this run measures (a new file, --overwrite, no measurement in it, or it cannot be read: open() says why).
+         */
+        static HarnessSpawn recordedSpawn(single_env_bench o) {
+            Path file = fileOf(o);
+            if (!o.resume || o.overwrite || !Files.isRegularFile(file)) return null;
+            try {
+                JsonNode h = Json.MAPPER.readTree(file.toFile()).path("harness");
+                return h.path("spawn_s").isNumber() ? Json.MAPPER.treeToValue(h, HarnessSpawn.class) : null;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
         }
 
         static ObjectNode load(Path file) {
