@@ -1705,9 +1705,9 @@ public class metaorchestrator {
 
     /**
      * How the child is started. `command` is `JBANG single_env_bench.java ARGS…`, what the output shows and a user
-     * can run. JBang is itself a JVM that starts before the script's, so after the one `jbang build` the suite asks
-     * JBang once for the command it would run (`jbang info tools`: the JDK, the script's //RUNTIME_OPTIONS, its jar
-     * and class path, its main class) and starts `java` directly (`process`), with class-data sharing: the first
+     * can run. JBang is itself a JVM that starts before the script's, so the suite asks JBang once for the command it
+     * would run (`jbang info tools`: the JDK, the script's //RUNTIME_OPTIONS, its jar and class path, its main class),
+     * runs `jbang build` only when that jar is missing, and starts `java` directly (`process`), with class-data sharing: the first
      * child writes an archive of the classes it loaded next to the script's jar in JBang's cache, and every later
      * child maps it instead of loading them again. When JBang cannot answer, every child goes through JBang. JBang 0.132 compiles a script into a cached jar and sets no property naming the
      * source file (newer JBang sets jbang.source), so the script is looked for next to this one when that property
@@ -1737,13 +1737,31 @@ public class metaorchestrator {
         }
 
         /**
+         * A question to the child that runs no trial (`--list-runtimes`): `java` directly like a child, mapping the
+         * class-data archive when there is one but never writing it, since it would then hold only this question's
+         * classes and every trial's child would load the rest again.
+         */
+        List<String> query(List<String> args) {
+            if (direct == null) return command(args);
+            List<String> c = new ArrayList<>(direct);
+            Path archive = archive();
+            if (Files.isRegularFile(archive)) c.addAll(1, List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            c.addAll(args);
+            return c;
+        }
+
+        /** Where the class-data archive lives: next to the script's jar in JBang's cache, named after the main class. */
+        Path archive() {
+            return jar().resolveSibling(direct.get(direct.size() - 1) + ".jsa");
+        }
+
+        /**
          * The JVM options of class-data sharing: the archive when it exists; else the child writes it as it exits,
          * to a file of this suite's own, which the next call moves into place (so that no child maps a half-written
          * archive). The JVM's CDS messages are off: they would land in the child's output.
          */
         List<String> classDataSharing() {
-            Path archive = Paths.get(direct.get(direct.size() - 2).split(java.io.File.pathSeparator)[0])
-                    .resolveSibling(direct.get(direct.size() - 1) + ".jsa");
+            Path archive = archive();
             Path ours = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid());
             try {
                 if (!Files.exists(archive) && Files.isRegularFile(ours)) Files.move(ours, archive, StandardCopyOption.ATOMIC_MOVE);
@@ -1770,12 +1788,21 @@ public class metaorchestrator {
             }
         }
 
-        /** `java OPTIONS -classpath JAR:DEPS MAIN` from `jbang info tools`, as JBang 0.132 itself runs it. */
+        /** Whether the jar of the direct command exists: then it is the build of this source (JBang hashes it into the path). */
+        boolean built() { return direct != null && Files.isRegularFile(jar()); }
+
+        /** The script's jar: first on the direct command's class path. */
+        Path jar() { return Paths.get(direct.get(direct.size() - 2).split(java.io.File.pathSeparator)[0]); }
+
+        /**
+         * `java OPTIONS -classpath JAR:DEPS MAIN` from `jbang info tools`, as JBang 0.132 itself runs it. The jar may
+         * not exist yet (`info tools` does not build): see built().
+         */
         static List<String> javaCommand(JsonNode info) throws IOException {
             Path executable = Paths.get(info.path("availableJdkPath").asText(System.getProperty("java.home")), "bin", "java");
             Path jar = Paths.get(info.path("applicationJar").asText());
             String main = info.path("mainClass").asText();
-            if (!Files.isExecutable(executable) || !Files.isRegularFile(jar) || main.isEmpty()) {
+            if (!Files.isExecutable(executable) || info.path("applicationJar").asText().isEmpty() || main.isEmpty()) {
                 throw new IOException("no java, jar or main class in its answer");
             }
             List<String> classPath = new ArrayList<>(List.of(jar.toString()));
@@ -1918,7 +1945,7 @@ public class metaorchestrator {
         /** Unknown when the child cannot answer: then every environment is planned, and a child says exit 3 itself. */
         static RuntimeProbe ask(ChildLauncher launcher, Io io) {
             try {
-                ProcessResult r = new ProcessExecutor().command(launcher.command(List.of("--list-runtimes")))
+                ProcessResult r = new ProcessExecutor().command(launcher.query(List.of("--list-runtimes")))
                         .readOutput(true).redirectError(OutputStream.nullOutputStream()).exitValueAny()
                         .timeout(2, TimeUnit.MINUTES).execute();
                 Map<String, String> missing = new TreeMap<>();
@@ -2495,8 +2522,17 @@ public class metaorchestrator {
             }
             for (EnvironmentRun r : runs.values()) ledger.register(r.spec.name());
             if (ledger.missingTotal(plan.shared().trials) == 0 && !plan.config().adaptive()) return Exit.OK;   // complete: no child needed
-            if (!launcher.build(io)) return Exit.SETUP;
-            launcher = launcher.resolveJava(io);
+            // JBang's command first: it names the jar by a hash of the source, so when that jar exists it is this
+            // source's build and `jbang build` (a JBang start, 2–5 s on this machine) has nothing to do.
+            ChildLauncher resolved = launcher.resolveJava(io);
+            if (!resolved.built()) {
+                if (!launcher.build(io)) return Exit.SETUP;
+                if (resolved.direct() != null && !resolved.built()) {
+                    io.say("[suite] `jbang build` wrote no jar where `jbang info tools` names it; starting each child through JBang");
+                    resolved = launcher;
+                }
+            }
+            launcher = resolved;
             skipMissingRuntimes();
             return Exit.OK;
         }

@@ -5,7 +5,8 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m
+//RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m -XX:-UsePerfData
+// (-XX:-UsePerfData: no hsperfdata counters sampled every 50 ms, which were a third of the harness's CPU in a window)
 
 // single_env_bench — benchmarks ONE environment (an image and a runtime class) of mmb.
 //
@@ -715,7 +716,8 @@ public class single_env_bench implements Callable<Integer> {
     /** Where a trial's workload runs. One per run; preflight once, then launch per trial. */
     interface Backend extends AutoCloseable {
         static Backend create(Options opts) {
-            return opts.trial().backend() == BackendKind.local ? new LocalBackend(opts.trial(), opts.local())
+            return opts.trial().backend() == BackendKind.local
+                    ? new LocalBackend(opts.trial(), opts.local(), ResultStore.recordedSpawn(opts), ResultStore.fileOf(opts).getFileName())
                     : K8sBackend.create(opts.trial(), opts.k8s());
         }
 
@@ -768,11 +770,15 @@ public class single_env_bench implements Callable<Integer> {
         final CgroupLayout layout;
         final boolean useCgroups;
         final String runtimeVersion;
+        final HarnessSpawn recordedSpawn;    // the spawn cost in the file this run resumes, or null: measure it
+        final Path resultFileName;
         HarnessSpawn spawn;
 
-        LocalBackend(TrialOptions trial, LocalOptions opts) {
+        LocalBackend(TrialOptions trial, LocalOptions opts, HarnessSpawn recordedSpawn, Path resultFileName) {
             this.trial = trial;
             this.opts = opts;
+            this.recordedSpawn = recordedSpawn;
+            this.resultFileName = resultFileName;
             this.program = resolveArtifact(trial, opts);
             this.runtimeCommand = LocalRuntimes.command(trial.runtimeClass(), program);
             this.layout = CgroupLayout.detect(trial.cgroupRoot());
@@ -830,10 +836,34 @@ public class single_env_bench implements Callable<Integer> {
             return m;
         }
 
-        /** Warms the spawn path (the JVM's first spawns are slow) and measures what it costs, before trial 1. */
+        /**
+         * Warms the spawn path (the JVM's first spawns are slow) and measures what it costs, before trial 1; a run that
+         * resumes a file whose spawn cost is measured (a suite's later rounds) only warms it and keeps that measurement.
+         */
         @Override public void preflight() {
-            spawn = HarnessSpawn.measure(this);
-            System.out.println(spawn.summary());
+            if (recordedSpawn != null) {
+                HarnessSpawn.warm(this);
+                spawn = recordedSpawn;
+                System.out.println(spawn.summary() + " (measured by the run that wrote " + resultFileName
+                        + "; this run warmed the spawn path with " + HarnessSpawn.WARM + " spawns)");
+            } else {
+                spawn = HarnessSpawn.measure(this);
+                System.out.println(spawn.summary());
+            }
+            warmSampler();
+        }
+
+        /** SamplerWarmup on a throwaway cgroup made as a trial's is (or on this process, without cgroups). */
+        void warmSampler() {
+            if (!useCgroups) { SamplerWarmup.run(new ProcfsFiles(ProcessHandle.current())); return; }
+            LocalCgroups.Cgroup cg = null;
+            try {
+                cg = LocalCgroups.create(layout, trial.runId() + "-warmup");
+                SamplerWarmup.run(cg.files());
+            } catch (IOException e) {   // not warmed: the first trial's window pays for it, nothing else changes
+            } finally {
+                if (cg != null) cg.remove();
+            }
         }
 
         @Override public HarnessSpawn harness() { return spawn; }
@@ -872,6 +902,11 @@ public class single_env_bench implements Callable<Integer> {
     record HarnessSpawn(Double spawn_s, List<Double> spawn_samples, int warmed_spawns, List<Double> warmup_spawn_samples) {
         static final int WARM = 3, SAMPLES = 5;
         static final long PAUSE_NANOS = 100_000_000L;
+
+        /** The warm-up spawns alone, unmeasured. */
+        static void warm(LocalBackend be) {
+            for (int i = 0; i < WARM; i++) once(be, i);
+        }
 
         static HarnessSpawn measure(LocalBackend be) {
             List<Double> warm = new ArrayList<>(), samples = new ArrayList<>();
@@ -2392,16 +2427,27 @@ public class single_env_bench implements Callable<Integer> {
         boolean endMissed;         // no reading at BENCH_END (the cgroup was already gone)
         volatile SetupException fatal;
         Map<Long, Long> harnessCpuAtOpen = Map.of();
+        volatile boolean opened;
         long nanoAtOpen;
         Double harnessCpuCores;
 
         Sampler(double intervalSeconds) { this.intervalNanos = (long) (intervalSeconds * 1e9); }
 
-        void attach(Workload w) { this.workload = w; }
+        /**
+         * The workload to sample. The sampling thread starts now and waits for the window: starting a thread costs
+         * more CPU than a sample, and before BENCH_START it is not counted against the harness.
+         */
+        void attach(Workload w) {
+            this.workload = w;
+            Thread t = new Thread(this::waitThenLoop, "mmb-sampler");
+            t.setDaemon(true);
+            thread = t;
+            t.start();
+        }
 
         /** BENCH_START: first sample now, then the periodic ones. */
         synchronized void openWindow() {
-            if (thread != null || closed || workload == null) return;
+            if (opened || closed || workload == null) return;
             try {
                 files = workload.cgroup();
             } catch (SetupException e) {   // e.g. the pod ran on another node: no trial of this run can be measured
@@ -2412,12 +2458,21 @@ public class single_env_bench implements Callable<Integer> {
             if (files == null && workload.process() != null) files = new ProcfsFiles(workload.process());
             if (files == null) return;
             takeSample();
-            harnessCpuAtOpen = HarnessCpu.snapshot();   // from the first sample on, like the window's wall time
-            long start = System.nanoTime();
-            nanoAtOpen = start;
-            thread = new Thread(() -> loop(start), "mmb-sampler");
-            thread.setDaemon(true);
-            thread.start();
+            harnessCpuAtOpen = HarnessCpu.snapshot(false);   // from the first sample on, like the window's wall time
+            nanoAtOpen = System.nanoTime();
+            opened = true;
+            LockSupport.unpark(thread);
+        }
+
+        /** The sampling thread: parked until the window opens (or the trial ends without one), then the loop. */
+        void waitThenLoop() {
+            while (!opened) {
+                if (closed) return;
+                LockSupport.park(this);
+            }
+            long start;
+            synchronized (this) { start = nanoAtOpen; }
+            loop(start);
         }
 
         void loop(long start) {
@@ -2493,32 +2548,81 @@ public class single_env_bench implements Callable<Integer> {
         List<Sample> samples() { synchronized (samples) { return new ArrayList<>(samples); } }
     }
 
+    /**
+     * Runs the sampling and output-parsing code before trial 1, on files that are not the trial's and a made-up
+     * transcript, so that no trial's window pays for their first use: class loading, interpreting and JIT-compiling
+     * that code cost several times what the samples themselves do (docs/testing.md, "Harness overhead"). Nothing it
+     * reads is kept.
+     */
+    static final class SamplerWarmup {
+        static final int READS = 100, SNAPSHOTS = 5, PROGRESS_LINES = 300;
+
+        static void run(CgroupFiles files) {
+            Sampler sampler = new Sampler(1.0);
+            sampler.files = files;
+            for (int i = 0; i < READS; i++) sampler.takeSample(i % 10 == 0);
+            files.close();
+            for (int i = 0; i < SNAPSHOTS; i++) HarnessCpu.since(HarnessCpu.snapshot(false));
+            ProtocolParser parser = new ProtocolParser();
+            LineSplitter out = new LineSplitter(line -> parser.accept(line, Clock.now()));
+            StringBuilder transcript = new StringBuilder("MMB_READY size=16 duration=1 warmup=0 flags=\"-O2\"\nBENCH_START\n");
+            for (int i = 1; i <= PROGRESS_LINES; i++) transcript.append("BENCH_PROGRESS t=").append(i * 0.01).append(" iterations=").append(i).append('\n');
+            transcript.append("BENCH_END\niterations=100\nthroughput_mflops=1.0\nelapsed_s=1.01\nvalid=true\n");
+            byte[] bytes = transcript.toString().getBytes(StandardCharsets.UTF_8);
+            out.write(bytes, 0, bytes.length);
+        }
+    }
+
     /** This JVM's own CPU time (ns), to report what the harness itself costs during the measured window. */
     static final class HarnessCpu {
         static final boolean SCHEDSTAT = !Files2.readOrEmpty(Path.of("/proc/self/schedstat")).isBlank();
 
         /**
          * The CPU time of each of this JVM's threads (ns): /proc/self/task/TID/schedstat's first field, the
-         * scheduler's own nanosecond clock, read at the two ends of the window only. Without schedstat, the JVM's
-         * process CPU time (10 ms ticks, too coarse for 1 % of a core over a few seconds) under the key -1.
+         * scheduler's own nanosecond clock, read at the two ends of the window only. The calling thread's own
+         * counter is read last when the window opens and first when it closes (selfFirst), so that reading the
+         * counters, which only the measurement does, is not counted as the harness's work. Without schedstat, the
+         * JVM's process CPU time (10 ms ticks, too coarse for 1 % of a core over a few seconds) under the key -1.
          */
-        static Map<Long, Long> snapshot() {
+        static Map<Long, Long> snapshot(boolean selfFirst) {
             Map<Long, Long> m = new HashMap<>();
             if (!SCHEDSTAT) {
                 var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
                 if (os instanceof com.sun.management.OperatingSystemMXBean sun) m.put(-1L, sun.getProcessCpuTime());
                 return m;
             }
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-                for (Path task : tasks) {
-                    String s = Files2.readOrEmpty(task.resolve("schedstat"));   // "" for a thread that just ended
-                    int space = s.indexOf(' ');
-                    if (space > 0) m.put(Long.parseLong(task.getFileName().toString()), Long.parseLong(s.substring(0, space)));
-                }
-            } catch (IOException | RuntimeException e) {
-                m.clear();
-            }
+            String self = selfTask();
+            byte[] buffer = new byte[64];
+            if (selfFirst) read(self, buffer, m);
+            String[] tasks = new File("/proc/self/task").list();
+            if (tasks == null) return new HashMap<>();
+            for (String task : tasks) if (!task.equals(self)) read(task, buffer, m);
+            if (!selfFirst) read(self, buffer, m);
             return m;
+        }
+
+        /** The calling thread's id, from /proc/thread-self (Linux ≥ 3.17); null if unknown. */
+        static String selfTask() {
+            try {
+                return Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** One thread's first schedstat field, through java.io into a reused buffer: it runs for every thread at each end of a window. */
+        static void read(String task, byte[] buffer, Map<Long, Long> into) {
+            if (task == null) return;
+            int n;
+            try (FileInputStream in = new FileInputStream("/proc/self/task/" + task + "/schedstat")) {
+                n = in.read(buffer);
+            } catch (IOException e) {   // the thread just ended
+                return;
+            }
+            long ns = 0;
+            int i = 0;
+            for (; i < n && buffer[i] >= '0' && buffer[i] <= '9'; i++) ns = ns * 10 + (buffer[i] - '0');
+            if (i > 0 && i < n && buffer[i] == ' ') into.put(Long.parseLong(task), ns);
         }
 
         /**
@@ -2526,7 +2630,7 @@ public class single_env_bench implements Callable<Integer> {
          * one that ended since is missing (a JIT compiler thread the JVM retires, rarely); -1 if unknown.
          */
         static long since(Map<Long, Long> open) {
-            Map<Long, Long> now = snapshot();
+            Map<Long, Long> now = snapshot(true);
             if (open.isEmpty() || now.isEmpty()) return -1;
             long sum = 0;
             for (var e : now.entrySet()) sum += e.getValue() - open.getOrDefault(e.getKey(), 0L);
@@ -2815,8 +2919,7 @@ public class single_env_bench implements Callable<Integer> {
         static ResultStore open(Options opts, Backend backend) {
             TrialOptions trial = opts.trial();
             ResultFileOptions out = opts.resultFile();
-            Path dir = out.resultsDir().resolve(out.resultsSubfolder());
-            Path file = dir.resolve(Names.imageName(trial.image()) + "_" + trial.runtimeClass() + ".json");
+            Path file = fileOf(opts);
             ObjectNode env = Json.MAPPER.valueToTree(environment(trial, backend));
             if (Files.exists(file) && !out.overwrite()) {
                 if (!out.resume() && !out.dryRun())
@@ -2849,6 +2952,28 @@ public class single_env_bench implements Callable<Integer> {
             env.put("backend", trial.backend().name());
             env.putAll(backend.describe());
             return env;
+        }
+
+        static Path fileOf(Options opts) {
+            ResultFileOptions out = opts.resultFile();
+            return out.resultsDir().resolve(out.resultsSubfolder())
+                    .resolve(Names.imageName(opts.trial().image()) + "_" + opts.trial().runtimeClass() + ".json");
+        }
+
+        /**
+         * The spawn cost in the file this run resumes, when the run that wrote it measured one: it is kept, so that a
+         * suite measures it once per file rather than once per round (0.6 s of spawns and pauses each). Null when
+         * this run measures (a new file, --overwrite, no measurement in it, or it cannot be read: open() says why).
+         */
+        static HarnessSpawn recordedSpawn(Options opts) {
+            Path file = fileOf(opts);
+            if (!opts.resultFile().resume() || opts.resultFile().overwrite() || !Files.isRegularFile(file)) return null;
+            try {
+                JsonNode h = Json.MAPPER.readTree(file.toFile()).path("harness");
+                return h.path("spawn_s").isNumber() ? Json.MAPPER.treeToValue(h, HarnessSpawn.class) : null;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
         }
 
         static ObjectNode load(Path file) {

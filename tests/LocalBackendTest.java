@@ -225,6 +225,7 @@ class LocalBackendTest {
         var first = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1")));
         assertEquals(0, first.exit(), first.all());
         double firstStart = file("resume", "mmb-static_default.json").path("results").path("64_cold").get(0).path("start").asDouble();
+        JsonNode firstSpawn = file("resume", "mmb-static_default.json").path("harness");
 
         var again = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1")));
         assertEquals(4, again.exit());
@@ -237,6 +238,10 @@ class LocalBackendTest {
         JsonNode list = file("resume", "mmb-static_default.json").path("results").path("64_cold");
         assertEquals(3, list.size());
         assertEquals(firstStart, list.get(0).path("start").asDouble(), "trial 1 kept as it was");
+        // the spawn cost is measured once per file (a suite's later rounds resume it): kept, and the output says whose
+        assertEquals(firstSpawn, file("resume", "mmb-static_default.json").path("harness"), "the first run's spawn measurement");
+        assertTrue(resumed.out().contains("measured by the run that wrote mmb-static_default.json; this run warmed the spawn path with 3 spawns"),
+                resumed.out());
 
         var nothing = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "3", "--resume")));
         assertEquals(0, nothing.exit());
@@ -249,6 +254,7 @@ class LocalBackendTest {
         var over = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1", "--overwrite")));
         assertEquals(0, over.exit(), over.all());
         assertEquals(1, file("resume", "mmb-static_default.json").path("results").path("64_cold").size());
+        assertNotEquals(firstSpawn, file("resume", "mmb-static_default.json").path("harness"), "--overwrite measures again");
     }
 
     @Test void missingBuildAndMissingRuntimeAreSetupErrors() throws Exception {
