@@ -3186,7 +3186,7 @@ public class metaorchestrator {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("metaorchestrator", VERSION);
             m.put("java", System.getProperty("java.version"));
-            if (launcher != null) m.put("jbang", versionOf(List.of(launcher.jbang().toString(), "--version")));
+            if (launcher != null) m.put("jbang", jbangVersion(launcher.jbang()));
             SharedArgs s = plan.shared();
             if (s.backend == Backend.k8s) {
                 List<String> cmd = new ArrayList<>(List.of("kubectl", "version", "-o", "json"));
@@ -3213,6 +3213,30 @@ public class metaorchestrator {
                 m.put("runtimes", runtimes);
             }
             return m;
+        }
+
+        /**
+         * JBang's version from its jar's manifest (JBang-Version): bin/jbang.jar of JBang's own distribution, or lib/ of
+         * the one scripts/install-jbang.sh installs. Starting `jbang --version` costs a JVM start (1–5 s) of the suite's
+         * time; it is the fallback.
+         */
+        static String jbangVersion(Path launcher) {
+            try {
+                Path bin = launcher.toRealPath().getParent();
+                List<Path> jars = new ArrayList<>(List.of(bin.resolve("jbang.jar")));
+                if (Files.isDirectory(bin.resolveSibling("lib")))
+                    try (var l = Files.list(bin.resolveSibling("lib"))) {
+                        l.filter(f -> f.getFileName().toString().matches("jbang-cli-.*\\.jar")).forEach(jars::add);
+                    }
+                for (Path jar : jars) {
+                    if (!Files.isRegularFile(jar)) continue;
+                    try (var j = new java.util.jar.JarFile(jar.toFile())) {
+                        String v = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("JBang-Version");
+                        if (v != null && !v.isBlank()) return v.strip();
+                    }
+                }
+            } catch (IOException | RuntimeException e) { /* fall back to asking JBang */ }
+            return versionOf(List.of(launcher.toString(), "--version"));
         }
 
         static String versionOf(List<String> command) {

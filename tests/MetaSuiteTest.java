@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -49,7 +50,7 @@ class MetaSuiteTest {
         return s;
     }
 
-    @Test void interleavedSuiteWithAFailingAndASkippedEnvironment() throws IOException {
+    @Test void interleavedSuiteWithAFailingAndASkippedEnvironment() throws Exception {
         for (String b : List.of("mmb-debian", "mmb-static", "mmb.wasm")) {
             assertTrue(Files.isRegularFile(MetaKit.repo().resolve("build").resolve(b)), "make build first: build/" + b);
         }
@@ -82,6 +83,9 @@ class MetaSuiteTest {
         assertTrue(run.at("/versions/runtimes/node").asText().startsWith("v"), run.toString());
         assertEquals("not installed", run.at("/versions/runtimes/wasmtime").asText());
         assertFalse(run.at("/versions/single_env_bench").isNull(), "the child's version comes from its result files");
+        // read from JBang's jar, not by starting it: the same as `jbang --version` says
+        String jbangSays = TestSupport.exec(List.of(MetaKit.jbang(), "--version"), Map.of(), 60).out().strip();
+        assertEquals(jbangSays, run.at("/versions/jbang").asText());
         assertTrue(r.out().contains("[mmb-wasm-node] "), "child output is prefixed:\n" + r.out());
         assertTrue(r.out().contains("[suite] 8/8 trials · "), "the skipped environment's trials left the total:\n" + r.out());
         assertTrue(r.out().contains("0 of 2 trials ok and valid (2 failed)"), r.out());
