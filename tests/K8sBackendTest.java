@@ -326,8 +326,8 @@ class K8sBackendTest {
 
     @Test void sigintDeletesThePodAndAKilledRunsPodsAreRemovedNextTime() throws Exception {
         Cluster c = new Cluster("sigint");
-        // Trials long enough that the real kubectl's polls (a second or two each on a busy machine) see a pod mid-trial.
-        List<String> a = c.benchArgs("--image", "mmb-static:latest", "--sizes", "64", "--trials", "3", "--duration", "10", "--no-warmup",
+        // Trials long enough (5 s) that the pod is still running when the test's poll of the node's pods sees it.
+        List<String> a = c.benchArgs("--image", "mmb-static:latest", "--sizes", "64", "--trials", "3", "--duration", "5", "--no-warmup",
                 "--interval", "0.5");
         ProcessBuilder pb = TestSupport.javaMain("single_env_bench", a).redirectErrorStream(true).redirectOutput(work.resolve("sigint.log").toFile());
         pb.environment().putAll(c.env);

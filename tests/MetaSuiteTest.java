@@ -84,7 +84,8 @@ class MetaSuiteTest {
         assertEquals("not installed", run.at("/versions/runtimes/wasmtime").asText());
         assertFalse(run.at("/versions/single_env_bench").isNull(), "the child's version comes from its result files");
         // read from JBang's jar, not by starting it: the same as `jbang --version` says
-        String jbangSays = TestSupport.exec(List.of(MetaKit.jbang(), "--version"), Map.of(), 60).out().strip();
+        var asked = TestSupport.exec(List.of(MetaKit.jbang(), "--version"), Map.of(), 60);
+        String jbangSays = (asked.out() + asked.err()).strip();   // JBang prints its version on stderr
         assertEquals(jbangSays, run.at("/versions/jbang").asText());
         assertTrue(r.out().contains("[mmb-wasm-node] "), "child output is prefixed:\n" + r.out());
         assertTrue(r.out().contains("[suite] 8/8 trials · "), "the skipped environment's trials left the total:\n" + r.out());
@@ -170,7 +171,7 @@ class MetaSuiteTest {
     }
 
     /**
-     * Adaptive trials (target_ci ±3 %, trials 3, max_trials 6): a quiet stand-in stops adding rounds once its ratio's
+     * Adaptive trials (target_ci ±3 %, trials 3, max_trials 5): a quiet stand-in stops adding rounds once its ratio's
      * interval is that narrow; a noisy one (CV 30 %) runs to max_trials, and the suite and the summary say so.
      */
     @Test void adaptiveRoundsStopEarlyWhenQuietAndAtMaxTrialsWhenNoisy() throws IOException {
@@ -180,38 +181,38 @@ class MetaSuiteTest {
         Files.writeString(dir.resolve("suite.yaml"), "environments:\n" + envs + "shared_args:\n  backend: local\n"
                 + "  sizes: [64]\n  trials: 3\n  duration: 0.2\n  warmup_seconds: 0\n  interval: 0.1\n  results_dir: "
                 + dir.resolve("results") + "\n  results_subfolder_name: e2e\norder: interleaved\ntarget_ci: 0.03\n"
-                + "max_trials: 6\n");
+                + "max_trials: 5\n");
         Path c = dir.resolve("suite.yaml"), folder = folder(c);
         MetaKit.Run dry = MetaKit.meta("--config", c.toString(), "--jbang", MetaKit.jbang(), "--dry-run");
         assertTrue(dry.out().contains("adaptive: then more rounds until every ratio's interval is within ±3 % "
-                + "(target_ci), at most 6 trials per size (max_trials)"), dry.out());
-        assertEquals(3, dry.out().lines().filter(l -> l.matches("  \\S+-default .* 3–6 +~\\d+ s – ~\\d+ s")).count(),
+                + "(target_ci), at most 5 trials per size (max_trials)"), dry.out());
+        assertEquals(3, dry.out().lines().filter(l -> l.matches("  \\S+-default .* 3–5 +~\\d+ s – ~\\d+ s")).count(),
                 "each environment's range of trials and time: " + dry.out());
-        assertTrue(dry.out().lines().anyMatch(l -> l.matches("  total +9–18 +~.* – ~.*")), "the total's range: " + dry.out());
+        assertTrue(dry.out().lines().anyMatch(l -> l.matches("  total +9–15 +~.* – ~.*")), "the total's range: " + dry.out());
 
         MetaKit.Run r = MetaKit.meta("--config", c.toString(), "--jbang", MetaKit.jbang());
         String all = r.out() + r.err();
         assertEquals(0, r.code(), all);
-        assertTrue(r.out().contains("9–18 trial(s) to run"), all);
+        assertTrue(r.out().contains("9–15 trial(s) to run"), all);
 
         List<Double> base = throughputs(folder.resolve("base_default.json"), "64_warm");
         List<Double> quiet = throughputs(folder.resolve("quiet_default.json"), "64_warm");
         List<Double> noisy = throughputs(folder.resolve("noisy_default.json"), "64_warm");
-        assertEquals(6, noisy.size(), "the noisy stand-in runs to max_trials");
-        assertEquals(6, base.size(), "the baseline runs as long as any comparison needs it");
-        assertTrue(quiet.size() >= 3 && quiet.size() < 6, "the quiet stand-in stops early: " + quiet.size() + "\n" + all);
+        assertEquals(5, noisy.size(), "the noisy stand-in runs to max_trials");
+        assertEquals(5, base.size(), "the baseline runs as long as any comparison needs it");
+        assertTrue(quiet.size() >= 3 && quiet.size() < 5, "the quiet stand-in stops early: " + quiet.size() + "\n" + all);
         // it stopped at the first round whose interval (against the baseline's trials of then) reached ±3 %
         int n = quiet.size();
         assertTrue(halfWidth(quiet, base.subList(0, n), 0.01) <= 0.03, all);
         if (n > 3) assertTrue(halfWidth(quiet.subList(0, n - 1), base.subList(0, n - 1), 0.01) > 0.03, all);
-        assertTrue(halfWidth(noisy, base, 0.01) > 0.03, "the noisy one cannot reach ±3 % in 6 trials");
-        assertTrue(r.out().contains("[suite] max_trials (6) reached before target_ci ±3 % for: base-default, noisy-default"),
+        assertTrue(halfWidth(noisy, base, 0.01) > 0.03, "the noisy one cannot reach ±3 % in 5 trials");
+        assertTrue(r.out().contains("[suite] max_trials (5) reached before target_ci ±3 % for: base-default, noisy-default"),
                 r.out());
         assertTrue(r.out().contains("warning (target not reached): noisy-default 64: the ratio's interval is ±"), r.out());
         assertFalse(r.out().contains("warning (target not reached): quiet-default"), r.out());
         JsonNode run = read(folder.resolve("run.json"));
         assertEquals(0.03, run.path("target_ci").asDouble());
-        assertEquals(6, run.path("max_trials").asInt());
+        assertEquals(5, run.path("max_trials").asInt());
     }
 
     /**
