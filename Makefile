@@ -32,7 +32,7 @@ jbang: ## Install JBang from Maven Central if it is not on PATH (prints its path
 jbang_path = $(if $(JBANG),echo $(JBANG),scripts/install-jbang.sh)
 
 # Tags (docs/testing.md): unit, e2e, measure, soak; docker and browser say what a test needs.
-test: build ## Run every test, soak and measure in their short forms (~13 min); ends with "N passed, N failed"
+test: build ## Run every test, soak and measure in their short forms (~12 min); ends with "N passed, N failed"
 	@jbang=$$($(call jbang_path)) && "$$jbang" --quiet tests/TestRunner.java $(TEST_ARGS)
 
 test-unit: ## Run the fast tests (tag unit): no long runs, no Docker
