@@ -8,7 +8,7 @@ import java.util.*;
  * scheduler's nanosecond clock, independent of the cgroup's cpuacct the harness reads), between the trial's first
  * and last sample. On a busy machine a single-threaded kernel gets less than a core; this is the truth then.
  */
-final class TaskCpu implements AutoCloseable {
+final class TaskCpu {
     final List<double[]> readings = Collections.synchronizedList(new ArrayList<>());   // {pid, unix s, on-CPU s}
     private volatile boolean stop;
     private final Thread thread;
@@ -33,8 +33,6 @@ final class TaskCpu implements AutoCloseable {
     }
 
     void stop() throws InterruptedException { stop = true; thread.join(); }
-
-    @Override public void close() throws InterruptedException { stop(); }
 
     /** Runs `run` while recording, then stops (the readings stay for the checks). */
     <T> T around(java.util.concurrent.Callable<T> run) throws Exception {
