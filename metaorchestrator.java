@@ -1744,9 +1744,9 @@ public class metaorchestrator {
         }
 
         /**
-         * A question to the child that runs no trial (`--list-runtimes`): `java` directly like a child, mapping the
-         * class-data archive when there is one but never writing it, since it would then hold only this question's
-         * classes and every trial's child would load the rest again.
+         * `java` directly like a child, mapping the class-data archive when there is one but never writing it: for a
+         * question that runs no trial (`--list-runtimes`; its archive would hold only the question's classes, and every
+         * trial's child would load the rest again) and for the kept children after the first (one writes it).
          */
         List<String> query(List<String> args) {
             if (direct == null) return command(args);
@@ -2608,7 +2608,10 @@ public class metaorchestrator {
                 result = ChildRun.run(launcher.process(args), "[" + name + "] ", io, onTrial, interrupts);
             } else {
                 if (child == null || !child.alive()) {
-                    child = KeptChild.start(launcher.process(args), "[" + name + "] ", io);
+                    // A class-data archive is written by a child as it exits, which a kept one does at the suite's end:
+                    // only the first writes it (when none exists), the others map an existing one or run without.
+                    List<String> command = kept.isEmpty() ? launcher.process(args) : launcher.query(args);
+                    child = KeptChild.start(command, "[" + name + "] ", io);
                     if (child != null) {
                         kept.put(name, child);
                         interrupts.keep(child.process());
