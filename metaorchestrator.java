@@ -1769,14 +1769,35 @@ public class metaorchestrator {
          */
         List<String> classDataSharing() {
             Path archive = archive();
-            Path ours = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid());
+            settleArchive();
+            return List.of(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + ours(),
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        }
+
+        private Path ours() {
+            return archive().resolveSibling(archive().getFileName() + "." + ProcessHandle.current().pid());
+        }
+
+        /**
+         * Moves the archive a child of this suite wrote as it exited into place; call it only when that child has
+         * ended (a kept child writes it at the suite's end). No-op without the direct command.
+         */
+        void settleArchive() {
+            if (direct == null) return;
             try {
-                if (!Files.exists(archive) && Files.isRegularFile(ours)) Files.move(ours, archive, StandardCopyOption.ATOMIC_MOVE);
+                if (!Files.exists(archive()) && Files.isRegularFile(ours())) Files.move(ours(), archive(), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 // another suite moved its archive first, or the cache is read-only: the next child dumps again
             }
-            return List.of(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + ours,
-                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+            // archives other suites wrote and never moved (their writer gone: maybe cut short) are removed, not adopted
+            try (DirectoryStream<Path> left = Files.newDirectoryStream(archive().getParent(), archive().getFileName() + ".*")) {
+                for (Path p : left) {
+                    String pid = p.getFileName().toString().substring(archive().getFileName().toString().length() + 1);
+                    if (pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) Files.deleteIfExists(p);
+                }
+            } catch (IOException | RuntimeException e) {
+                // a read-only cache: they stay
+            }
         }
 
         /** This launcher with the JVM command JBang would run, or as it is (through JBang) when that fails. */
@@ -2639,6 +2660,7 @@ public class metaorchestrator {
                 interrupts.release(child.process());
             }
             kept.clear();
+            launcher.settleArchive();   // the first kept child wrote it as it exited
         }
 
         /** Trials that can still run: those missing for every environment that has rounds left. */
