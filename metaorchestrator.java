@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // metaorchestrator.java — the suite. Reads bench_config.yaml, runs single_env_bench.java once per
-// environment (or once per environment and round, interleaved), shows progress, and then says what
+// environment (interleaved: the same child runs each of its rounds), shows progress, and then says what
 // the numbers mean: a summary that compares every environment with a baseline, and report.html, its charts.
 //
 //   jbang metaorchestrator.java [--config FILE] [--backend local|k8s] [--only NAME…] [--dry-run] …
@@ -16,7 +16,7 @@
 //                     Estimate, RuntimeProbe (which runtimes are installed), ClusterCheck (kubectl answers?), DryRun
 //   4. Suite runner   ClusterPreflight (k8s: the cluster checked once, before anything runs),
 //                     ChildExit (the child's exit statuses), SuiteRunner (order, exit statuses), AdaptiveRounds (who needs another round),
-//                     ChildRun (one child, prefixed output), TrialLine,
+//                     ChildRun (one child, prefixed output), KeptChild (one child for all rounds), TrialLine,
 //                     TrialLedger (which trials exist), Progress (ETA), Interrupts (SIGINT), RunRecord (run.json),
 //                     HostInfo, ToolVersions, SudoOwnership
 //   5. Summary        ResultFile, RunJson (the two JSON files, typed), ResultsFolder (reads each once), Stats,
@@ -88,15 +88,19 @@ import picocli.CommandLine.ParentCommand;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -130,8 +134,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -1737,9 +1744,9 @@ public class metaorchestrator {
         }
 
         /**
-         * A question to the child that runs no trial (`--list-runtimes`): `java` directly like a child, mapping the
-         * class-data archive when there is one but never writing it, since it would then hold only this question's
-         * classes and every trial's child would load the rest again.
+         * `java` directly like a child, mapping the class-data archive when there is one but never writing it: for a
+         * question that runs no trial (`--list-runtimes`; its archive would hold only the question's classes, and every
+         * trial's child would load the rest again) and for the kept children after the first (one writes it).
          */
         List<String> query(List<String> args) {
             if (direct == null) return command(args);
@@ -1762,14 +1769,35 @@ public class metaorchestrator {
          */
         List<String> classDataSharing() {
             Path archive = archive();
-            Path ours = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid());
+            settleArchive();
+            return List.of(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + ours(),
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        }
+
+        private Path ours() {
+            return archive().resolveSibling(archive().getFileName() + "." + ProcessHandle.current().pid());
+        }
+
+        /**
+         * Moves the archive a child of this suite wrote as it exited into place; call it only when that child has
+         * ended (a kept child writes it at the suite's end). No-op without the direct command.
+         */
+        void settleArchive() {
+            if (direct == null) return;
             try {
-                if (!Files.exists(archive) && Files.isRegularFile(ours)) Files.move(ours, archive, StandardCopyOption.ATOMIC_MOVE);
+                if (!Files.exists(archive()) && Files.isRegularFile(ours())) Files.move(ours(), archive(), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 // another suite moved its archive first, or the cache is read-only: the next child dumps again
             }
-            return List.of(Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + ours,
-                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+            // archives other suites wrote and never moved (their writer gone: maybe cut short) are removed, not adopted
+            try (DirectoryStream<Path> left = Files.newDirectoryStream(archive().getParent(), archive().getFileName() + ".*")) {
+                for (Path p : left) {
+                    String pid = p.getFileName().toString().substring(archive().getFileName().toString().length() + 1);
+                    if (pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) Files.deleteIfExists(p);
+                }
+            } catch (IOException | RuntimeException e) {
+                // a read-only cache: they stay
+            }
         }
 
         /** This launcher with the JVM command JBang would run, or as it is (through JBang) when that fails. */
@@ -1901,14 +1929,11 @@ public class metaorchestrator {
             return s.backend == Backend.k8s ? K8S_TRIAL_OVERHEAD_S : LOCAL_TRIAL_OVERHEAD_S;
         }
 
-        /** One environment with `trials` trials still to run: the trials plus its child starts (one per round). */
-        static double environment(Plan p, int trials) { return environment(p, trials, p.shared().trials); }
-
-        private static double environment(Plan p, int trials, int rounds) {
+        /** One environment with `trials` trials still to run: the trials plus its one child start (all its rounds). */
+        static double environment(Plan p, int trials) {
             if (trials == 0) return 0;
             SharedArgs s = p.shared();
-            int invocations = p.config().order() == Order.interleaved ? Math.min(rounds, trials) : 1;
-            return trials * (measuredSecondsPerTrial(s) + overheadGuess(s)) + invocations * CHILD_START_S;
+            return trials * (measuredSecondsPerTrial(s) + overheadGuess(s)) + CHILD_START_S;
         }
 
         /** Adaptive runs: the trials per environment that rounds beyond `trials` may add (0 when not adaptive). */
@@ -1918,7 +1943,7 @@ public class metaorchestrator {
 
         /** The most one environment may take: its missing trials plus every adaptive round up to max_trials. */
         static double environmentAtMost(Plan p, int trials) {
-            return environment(p, trials + adaptiveExtra(p), p.config().maxTrialsPerSize());
+            return environment(p, trials + adaptiveExtra(p));
         }
 
         /** What will run: trials still missing, of the environments that are not skipped. */
@@ -2054,6 +2079,7 @@ public class metaorchestrator {
                         : c.adaptive() ? missing + "–" + (missing + Estimate.adaptiveExtra(plan)) : String.valueOf(missing),
                         none ? "–" : Estimate.range(plan, Map.of(env.name(), missing))));
                 List<String> args = plan.childArgs(env, s.trials, plan.resume());
+                if (c.order() == Order.interleaved) args.add("--rounds-from-stdin");   // later rounds: 'trials N' on its stdin
                 commands.add(why != null ? null : Display.shellQuote(launcher == null
                         ? prepend(List.of("jbang", ChildLauncher.SCRIPT), args) : launcher.command(args)));
             }
@@ -2072,6 +2098,10 @@ public class metaorchestrator {
             io.sayf("  (~%s of overhead per trial assumed: %s, sampling, result checks; plus ~%s per child start)",
                     Display.seconds(Estimate.overheadGuess(s)), s.backend == Backend.k8s ? "pod start" : "process start",
                     Display.seconds(Estimate.CHILD_START_S));
+            if (c.order() == Order.interleaved) {
+                io.say("  (interleaved: each child above runs all rounds of its environment; round N is the line "
+                        + "'trials N' on its stdin)");
+            }
             if (!skipped.isEmpty()) {
                 io.say("");
                 io.say("Skipped, their runtime is not installed here:");
@@ -2163,7 +2193,7 @@ public class metaorchestrator {
 
     /** One child invocation, as recorded in run.json. */
     record Invocation(List<String> args, int exitCode, double started, double ended, int trialsReported,
-                      String lastError) {}
+                      String lastError, Long pid) {}
 
     /** One environment's state during the suite. */
     static final class EnvironmentRun {
@@ -2394,8 +2424,8 @@ public class metaorchestrator {
     }
 
     /**
-     * Runs the plan: one child per environment (sequential) or one per environment and round (interleaved),
-     * streaming the children's output, counting their trials, and writing run.json and the summary at the end.
+     * Runs the plan: one child per environment (interleaved: kept for all its rounds, a KeptChild), streaming
+     * the children's output, counting their trials, and writing run.json and the summary at the end.
      */
     static final class SuiteRunner {
         private final Plan plan;
@@ -2403,6 +2433,7 @@ public class metaorchestrator {
         private final Io io;
         private final Interrupts interrupts;
         private final Map<String, EnvironmentRun> runs = new LinkedHashMap<>();
+        private final Map<String, KeptChild> kept = new HashMap<>();   // interleaved: each environment's one child
         private int roundTarget;   // trials per size the current rounds aim at: `trials`, then the adaptive round
         private Set<String> roundEnvironments;   // adaptive rounds: who runs in them (null: everyone)
         private TrialLedger ledger;
@@ -2480,6 +2511,7 @@ public class metaorchestrator {
                         invoke(env, round, round == 1 ? plan.resume() : ResumeMode.RESUME);
                     }
                 }
+                finishKeptChildren();
                 if (c.adaptive() && !stopping() && last > rounds) {
                     Set<String> open = AdaptiveRounds.stillNeeded(folder, plan, runs.values());
                     if (!open.isEmpty()) {
@@ -2577,23 +2609,58 @@ public class metaorchestrator {
         private void invoke(EnvironmentRun env, int trials, ResumeMode resume) {
             String name = env.spec.name();
             List<String> args = plan.childArgs(env.spec, trials, resume);
-            io.sayf("[suite] %s: %s", name, Display.shellQuote(launcher.command(args)));
+            boolean keep = plan.config().order() == Order.interleaved;
+            KeptChild child = keep ? kept.get(name) : null;
+            if (child != null && child.alive()) {
+                io.sayf("[suite] %s: --trials %d --resume, in the same process (pid %d)", name, trials, child.process().pid());
+            } else {
+                io.sayf("[suite] %s: %s", name, Display.shellQuote(launcher.command(args)) + (keep ? " --rounds-from-stdin" : ""));
+            }
             double started = Display.now();
             int[] reported = {0};
-            ChildRun.Result result = ChildRun.run(launcher.process(args), "[" + name + "] ", io, line -> {
+            Consumer<TrialLine> onTrial = line -> {
                 reported[0]++;
                 ledger.done(name, line);
                 env.statusCounts.merge(line.status(), 1, Integer::sum);
                 progress.trialDone(name, line, Math.max(trials, plan.shared().trials));
-            }, interrupts);
+            };
+            ChildRun.Result result;
+            if (!keep) {
+                result = ChildRun.run(launcher.process(args), "[" + name + "] ", io, onTrial, interrupts);
+            } else {
+                if (child == null || !child.alive()) {
+                    // A class-data archive is written by a child as it exits, which a kept one does at the suite's end:
+                    // only the first writes it (when none exists), the others map an existing one or run without.
+                    List<String> command = kept.isEmpty() ? launcher.process(args) : launcher.query(args);
+                    child = KeptChild.start(command, "[" + name + "] ", io);
+                    if (child != null) {
+                        kept.put(name, child);
+                        interrupts.keep(child.process());
+                    }
+                } else if (!child.ask(trials)) {
+                    io.sayf("[suite] %s: its process has ended; the round's status is its exit status", name);
+                }
+                result = child == null ? new ChildRun.Result(ChildRun.NOT_STARTED, "could not start the child", null)
+                        : child.round(onTrial, interrupts);
+            }
             env.trialsAskedFor = Math.max(env.trialsAskedFor, trials);
             env.invocations.add(new Invocation(args, result.exitCode(), started, Display.now(), reported[0],
-                    result.lastError()));
+                    result.lastError(), result.pid()));
             classify(env, result);
             if (plan.config().order() == Order.sequential) env.finished = true;
             progress.expectRemaining(remainingTrials());
             if (plan.config().adaptive()) progress.atMost(progress.done() + remainingTrialsAtMost());
             record.writeProgress(runs.values(), io);
+        }
+
+        /** The rounds are over (or stopped): each kept child's input ends, and with it the child. */
+        private void finishKeptChildren() {
+            for (KeptChild child : kept.values()) {
+                child.finish();
+                interrupts.release(child.process());
+            }
+            kept.clear();
+            launcher.settleArchive();   // the first kept child wrote it as it exited
         }
 
         /** Trials that can still run: those missing for every environment that has rounds left. */
@@ -2739,7 +2806,8 @@ public class metaorchestrator {
     static final class ChildRun {
         static final int NOT_STARTED = ChildExit.NOT_STARTED.code;
 
-        record Result(int exitCode, String lastError) {}
+        /** How a child (or a round of a kept one) ended; pid null when no process started. */
+        record Result(int exitCode, String lastError, Long pid) {}
 
         private ChildRun() {}
 
@@ -2770,24 +2838,160 @@ public class metaorchestrator {
                         .exitValueAny().start();
             } catch (IOException e) {
                 io.error("could not start " + command.get(0) + ": " + e.getMessage());
-                return new Result(NOT_STARTED, e.getMessage());
+                return new Result(NOT_STARTED, e.getMessage(), null);
             }
             if (interrupts != null) interrupts.track(started.getProcess());
             try {
                 int code = started.getFuture().get().getExitValue();
                 String last;
                 synchronized (errors) { last = errors.isEmpty() ? null : errors.peekLast(); }
-                return new Result(code, last);
+                return new Result(code, last, started.getProcess().pid());
             } catch (ExecutionException e) {
-                return new Result(NOT_STARTED, String.valueOf(e.getCause()));
+                return new Result(NOT_STARTED, String.valueOf(e.getCause()), started.getProcess().pid());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 started.getProcess().destroy();
-                return new Result(Exit.INTERRUPTED, "interrupted");
+                return new Result(Exit.INTERRUPTED, "interrupted", started.getProcess().pid());
             } finally {
                 if (interrupts != null) interrupts.untrack();
             }
         }
+    }
+
+    /**
+     * Interleaved rounds: one child per environment for all its rounds (single_env_bench --rounds-from-stdin), so that
+     * a round costs a line on the child's stdin rather than a JVM start (0.6-0.7 s each before its first trial). The
+     * child runs round 1 from its arguments and each later one from a line 'trials N' (what `--trials N --resume`
+     * runs), and ends each with 'mmb-round trials=N exit=STATUS': that status is the round's, mapped as an exit
+     * status is. ProcessBuilder, not zt-exec: zt-exec pumps stdin from a stream (or closes it), not a line at a time.
+     */
+    static final class KeptChild {
+        private record RoundEnd(int code, boolean processEnded) {}
+
+        private final Process process;
+        private final Writer stdin;
+        private final BlockingQueue<RoundEnd> ends = new LinkedBlockingQueue<>();
+        private final Deque<String> errors = new ArrayDeque<>();
+        private volatile Consumer<TrialLine> onTrial = t -> {};
+        private boolean ended;
+
+        private KeptChild(Process process) {
+            this.process = process;
+            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        /** Starts the child on its first round (its arguments, plus --rounds-from-stdin); null when it cannot start. */
+        static KeptChild start(List<String> command, String prefix, Io io) {
+            List<String> c = new ArrayList<>(command);
+            c.add("--rounds-from-stdin");
+            Process p;
+            try {
+                p = new ProcessBuilder(c).start();
+            } catch (IOException e) {
+                io.error("could not start " + command.get(0) + ": " + e.getMessage());
+                return null;
+            }
+            KeptChild child = new KeptChild(p);
+            Thread out = reader(p.getInputStream(), line -> child.onStdout(line, prefix, io), "mmb-child-out");
+            reader(p.getErrorStream(), line -> child.onStderr(line, prefix, io), "mmb-child-err");
+            Thread exit = new Thread(() -> {
+                try {
+                    int code = p.waitFor();
+                    out.join();   // every line the child printed is handled before its exit counts
+                    child.ends.add(new RoundEnd(code, true));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "mmb-child-exit");
+            exit.setDaemon(true);
+            exit.start();
+            return child;
+        }
+
+        private static Thread reader(InputStream stream, Consumer<String> each, String name) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) each.accept(line);
+                } catch (IOException e) {
+                    // the pipe closed with the process: its exit is reported by the exit thread
+                }
+            }, name);
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        private void onStdout(String line, String prefix, Io io) {
+            TrialLine t = TrialLine.parse(line);
+            Matcher round = ROUND.matcher(line);
+            if (t != null) onTrial.accept(t);
+            else if (round.matches()) ends.add(new RoundEnd(Integer.parseInt(round.group(1)), false));
+            else io.say(prefix + line);
+        }
+
+        private static final Pattern ROUND = Pattern.compile("mmb-round trials=\\d+ exit=(-?\\d+)");
+
+        private void onStderr(String line, String prefix, Io io) {
+            io.errLine(prefix + line);
+            if (line.isBlank()) return;
+            synchronized (errors) {
+                errors.addLast(line.trim());
+                if (errors.size() > 5) errors.removeFirst();
+            }
+        }
+
+        boolean alive() { return !ended && process.isAlive(); }
+
+        /** Asks for the next round: `trials` trials per size in all. */
+        boolean ask(int trials) {
+            synchronized (errors) { errors.clear(); }
+            try {
+                stdin.write("trials " + trials + "\n");
+                stdin.flush();
+                return true;
+            } catch (IOException e) {
+                return false;   // it has exited: the round ends with its exit status
+            }
+        }
+
+        /** Waits for the round's end (or the process's) and returns its status, the trial lines going to `trials`. */
+        ChildRun.Result round(Consumer<TrialLine> trials, Interrupts interrupts) {
+            onTrial = trials;
+            if (interrupts != null) interrupts.track(process);
+            try {
+                RoundEnd end = ends.take();
+                if (end.processEnded()) ended = true;
+                String last;
+                synchronized (errors) { last = errors.isEmpty() ? null : errors.peekLast(); }
+                return new ChildRun.Result(end.code(), last, process.pid());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroy();
+                ended = true;
+                return new ChildRun.Result(Exit.INTERRUPTED, "interrupted", process.pid());
+            } finally {
+                if (interrupts != null) interrupts.untrack();
+                onTrial = t -> {};
+            }
+        }
+
+        /** No more rounds: the end of its input ends it (a child that does not end within 30 s is killed). */
+        void finish() {
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) Interrupts.killTree(process);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                Interrupts.killTree(process);
+            }
+            ended = true;
+        }
+
+        Process process() { return process; }
     }
 
     /** `mmb-trial size=256 mode=warm trial=2 trials=3 status=ok wall_s=7.312 throughput_mflops=1234.5`. */
@@ -2967,6 +3171,7 @@ public class metaorchestrator {
         private final Io io;
         private volatile boolean stopRequested;
         private volatile Process running;
+        private final Set<Process> kept = ConcurrentHashMap.newKeySet();   // interleaved: children between their rounds
         private int signals;
         private boolean handleSignals;
         private boolean installed;
@@ -3001,6 +3206,7 @@ public class metaorchestrator {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 Process p = running;
                 if (p != null && p.isAlive()) killTree(p);
+                for (Process k : kept) if (k.isAlive()) killTree(k);
             }));
         }
 
@@ -3052,6 +3258,11 @@ public class metaorchestrator {
         }
 
         void untrack() { running = null; }
+
+        /** A child kept between rounds: it may wait idle when the suite ends, and must not outlive it. */
+        void keep(Process p) { kept.add(p); }
+
+        void release(Process p) { kept.remove(p); }
     }
 
     /** run.json (RunJson): the config as used, host, versions, start and end, and each environment's outcome. */
@@ -3094,7 +3305,7 @@ public class metaorchestrator {
                 EnvironmentRun r = runs.stream().filter(x -> x.spec.name().equals(spec.name())).findFirst().orElse(null);
                 List<RunInvocation> invocations = r == null ? null : r.invocations.stream()
                         .map(i -> new RunInvocation(i.args(), i.exitCode(), Display.unix(i.started()), Display.unix(i.ended()),
-                                i.trialsReported(), i.lastError())).collect(Collectors.toList());
+                                i.trialsReported(), i.lastError(), i.pid())).collect(Collectors.toList());
                 envs.add(new RunEnvironment(spec.name(), spec.image(), spec.runtimeClass(), spec.resultFileName(),
                         r == null ? Outcome.NOT_SELECTED.label : r.outcome.label, r == null ? "" : r.detail,
                         r == null ? null : r.statusCounts, invocations));
@@ -3412,7 +3623,7 @@ public class metaorchestrator {
 
     record RunInvocation(List<String> args, @JsonProperty("exit_code") int exitCode, java.math.BigDecimal started,
                          java.math.BigDecimal ended, @JsonProperty("trials_reported") int trialsReported,
-                         @JsonProperty("last_error") String lastError) {}
+                         @JsonProperty("last_error") String lastError, @JsonInclude(JsonInclude.Include.NON_NULL) Long pid) {}
 
     /** One environment of a results folder: its result file and, when run.json says so, its outcome. */
     record EnvRef(String name, String image, String runtimeClass, Path resultFile, String outcome, String detail) {

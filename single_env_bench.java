@@ -5,8 +5,9 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m -XX:-UsePerfData
-// (-XX:-UsePerfData: no hsperfdata counters sampled every 50 ms, which were a third of the harness's CPU in a window)
+//RUNTIME_OPTIONS -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0
+// (-XX:-UsePerfData: no hsperfdata counters sampled every 50 ms, which were a third of the harness's CPU in a window;
+//  no monitor deflation every 250 ms and no safepoint every second: an idle JVM's own work, 0.21 % of a core → 0.07 %)
 
 // single_env_bench — benchmarks ONE environment (an image and a runtime class) of mmb.
 //
@@ -154,6 +155,10 @@ public class single_env_bench implements Callable<Integer> {
         String resultsSubfolder;
         @Option(names = "--dry-run", description = "Print the plan (command or pod manifest, trials) and run nothing.")
         boolean dryRun;
+        @Option(names = "--rounds-from-stdin", description = "After its trials, wait for lines 'trials N' on standard "
+                + "input and run each as --trials N --resume would, in this process; after each round print 'mmb-round "
+                + "trials=N exit=STATUS'; exit at the end of input. The suite keeps one child per environment this way.")
+        boolean roundsFromStdin;
     }
 
     /** What to do with a result file that exists: one or the other (valueProblems() refuses both). */
@@ -260,7 +265,9 @@ public class single_env_bench implements Callable<Integer> {
                 todo.forEach(k -> System.out.println("  " + k));
                 return EXIT_OK;
             }
-            return new TrialRunner(opts.trial(), be, store).runAll(todo);
+            TrialRunner runner = new TrialRunner(opts.trial(), be, store);
+            int status = runner.runAll(todo);
+            return resultFile.roundsFromStdin ? RoundsFromStdin.serve(opts, be, store, runner, status) : status;
         }
     }
 
@@ -364,6 +371,11 @@ public class single_env_bench implements Callable<Integer> {
         String mode() { return warmup ? "warm" : "cold"; }
 
         double warmupFor() { return warmup ? warmupSeconds : 0; }
+
+        TrialOptions withTrials(int n) {
+            return new TrialOptions(image, runtimeClass, backend, sizes, n, duration, warmup, warmupSeconds, interval, cpuLimit,
+                    memoryLimit, timeoutMargin, runId, cgroupRoot);
+        }
     }
 
     /** Where the result file goes, what to do with an existing one, and whether to run at all. */
@@ -535,6 +547,53 @@ public class single_env_bench implements Callable<Integer> {
         /** Trials not yet in the file; an interrupted trial counts as missing. */
         List<TrialKey> missingFrom(ResultStore store) {
             return all.stream().filter(k -> !store.hasCompleted(k)).collect(Collectors.toList());
+        }
+    }
+
+    /**
+     * --rounds-from-stdin: the suite's interleaved rounds in one process per environment. Each line 'trials N' runs
+     * what `--trials N --resume` would run (the trials missing up to N per size, the file's flags saying N), with the
+     * backend, its spawn-cost measurement and the warmed JIT of the first round; no JVM start, no preflight again.
+     * Every round ends with a line the suite waits for; the end of input ends the process with the last round's status.
+     */
+    static final class RoundsFromStdin {
+        static final String DONE = "mmb-round";
+        static final Pattern ROUND = Pattern.compile("trials (\\d{1,5})");
+
+        private RoundsFromStdin() {}
+
+        static int serve(Options opts, Backend backend, ResultStore store, TrialRunner first, int firstStatus) {
+            int status = firstStatus;
+            TrialRunner runner = first;
+            TrialOptions trial = opts.trial();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (status != EXIT_INTERRUPTED) {
+                // Waiting between rounds, a signal has no trial to stop: every finished trial is in the file already.
+                Interrupts.install(() -> System.exit(EXIT_INTERRUPTED));
+                if (runner.interrupted.get()) return EXIT_INTERRUPTED;   // a signal between the round's end and here
+                System.out.printf("%s trials=%d exit=%d%n", DONE, trial.trials(), status);
+                System.out.flush();
+                String line;
+                try {
+                    line = in.readLine();
+                } catch (IOException e) {
+                    line = null;
+                }
+                if (line == null) break;
+                Matcher m = ROUND.matcher(line.strip());
+                int n = m.matches() ? Integer.parseInt(m.group(1)) : 0;
+                if (n < 1 || n > 10000) {
+                    System.err.println("single_env_bench: --rounds-from-stdin: expected a line 'trials N' (N from 1 to "
+                            + "10000), got '" + Names.printable(line) + "'; stopping");
+                    return EXIT_USAGE;
+                }
+                trial = trial.withTrials(n);
+                store.root.set("flags", Json.MAPPER.valueToTree(new Options(trial, opts.resultFile(), opts.local(),
+                        opts.k8s()).flagsAsUsed()));   // as `--trials N --resume` records them
+                runner = new TrialRunner(trial, backend, store);
+                status = runner.runAll(Plan.of(trial).missingFrom(store));
+            }
+            return status;
         }
     }
 

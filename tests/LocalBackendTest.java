@@ -257,6 +257,100 @@ class LocalBackendTest {
         assertNotEquals(firstSpawn, file("resume", "mmb-static_default.json").path("harness"), "--overwrite measures again");
     }
 
+    /**
+     * --rounds-from-stdin, as the suite's interleaved rounds use it: one process runs round 1 from its flags and each
+     * later round from a line 'trials N', as `--trials N --resume` would (the file's flags say N, earlier trials and
+     * the spawn measurement are kept); the end of input ends it, a signal while it waits ends it with 130, and a line
+     * it cannot read is named.
+     */
+    @Test void roundsFromStdinRunEachRoundInTheSameProcess() throws Exception {
+        List<String> a = args("rounds", "mmb-static:latest", "default", "--sizes", "64", "--duration", "0.3", "--no-warmup",
+                "--interval", "0.1", "--trials", "1", "--rounds-from-stdin");
+        Child child = Child.start(a);
+        try {
+            child.await("mmb-round trials=1 exit=0");
+            JsonNode one = file("rounds", "mmb-static_default.json");
+            assertEquals(1, one.at("/results/64_cold").size());
+            assertEquals(1, one.at("/flags/trials").asInt());
+            child.say("trials 3");
+            child.await("mmb-round trials=3 exit=0");
+            JsonNode three = file("rounds", "mmb-static_default.json");
+            assertEquals(3, three.at("/results/64_cold").size(), three.toString());
+            assertEquals(3, three.at("/flags/trials").asInt(), "the file's flags as --trials 3 --resume records them");
+            assertEquals(one.at("/results/64_cold/0"), three.at("/results/64_cold/0"), "round 1's trial kept as it was");
+            assertEquals(one.path("harness"), three.path("harness"), "one spawn measurement for all rounds");
+            child.endInput();
+            assertEquals(0, child.exit(), child.output());
+            assertEquals(1, child.output().lines().filter(l -> l.startsWith("harness spawn cost")).count(),
+                    "the spawn path is measured once, before round 1: " + child.output());
+        } finally {
+            child.kill();
+        }
+
+        Child idle = Child.start(concat(a, "--resume"));
+        try {
+            idle.await("mmb-round trials=1 exit=0");   // nothing missing: it waits for a round at once
+            TestSupport.signal(idle.pid(), "INT");
+            assertEquals(130, idle.exit(), idle.output());
+        } finally {
+            idle.kill();
+        }
+
+        Child confused = Child.start(concat(a, "--resume"));
+        try {
+            confused.await("mmb-round trials=1 exit=0");
+            confused.say("three more please");
+            assertEquals(2, confused.exit(), confused.output());
+            assertTrue(confused.output().contains("--rounds-from-stdin: expected a line 'trials N' (N from 1 to 10000), got "
+                    + "'three more please'"), confused.output());
+        } finally {
+            confused.kill();
+        }
+    }
+
+    /** A single_env_bench process whose stdin the test writes and whose output lines it waits for. */
+    record Child(Process process, java.util.concurrent.BlockingQueue<String> lines, StringBuffer all) {
+        static Child start(List<String> args) throws Exception {
+            Process p = TestSupport.javaMain("single_env_bench", args).redirectErrorStream(true).start();
+            Child c = new Child(p, new java.util.concurrent.LinkedBlockingQueue<>(), new StringBuffer());
+            Thread t = new Thread(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                    for (String l; (l = r.readLine()) != null; ) { c.all.append(l).append('\n'); c.lines.add(l); }
+                } catch (java.io.IOException ignored) { }
+            });
+            t.setDaemon(true);
+            t.start();
+            return c;
+        }
+
+        void await(String line) throws InterruptedException {
+            for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end; ) {
+                String l = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (line.equals(l)) return;
+            }
+            fail("no line '" + line + "' within 60 s:\n" + all);
+        }
+
+        void say(String line) throws java.io.IOException {
+            process.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        void endInput() throws java.io.IOException { process.getOutputStream().close(); }
+
+        int exit() throws InterruptedException {
+            assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "ended:\n" + all);
+            Thread.sleep(100);   // the reader's last lines
+            return process.exitValue();
+        }
+
+        long pid() { return process.pid(); }
+
+        String output() { return all.toString(); }
+
+        void kill() { process.destroyForcibly(); }
+    }
+
     @Test void missingBuildAndMissingRuntimeAreSetupErrors() throws Exception {
         var r = bench(args("missing", "mmb-static:latest", "default", "--build-dir", "/nonexistent/build"));
         assertEquals(4, r.exit());

@@ -145,14 +145,24 @@ class MetaRunnerTest {
         String common = " --backend k8s --sizes 256,512 --trials %d --duration 1 --warmup --warmup-seconds 1 --interval 1"
                 + " --results-subfolder-name run --namespace default %s";
         assertEquals(List.of(
-                "fake/fake-ok:1 fake-ok --image fake/fake-ok:1 --runtime-class fake-ok" + String.format(common, 1, "--overwrite"),
-                "fake/fake-skip:1 fake-skip --image fake/fake-skip:1 --runtime-class fake-skip" + String.format(common, 1, "--overwrite"),
-                "fake/fake-invalid:1 fake-invalid --image fake/fake-invalid:1 --runtime-class fake-invalid" + String.format(common, 1, "--overwrite"),
-                "fake/fake-ok:1 fake-ok --image fake/fake-ok:1 --runtime-class fake-ok" + String.format(common, 2, "--resume"),
-                "fake/fake-invalid:1 fake-invalid --image fake/fake-invalid:1 --runtime-class fake-invalid" + String.format(common, 2, "--resume")),
-                log, "round 1: every environment (the first with the user's choice), round 2: --trials 2 --resume; "
-                        + "the skipped one is not asked again");
+                "fake/fake-ok:1 fake-ok --image fake/fake-ok:1 --runtime-class fake-ok" + String.format(common, 1, "--overwrite --rounds-from-stdin"),
+                "fake/fake-skip:1 fake-skip --image fake/fake-skip:1 --runtime-class fake-skip" + String.format(common, 1, "--overwrite --rounds-from-stdin"),
+                "fake/fake-invalid:1 fake-invalid --image fake/fake-invalid:1 --runtime-class fake-invalid" + String.format(common, 1, "--overwrite --rounds-from-stdin"),
+                "fake/fake-ok:1 fake-ok round: trials 2",
+                "fake/fake-invalid:1 fake-invalid round: trials 2"),
+                log, "round 1: every environment's child starts (the first round with the user's choice), round 2 is a "
+                        + "line to the same child: what --trials 2 --resume runs; the skipped one is not asked again");
         assertTrue(r.out().contains("[suite] round 1 of 2") && r.out().contains("[suite] round 2 of 2"), r.out());
+        assertTrue(r.out().contains("[suite] ok: --trials 2 --resume, in the same process (pid "), r.out());
+        // run.json: one invocation per round, each with the exit status of its round, both rounds in one process
+        JsonNode ok = env(runJson(c), "ok"), invalidEnv = env(runJson(c), "invalid");
+        assertEquals(2, ok.path("invocations").size(), ok.toPrettyString());
+        assertEquals(ok.at("/invocations/0/pid").asLong(), ok.at("/invocations/1/pid").asLong(), ok.toPrettyString());
+        assertTrue(ok.at("/invocations/1/args").toString().contains("\"--resume\""), "the round's equivalent command");
+        assertEquals(List.of(1, 1), List.of(invalidEnv.at("/invocations/0/exit_code").asInt(),
+                invalidEnv.at("/invocations/1/exit_code").asInt()), "each round's status: invalid trials");
+        assertFalse(ProcessHandle.of(ok.at("/invocations/0/pid").asLong()).map(ProcessHandle::isAlive).orElse(false),
+                "the kept child ended with the suite");
         // a failed trial does not end the environment's rounds: its result file has every trial
         JsonNode invalid = JSON.readTree(folder(c).resolve("fake-invalid_fake-invalid.json").toFile());
         assertEquals(2, invalid.at("/results/256_warm").size());
@@ -171,7 +181,7 @@ class MetaRunnerTest {
         assertEquals(4, log.stream().filter(l -> l.startsWith("fake/fake-ok:1 ")).count(), log.toString());
         assertEquals(2, log.stream().filter(l -> l.startsWith("fake/twin:1 ")).count(), log.toString());
         assertEquals(4, log.stream().filter(l -> l.startsWith("fake/fake-invalid:1 ")).count(), log.toString());
-        assertTrue(log.get(log.size() - 1).contains(" --trials 4 ") && log.get(log.size() - 1).endsWith(" --resume"), log.toString());
+        assertTrue(log.get(log.size() - 1).endsWith(" round: trials 4"), log.toString());
         assertTrue(r.out().contains("[suite] round 2 of 2–4"), r.out());
         assertTrue(r.out().contains("[suite] round 3 of at most 4 (adaptive): ok, invalid"), r.out());
         assertTrue(r.out().contains("[suite] max_trials (4) reached before target_ci ±3 % for: ok, invalid"), r.out());

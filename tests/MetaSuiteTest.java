@@ -101,6 +101,14 @@ class MetaSuiteTest {
             firstSecond = Math.min(firstSecond, s.get(1));
         }
         assertTrue(lastFirst < firstSecond, "round 1 ends before round 2 begins: " + lastFirst + " < " + firstSecond);
+        // one child per environment for both rounds: round 2 is a line to the same process, not another JVM start
+        for (JsonNode e : run.path("environments")) {
+            if (!e.path("outcome").asText().equals("completed")) continue;
+            assertEquals(2, e.path("invocations").size(), e.toString());
+            assertEquals(e.at("/invocations/0/pid").asLong(), e.at("/invocations/1/pid").asLong(), e.toString());
+            assertEquals(0, e.at("/invocations/1/exit_code").asInt(), e.toString());
+        }
+        assertTrue(r.out().contains("[suite] mmb-static-default: --trials 2 --resume, in the same process (pid "), r.out());
 
         // the summary at the end is what `report` reproduces
         JsonNode atEnd = read(folder(c).resolve("summary.json"));
