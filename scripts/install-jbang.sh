@@ -2,7 +2,8 @@
 # Installs JBang from Maven Central (dev.jbang:jbang-cli and its dependencies) into
 # $MMB_JBANG_HOME (default ~/.local/share/mmb/jbang) and writes a launcher at
 # $MMB_JBANG_HOME/bin/jbang that behaves like JBang's own script: JBang exits with 255
-# when its stdout is a command line to run (the script itself), which the launcher execs.
+# when its stdout is a command line to run (the script itself), which the launcher execs. The launcher starts
+# JBang's JVM for a short life and with a class-data archive of JBang's classes ($MMB_JBANG_HOME/cds, first use).
 # Usage: scripts/install-jbang.sh   (prints the launcher's path)
 set -euo pipefail
 home=${MMB_JBANG_HOME:-${HOME}/.local/share/mmb/jbang}
@@ -44,13 +45,14 @@ cat > "$home/bin/jbang.new" <<'LAUNCHER'
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 lib="$home/lib"
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
-# JBang's own JVM lives about a second: C1 only, the serial GC and no perf-data file start it ~0.25 s faster.
+# JBang's own JVM lives about a second: C1 only, the serial GC and no perf-data file start it faster; with the
+# archive below, JBang's JVM takes ~40 % less (figures: docs/testing.md, "The suite's own cost").
 jvm=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
 # The JVM's CDS messages go to stdout by default, and JBang's stdout is the command line run below: keep them off.
 quiet=(-Xlog:cds=off -Xlog:cds+dynamic=off)
 
-# A class-data archive of JBang's classes (~0.15 s less per start), one per JBang version and JDK: a JDK updated in
-# place gets a new name (its libjvm.so changed), a reinstall replaces $home and the archives with it.
+# A class-data archive of JBang's classes, one per JBang version and JDK: a JDK updated in place gets a new name
+# (its libjvm.so changed), a reinstall replaces $home and the archives with it.
 archive_for() {
   local bin jdk version java_version= key value id
   bin=$(readlink -f "$(command -v "$java")") || return
@@ -78,7 +80,7 @@ write_archive() {
 }
 
 archive=$(archive_for 2>/dev/null)
-# Only into an install of this user's (not root's archive in a user's home under sudo, not a read-only one).
+# Written only into an install this user owns and can write to (not into a user's home by root under sudo).
 if [ -n "$archive" ] && [ ! -f "$archive" ] && [ -O "$home" ] && [ -w "$home" ] && mkdir -p "$home/cds" 2>/dev/null; then
   write_archive "$archive" 2>/dev/null
 fi
