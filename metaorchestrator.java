@@ -1800,19 +1800,132 @@ public class metaorchestrator {
             }
         }
 
-        /** This launcher with the JVM command JBang would run, or as it is (through JBang) when that fails. */
-        ChildLauncher resolveJava(Io io) {
+        /**
+         * This launcher with the JVM command JBang would run, or as it is (through JBang) when that fails. JBang's
+         * answer is kept between suites (InfoToolsCache): asking costs a JBang start, ~1 s of every suite.
+         */
+        ChildLauncher resolveJava(Io io) { return resolveJava(io, InfoToolsCache.of(jbang, script)); }
+
+        /** The same with this cache (null: none, ask every time). */
+        ChildLauncher resolveJava(Io io, InfoToolsCache cache) {
             try {
+                JsonNode cached = cache == null ? null : cache.read();
+                if (cached != null) return new ChildLauncher(jbang, script, javaCommand(cached));
                 ProcessResult r = new ProcessExecutor().command(jbang.toString(), "info", "tools", script.toString())
                         .readOutput(true).exitValueAny().timeout(5, TimeUnit.MINUTES).execute();
                 if (r.getExitValue() != 0) throw new IOException("exit " + r.getExitValue());
                 String out = r.outputUTF8();
-                return new ChildLauncher(jbang, script, javaCommand(Json.MAPPER.readTree(out.substring(
-                        Math.max(0, out.indexOf('{'))))));
+                JsonNode info = Json.MAPPER.readTree(out.substring(Math.max(0, out.indexOf('{'))));
+                ChildLauncher resolved = new ChildLauncher(jbang, script, javaCommand(info));
+                if (cache != null) cache.write(info);
+                return resolved;
             } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
                 io.sayf("[suite] could not resolve single_env_bench's java command with `jbang info tools` (%s); "
                         + "starting each child through JBang", e.getMessage());
                 return this;
+            }
+        }
+
+        /**
+         * `jbang info tools`'s answer for one script, in a file next to JBang's own cache (JBANG_CACHE_DIR, else
+         * JBANG_DIR/cache, else ~/.jbang/cache: what it names lives there too, and a user who clears JBang's cache
+         * clears it). It is used while its key is the same — the script's bytes, JBang's version, the JDK this suite
+         * runs on (JBang picks the child's by the same settings) — and while the java and the dependencies it names
+         * exist; the jar may be missing: built() then has it built. Written to a temporary file and renamed; a file
+         * that cannot be read or written is ignored (the suite asks JBang, as without it).
+         */
+        record InfoToolsCache(Path file, Map<String, String> key) {
+            /** The cache of this script, or null when JBang's version cannot be read from its jar (no JBang start for it). */
+            static InfoToolsCache of(Path jbang, Path script) {
+                try {
+                    String version = jbangVersion(jbang);
+                    if (version == null) return null;
+                    Path source = script.toRealPath();
+                    Map<String, String> key = new LinkedHashMap<>();
+                    key.put("script_sha256", sha256(Files.readAllBytes(source)));
+                    key.put("jbang", version);
+                    key.put("java_home", System.getProperty("java.home"));
+                    key.put("java_version", System.getProperty("java.runtime.version"));
+                    key.put("JAVA_HOME", Objects.toString(System.getenv("JAVA_HOME"), ""));
+                    return new InfoToolsCache(folder().resolve("info-tools-" + sha256(source.toString()
+                            .getBytes(StandardCharsets.UTF_8)).substring(0, 16) + ".json"), Collections.unmodifiableMap(key));
+                } catch (IOException | RuntimeException e) {
+                    return null;
+                }
+            }
+
+            /** mmb's folder in JBang's cache. */
+            static Path folder() {
+                String cache = System.getenv("JBANG_CACHE_DIR"), dir = System.getenv("JBANG_DIR");
+                Path jbangCache = cache != null && !cache.isBlank() ? Paths.get(cache)
+                        : dir != null && !dir.isBlank() ? Paths.get(dir, "cache")
+                        : Paths.get(System.getProperty("user.home"), ".jbang", "cache");
+                return jbangCache.resolve("mmb");
+            }
+
+            /** JBang-Version from the manifest of bin/jbang.jar (JBang's distribution) or lib/jbang-cli-*.jar (install-jbang.sh). */
+            static String jbangVersion(Path jbang) throws IOException {
+                Path bin = jbang.toRealPath().getParent();
+                List<Path> jars = new ArrayList<>(List.of(bin.resolve("jbang.jar")));
+                if (Files.isDirectory(bin.resolveSibling("lib"))) {
+                    try (var l = Files.list(bin.resolveSibling("lib"))) {
+                        l.filter(f -> f.getFileName().toString().matches("jbang-cli-.*\\.jar")).sorted().forEach(jars::add);
+                    }
+                }
+                for (Path jar : jars) {
+                    if (!Files.isRegularFile(jar)) continue;
+                    try (var j = new java.util.jar.JarFile(jar.toFile())) {
+                        String v = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("JBang-Version");
+                        if (v != null && !v.isBlank()) return v.strip();
+                    }
+                }
+                return null;
+            }
+
+            static String sha256(byte[] bytes) {
+                try {
+                    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);   // every JDK has SHA-256
+                }
+            }
+
+            /** The cached answer when its key is this one and what it names exists (the jar excepted); else null. */
+            JsonNode read() {
+                try {
+                    JsonNode saved = Json.MAPPER.readTree(file.toFile());
+                    if (saved == null || !Json.MAPPER.valueToTree(key).equals(saved.path("key"))) return null;
+                    JsonNode answer = saved.path("answer");
+                    javaCommand(answer);   // its java exists, it names a jar and a main class
+                    for (JsonNode dependency : answer.path("resolvedDependencies")) {
+                        if (!Files.exists(Paths.get(dependency.asText()))) return null;
+                    }
+                    return answer;
+                } catch (IOException | RuntimeException e) {
+                    return null;   // none yet, unreadable or not ours: ask JBang
+                }
+            }
+
+            /** Saves JBang's answer under this key: a temporary file of this process, renamed over the old one. */
+            void write(JsonNode answer) {
+                Path temporary = null;
+                try {
+                    Files.createDirectories(file.getParent());
+                    temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+                    Map<String, Object> saved = new LinkedHashMap<>();
+                    saved.put("key", key);
+                    saved.put("answer", answer);
+                    Json.MAPPER.writeValue(temporary.toFile(), saved);
+                    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException | RuntimeException e) {
+                    // a read-only or foreign cache: the next suite asks JBang again
+                } finally {
+                    try {
+                        if (temporary != null) Files.deleteIfExists(temporary);
+                    } catch (IOException ignored) {
+                        // left behind in the cache folder, harmless
+                    }
+                }
             }
         }
 
