@@ -3546,19 +3546,8 @@ public class metaorchestrator {
          */
         static String jbangVersion(Path launcher) {
             try {
-                Path bin = launcher.toRealPath().getParent();
-                List<Path> jars = new ArrayList<>(List.of(bin.resolve("jbang.jar")));
-                if (Files.isDirectory(bin.resolveSibling("lib")))
-                    try (var l = Files.list(bin.resolveSibling("lib"))) {
-                        l.filter(f -> f.getFileName().toString().matches("jbang-cli-.*\\.jar")).forEach(jars::add);
-                    }
-                for (Path jar : jars) {
-                    if (!Files.isRegularFile(jar)) continue;
-                    try (var j = new java.util.jar.JarFile(jar.toFile())) {
-                        String v = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("JBang-Version");
-                        if (v != null && !v.isBlank()) return v.strip();
-                    }
-                }
+                String v = ChildLauncher.InfoToolsCache.jbangVersion(launcher);
+                if (v != null) return v;
             } catch (IOException | RuntimeException e) { /* fall back to asking JBang */ }
             return versionOf(List.of(launcher.toString(), "--version"));
         }
