@@ -38,7 +38,9 @@
 //DEPS org.knowm.xchart:xchart:3.8.8
 //DEPS org.apache.commons:commons-math3:3.6.1
 //DEPS com.samskivert:jmustache:1.16
-//JAVA_OPTIONS -Djava.awt.headless=true
+// C1 only and the serial GC: the script's one busy stretch is report.html, a few seconds of drawing, in which C2's
+// compiling and G1 cost more than they save (`report` of results/demo: 8-10 s of CPU → 5; single_env_bench does the same).
+//JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -XX:TieredStopAtLevel=1
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
