@@ -4445,7 +4445,8 @@ public class metaorchestrator {
 
         /**
          * Each chart's SVG (returned, by id, in page order) and its PNG (written to chartFolder) in one task, one chart
-         * per core at a time (the charts are independent); the SVG first, then the PNG, the order they were always drawn in.
+         * per core at a time (the charts are independent). The SVG first, then the PNG, as always: XChart's second paint
+         * of a chart can differ from its first by a few pixels, so the PNG stays the second.
          */
         static Map<String, String> drawCharts(List<ChartFigure> charts, Path chartFolder) throws IOException {
             List<String> svgs;
