@@ -38,7 +38,9 @@
 //DEPS org.knowm.xchart:xchart:3.8.8
 //DEPS org.apache.commons:commons-math3:3.6.1
 //DEPS com.samskivert:jmustache:1.16
-//JAVA_OPTIONS -Djava.awt.headless=true
+// C1 only and the serial GC: the script's one busy stretch is report.html, a few seconds of drawing, in which C2's
+// compiling and G1 cost more than they save (`report` of results/demo: 8-10 s of CPU → 5; single_env_bench does the same).
+//JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -XX:TieredStopAtLevel=1
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -4730,9 +4732,7 @@ public class metaorchestrator {
                 try (DirectoryStream<Path> old = Files.newDirectoryStream(chartFolder, "*.png")) {
                     for (Path p : old) Files.delete(p);   // an earlier report's charts (e.g. of an environment since removed)
                 }
-                Map<String, String> svgs = new LinkedHashMap<>();
-                for (ChartFigure c : charts) svgs.put(c.id(), SvgChart.inline(c));
-                writePngs(charts, chartFolder);
+                Map<String, String> svgs = drawCharts(charts, chartFolder);
                 String html = HtmlPage.render(in, charts, svgs, Display.iso(Display.now()));
                 Path tmp = folder.resolve(FILE + ".tmp");
                 Files.writeString(tmp, html, StandardCharsets.UTF_8);
@@ -4756,20 +4756,29 @@ public class metaorchestrator {
             }
         }
 
-        /** A 300 DPI PNG takes longer than its SVG (about 0.15 s a chart here): one chart per core at a time. */
-        static void writePngs(List<ChartFigure> charts, Path chartFolder) throws IOException {
+        /**
+         * Each chart's SVG (returned, by id, in page order) and its PNG (written to chartFolder) in one task, one chart
+         * per core at a time (the charts are independent). The SVG first, then the PNG, as always: XChart's second paint
+         * of a chart can differ from its first by a few pixels, so the PNG stays the second.
+         */
+        static Map<String, String> drawCharts(List<ChartFigure> charts, Path chartFolder) throws IOException {
+            List<String> svgs;
             try {
-                charts.parallelStream().forEach(c -> {
+                svgs = charts.parallelStream().map(c -> {
                     try {
-                        org.knowm.xchart.BitmapEncoder.saveBitmapWithDPI(c.chart(), chartFolder.resolve(c.id() + ".png").toString(),
-                                org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG, PNG_DPI);
+                        String svg = SvgChart.inline(c);
+                        PngChart.write(c.chart(), chartFolder.resolve(c.id() + ".png"), PNG_DPI);
+                        return svg;
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                });
+                }).collect(Collectors.toList());
             } catch (java.io.UncheckedIOException e) {
                 throw e.getCause();
             }
+            Map<String, String> byId = new LinkedHashMap<>();
+            for (int i = 0; i < charts.size(); i++) byId.put(charts.get(i).id(), svgs.get(i));
+            return byId;
         }
 
         /** AWT's font setup fails in many ways (NPE in FontConfiguration, InternalError, a missing libfontmanager). */
@@ -5538,6 +5547,78 @@ public class metaorchestrator {
             int open = svg.indexOf('>') + 1;
             return svg.substring(0, open) + "\n  <title id=\"" + c.id() + "-title\">" + Html.esc(c.title()) + "</title>"
                     + svg.substring(open);
+        }
+    }
+
+    /**
+     * A chart as a PNG of a given DPI for print: the pixels of XChart's BitmapEncoder.saveBitmapWithDPI (painted the
+     * same way), encoded here. ImageIO's PNG writer tries all five PNG filters on every row and was half the time of
+     * `report`; this writes one filter (None: on these charts it compresses better than Sub or Up) with the Deflater
+     * level ImageIO uses (4): files of the same size in half the CPU time. Level 1 would halve it again, at +46 %.
+     */
+    static final class PngChart {
+        static final int DEFLATE_LEVEL = 4;
+        private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+        private PngChart() {}
+
+        static void write(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file, int dpi) throws IOException {
+            Files.write(file, encode(paint(chart, dpi), dpi));
+        }
+
+        /** As BitmapEncoder.saveBitmapWithDPI paints: RGB, the chart's size × dpi/72, the graphics scaled by as much. */
+        static java.awt.image.BufferedImage paint(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, int dpi) {
+            double scale = dpi / 72.0;
+            var image = new java.awt.image.BufferedImage((int) (chart.getWidth() * scale), (int) (chart.getHeight() * scale),
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = image.createGraphics();
+            java.awt.geom.AffineTransform at = g.getTransform();
+            at.scale(scale, scale);
+            g.setTransform(at);
+            chart.paint(g, chart.getWidth(), chart.getHeight());
+            g.dispose();
+            return image;
+        }
+
+        /** IHDR (8-bit RGB), pHYs (dpi in pixels per metre, as ImageIO writes it), one IDAT, IEND. */
+        static byte[] encode(java.awt.image.BufferedImage image, int dpi) throws IOException {
+            int w = image.getWidth(), h = image.getHeight();
+            int[] pixels = ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();   // TYPE_INT_RGB: 0xRRGGBB, w a row
+            ByteArrayOutputStream idat = new ByteArrayOutputStream();
+            java.util.zip.Deflater deflater = new java.util.zip.Deflater(DEFLATE_LEVEL);
+            try (var z = new java.util.zip.DeflaterOutputStream(idat, deflater, 1 << 16)) {
+                byte[] row = new byte[1 + 3 * w];   // row[0] = 0: filter None
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0, i = y * w, o = 1; x < w; x++, i++) {
+                        int p = pixels[i];
+                        row[o++] = (byte) (p >> 16);
+                        row[o++] = (byte) (p >> 8);
+                        row[o++] = (byte) p;
+                    }
+                    z.write(row);
+                }
+            } finally {
+                deflater.end();
+            }
+            int perMetre = (int) Math.round(dpi / 0.0254);
+            ByteArrayOutputStream png = new ByteArrayOutputStream(idat.size() + 64);
+            png.write(SIGNATURE);
+            chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0}).array());
+            chunk(png, "pHYs", ByteBuffer.allocate(9).putInt(perMetre).putInt(perMetre).put((byte) 1).array());
+            chunk(png, "IDAT", idat.toByteArray());
+            chunk(png, "IEND", new byte[0]);
+            return png.toByteArray();
+        }
+
+        private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
+            byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(name);
+            crc.update(data);
+            png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+            png.writeBytes(name);
+            png.writeBytes(data);
+            png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         }
     }
 

@@ -488,6 +488,57 @@ class ReportHtmlTest {
         assertEquals(0, new metaorchestrator.TrialTrace("256_warm", 1, "ok", true, samples.subList(0, 1)).cpuCores()[0].length);
     }
 
+    /** The PNG copies are encoded by PngChart, not ImageIO: the same pixels as XChart's own 300 DPI PNG, and 300 DPI. */
+    @Test void pngChartsHaveThePixelsAndDpiOfXChartsOwnPng() throws Exception {
+        Path folder = ReportKit.copy(ReportKit.fixture("results_progress"));
+        List<metaorchestrator.Problem> problems = new ArrayList<>();
+        metaorchestrator.ResultsFolder.Contents contents = metaorchestrator.ResultsFolder.read(folder, problems);
+        assertEquals(List.of(), problems);
+        metaorchestrator.Summary s = metaorchestrator.Summary.of(folder.toString(), contents.environments(), contents.baseline(),
+                contents.criteria(), contents.withoutResults());
+        // Each side gets its own chart, drawn as in the report: the SVG, then the PNG (XChart's second paint of a chart
+        // can differ from its first by a few pixels).
+        var in = metaorchestrator.ReportInputs.read(folder, contents, s);
+        List<metaorchestrator.ChartFigure> charts = metaorchestrator.ReportCharts.all(in), again = metaorchestrator.ReportCharts.all(in);
+        // bars with error bars and dots, a log-scale category chart, lines with a legend to the right
+        for (String id : List.of("throughput-512-warm", "ratio", "throughput-over-time-256-warm")) {
+            metaorchestrator.ChartFigure c = charts.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+            metaorchestrator.ChartFigure d = again.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+            Path xchart = folder.resolve(id + "-xchart.png"), ours = folder.resolve(id + ".png");
+            metaorchestrator.SvgChart.inline(c);
+            org.knowm.xchart.BitmapEncoder.saveBitmapWithDPI(c.chart(), xchart.toString(), org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG, 300);
+            metaorchestrator.SvgChart.inline(d);
+            metaorchestrator.PngChart.write(d.chart(), ours, 300);
+            BufferedImage expected = ImageIO.read(xchart.toFile()), actual = ImageIO.read(ours.toFile());
+            assertEquals((int) (c.chart().getWidth() * 300 / 72.0), actual.getWidth(), id + ": the chart's width at 300 DPI");
+            assertEquals(expected.getWidth(), actual.getWidth(), id);
+            assertEquals(expected.getHeight(), actual.getHeight(), id);
+            int w = expected.getWidth(), h = expected.getHeight();
+            int[] want = expected.getRGB(0, 0, w, h, null, 0, w), got = actual.getRGB(0, 0, w, h, null, 0, w);
+            int differ = 0;
+            for (int i = 0; i < want.length; i++) if (want[i] != got[i]) differ++;
+            assertEquals(0, differ, id + ": pixels that differ from XChart's PNG");
+            assertEquals(List.of("11811", "11811", "meter"), pHYs(xchart), "XChart's PNG: 300 DPI is 11811 pixels a metre");
+            assertEquals(pHYs(xchart), pHYs(ours), id);
+        }
+    }
+
+    /** A PNG's pHYs chunk as ImageIO reads it: pixels per unit across and down, and the unit. */
+    static List<String> pHYs(Path png) throws IOException {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
+            javax.imageio.ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
+            reader.setInput(in);
+            org.w3c.dom.Node root = reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+            for (org.w3c.dom.Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (!n.getNodeName().equals("pHYs")) continue;
+                org.w3c.dom.NamedNodeMap a = n.getAttributes();
+                return List.of(a.getNamedItem("pixelsPerUnitXAxis").getNodeValue(), a.getNamedItem("pixelsPerUnitYAxis").getNodeValue(),
+                        a.getNamedItem("unitSpecifier").getNodeValue());
+            }
+            return List.of();
+        }
+    }
+
     @Test void fontTroubleIsToldApartFromABug() {
         RuntimeException font = new NullPointerException("no fonts");
         font.setStackTrace(new StackTraceElement[] {new StackTraceElement("sun.awt.FontConfiguration", "getVersion", null, 1)});
