@@ -2603,7 +2603,6 @@ public class metaorchestrator {
                 }
             } else {
                 int rounds = plan.shared().trials, last = c.maxTrialsPerSize();
-                startKeptChildren();
                 for (int round = 1; round <= last && !stopping(); round++) {
                     Set<String> wanted = null;   // null: every environment
                     if (round > rounds) {
@@ -2727,9 +2726,7 @@ public class metaorchestrator {
             List<String> args = plan.childArgs(env.spec, trials, resume);
             boolean keep = plan.config().order() == Order.interleaved;
             KeptChild child = keep ? kept.get(name) : null;
-            // a child that ended before its first round gives its exit status; one that ended after a round is replaced
-            if (keep && (child == null || (child.rounds() > 0 && !child.alive()))) child = keep(env, args);
-            if (child != null && child.rounds() > 0) {
+            if (child != null && child.alive()) {
                 io.sayf("[suite] %s: --trials %d --resume, in the same process (pid %d)", name, trials, child.process().pid());
             } else {
                 io.sayf("[suite] %s: %s", name, Display.shellQuote(launcher.command(args)) + (keep ? " --rounds-from-stdin" : ""));
@@ -2745,11 +2742,21 @@ public class metaorchestrator {
             ChildRun.Result result;
             if (!keep) {
                 result = ChildRun.run(launcher.process(args), "[" + name + "] ", io, onTrial, interrupts);
-            } else if (child == null) {
-                result = new ChildRun.Result(ChildRun.NOT_STARTED, "could not start the child", null);
             } else {
-                child.ask(trials);   // if it has ended, the round's status is its exit status
-                result = child.round(onTrial, interrupts);
+                if (child == null || !child.alive()) {
+                    // A class-data archive is written by a child as it exits, which a kept one does at the suite's end:
+                    // only the first writes it (when none exists), the others map an existing one or run without.
+                    List<String> command = kept.isEmpty() ? launcher.process(args) : launcher.query(args);
+                    child = KeptChild.start(command, "[" + name + "] ", io);
+                    if (child != null) {
+                        kept.put(name, child);
+                        interrupts.keep(child.process());
+                    }
+                } else if (!child.ask(trials)) {
+                    io.sayf("[suite] %s: its process has ended; the round's status is its exit status", name);
+                }
+                result = child == null ? new ChildRun.Result(ChildRun.NOT_STARTED, "could not start the child", null)
+                        : child.round(onTrial, interrupts);
             }
             env.trialsAskedFor = Math.max(env.trialsAskedFor, trials);
             env.invocations.add(new Invocation(args, result.exitCode(), started, Display.now(), reported[0],
@@ -2759,31 +2766,6 @@ public class metaorchestrator {
             progress.expectRemaining(remainingTrials());
             if (plan.config().adaptive()) progress.atMost(progress.done() + remainingTrialsAtMost());
             record.writeProgress(runs.values(), io);
-        }
-
-        /**
-         * Interleaved: starts the environments' children before round 1, all at once, so that their JVMs start side
-         * by side while nothing is measured; each waits for its first round's line before it measures anything.
-         */
-        private void startKeptChildren() {
-            for (EnvironmentRun env : runs.values()) {
-                if (!env.finished && ledger.missing(env.spec.name(), 1) > 0) {
-                    keep(env, plan.childArgs(env.spec, 1, plan.resume()));
-                }
-            }
-        }
-
-        /** A kept child for the environment, started with these arguments (and --rounds-from-stdin); null if it cannot start. */
-        private KeptChild keep(EnvironmentRun env, List<String> args) {
-            // A class-data archive is written by a child as it exits, which a kept one does at the suite's end: only
-            // the first writes it (when none exists), the others map an existing one or run without.
-            List<String> command = kept.isEmpty() ? launcher.process(args) : launcher.query(args);
-            KeptChild child = KeptChild.start(command, "[" + env.spec.name() + "] ", io);
-            if (child != null) {
-                kept.put(env.spec.name(), child);
-                interrupts.keep(child.process());
-            }
-            return child;
         }
 
         /** The rounds are over (or stopped): each kept child's input ends, and with it the child. */
@@ -2994,10 +2976,9 @@ public class metaorchestrator {
     /**
      * Interleaved rounds: one child per environment for all its rounds (single_env_bench --rounds-from-stdin), so that
      * a round costs a line on the child's stdin rather than a JVM start (0.6-0.7 s each before its first trial). The
-     * children start together before round 1 and wait; each round, the first included, is a line 'trials N' (round 1
-     * as its arguments say, a later one what `--trials N --resume` runs), ended by 'mmb-round trials=N exit=STATUS':
-     * that status is the round's, mapped as an exit status is; a child that ends instead gives its exit status.
-     * ProcessBuilder, not zt-exec: zt-exec pumps stdin from a stream (or closes it), not a line at a time.
+     * child runs round 1 from its arguments and each later one from a line 'trials N' (what `--trials N --resume`
+     * runs), and ends each with 'mmb-round trials=N exit=STATUS': that status is the round's, mapped as an exit
+     * status is. ProcessBuilder, not zt-exec: zt-exec pumps stdin from a stream (or closes it), not a line at a time.
      */
     static final class KeptChild {
         private record RoundEnd(int code, boolean processEnded) {}
@@ -3008,14 +2989,13 @@ public class metaorchestrator {
         private final Deque<String> errors = new ArrayDeque<>();
         private volatile Consumer<TrialLine> onTrial = t -> {};
         private boolean ended;
-        private int rounds;   // rounds asked for so far
 
         private KeptChild(Process process) {
             this.process = process;
             this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         }
 
-        /** Starts the child (its arguments, plus --rounds-from-stdin), which waits for its first round; null when it cannot start. */
+        /** Starts the child on its first round (its arguments, plus --rounds-from-stdin); null when it cannot start. */
         static KeptChild start(List<String> command, String prefix, Io io) {
             List<String> c = new ArrayList<>(command);
             c.add("--rounds-from-stdin");
@@ -3077,11 +3057,8 @@ public class metaorchestrator {
 
         boolean alive() { return !ended && process.isAlive(); }
 
-        int rounds() { return rounds; }
-
         /** Asks for the next round: `trials` trials per size in all. */
         boolean ask(int trials) {
-            rounds++;
             synchronized (errors) { errors.clear(); }
             try {
                 stdin.write("trials " + trials + "\n");

@@ -155,9 +155,9 @@ public class single_env_bench implements Callable<Integer> {
         String resultsSubfolder;
         @Option(names = "--dry-run", description = "Print the plan (command or pod manifest, trials) and run nothing.")
         boolean dryRun;
-        @Option(names = "--rounds-from-stdin", description = "Wait for lines 'trials N' on standard input and run each as "
-                + "--trials N --resume would (the first as the other flags say), in this process; after each round print "
-                + "'mmb-round trials=N exit=STATUS'; exit at the end of input. The suite keeps one child per environment this way.")
+        @Option(names = "--rounds-from-stdin", description = "After its trials, wait for lines 'trials N' on standard "
+                + "input and run each as --trials N --resume would, in this process; after each round print 'mmb-round "
+                + "trials=N exit=STATUS'; exit at the end of input. The suite keeps one child per environment this way.")
         boolean roundsFromStdin;
     }
 
@@ -255,7 +255,6 @@ public class single_env_bench implements Callable<Integer> {
         Options opts = options();
         Plan plan = Plan.of(opts.trial());
         try (Backend be = Backend.create(opts)) {
-            if (resultFile.roundsFromStdin && !opts.resultFile().dryRun()) return RoundsFromStdin.serve(opts, be);
             if (!opts.resultFile().dryRun()) be.preflight();
             ResultStore store = ResultStore.open(opts, be);
             List<TrialKey> todo = plan.missingFrom(store);
@@ -266,7 +265,9 @@ public class single_env_bench implements Callable<Integer> {
                 todo.forEach(k -> System.out.println("  " + k));
                 return EXIT_OK;
             }
-            return new TrialRunner(opts.trial(), be, store).runAll(todo);
+            TrialRunner runner = new TrialRunner(opts.trial(), be, store);
+            int status = runner.runAll(todo);
+            return resultFile.roundsFromStdin ? RoundsFromStdin.serve(opts, be, store, runner, status) : status;
         }
     }
 
@@ -550,61 +551,49 @@ public class single_env_bench implements Callable<Integer> {
     }
 
     /**
-     * --rounds-from-stdin: the suite's interleaved rounds in one process per environment. The child waits for a line
-     * 'trials N' before each round, the first included (the suite starts its children together, before their turn;
-     * nothing is measured, not even the spawn cost, before a child's first round), and runs what `--trials N --resume`
-     * would run (the trials missing up to N per size, the file's flags saying N) with the same backend, spawn
-     * measurement and warmed JIT. Each round ends with a line the suite waits for; the end of input ends the process
-     * with the last round's status.
+     * --rounds-from-stdin: the suite's interleaved rounds in one process per environment. Each line 'trials N' runs
+     * what `--trials N --resume` would run (the trials missing up to N per size, the file's flags saying N), with the
+     * backend, its spawn-cost measurement and the warmed JIT of the first round; no JVM start, no preflight again.
+     * Every round ends with a line the suite waits for; the end of input ends the process with the last round's status.
      */
     static final class RoundsFromStdin {
         static final String DONE = "mmb-round";
         static final Pattern ROUND = Pattern.compile("trials (\\d{1,5})");
-        static final int END = 0, UNREADABLE = -1;
 
         private RoundsFromStdin() {}
 
-        static int serve(Options opts, Backend backend) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        static int serve(Options opts, Backend backend, ResultStore store, TrialRunner first, int firstStatus) {
+            int status = firstStatus;
+            TrialRunner runner = first;
             TrialOptions trial = opts.trial();
-            ResultStore store = null;
-            int status = EXIT_OK;
-            for (int n = next(in); n != END; n = next(in)) {
-                if (n == UNREADABLE) return EXIT_USAGE;
-                trial = trial.withTrials(n);
-                Options round = new Options(trial, opts.resultFile(), opts.local(), opts.k8s());
-                if (store == null) {   // the first round: what a child without this flag does at its start
-                    backend.preflight();
-                    store = ResultStore.open(round, backend);
-                } else {
-                    store.root.set("flags", Json.MAPPER.valueToTree(round.flagsAsUsed()));   // as --trials N --resume records them
-                }
-                TrialRunner runner = new TrialRunner(trial, backend, store);
-                status = runner.runAll(Plan.of(trial).missingFrom(store));
-                if (status == EXIT_INTERRUPTED || runner.interrupted.get()) return EXIT_INTERRUPTED;
-                System.out.printf("%s trials=%d exit=%d%n", DONE, n, status);
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (status != EXIT_INTERRUPTED) {
+                // Waiting between rounds, a signal has no trial to stop: every finished trial is in the file already.
+                Interrupts.install(() -> System.exit(EXIT_INTERRUPTED));
+                if (runner.interrupted.get()) return EXIT_INTERRUPTED;   // a signal between the round's end and here
+                System.out.printf("%s trials=%d exit=%d%n", DONE, trial.trials(), status);
                 System.out.flush();
+                String line;
+                try {
+                    line = in.readLine();
+                } catch (IOException e) {
+                    line = null;
+                }
+                if (line == null) break;
+                Matcher m = ROUND.matcher(line.strip());
+                int n = m.matches() ? Integer.parseInt(m.group(1)) : 0;
+                if (n < 1 || n > 10000) {
+                    System.err.println("single_env_bench: --rounds-from-stdin: expected a line 'trials N' (N from 1 to "
+                            + "10000), got '" + Names.printable(line) + "'; stopping");
+                    return EXIT_USAGE;
+                }
+                trial = trial.withTrials(n);
+                store.root.set("flags", Json.MAPPER.valueToTree(new Options(trial, opts.resultFile(), opts.local(),
+                        opts.k8s()).flagsAsUsed()));   // as `--trials N --resume` records them
+                runner = new TrialRunner(trial, backend, store);
+                status = runner.runAll(Plan.of(trial).missingFrom(store));
             }
             return status;
-        }
-
-        /** The next round's N; END at the end of input; UNREADABLE (said on stderr) for another line. */
-        static int next(BufferedReader in) {
-            // Waiting between rounds, a signal has no trial to stop: every finished trial is in the file already.
-            Interrupts.install(() -> System.exit(EXIT_INTERRUPTED));
-            String line;
-            try {
-                line = in.readLine();
-            } catch (IOException e) {
-                line = null;
-            }
-            if (line == null) return END;
-            Matcher m = ROUND.matcher(line.strip());
-            int n = m.matches() ? Integer.parseInt(m.group(1)) : 0;
-            if (n >= 1 && n <= 10000) return n;
-            System.err.println("single_env_bench: --rounds-from-stdin: expected a line 'trials N' (N from 1 to 10000), got '"
-                    + Names.printable(line) + "'; stopping");
-            return UNREADABLE;
         }
     }
 

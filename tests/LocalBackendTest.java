@@ -258,19 +258,16 @@ class LocalBackendTest {
     }
 
     /**
-     * --rounds-from-stdin, as the suite's interleaved rounds use it: one process waits for each round's line 'trials N',
-     * the first included (nothing runs before it), and runs a later round as `--trials N --resume` would (the file's
-     * flags say N, earlier trials and the spawn measurement are kept); the end of input ends it, a signal while it
-     * waits ends it with 130, and a line it cannot read is named.
+     * --rounds-from-stdin, as the suite's interleaved rounds use it: one process runs round 1 from its flags and each
+     * later round from a line 'trials N', as `--trials N --resume` would (the file's flags say N, earlier trials and
+     * the spawn measurement are kept); the end of input ends it, a signal while it waits ends it with 130, and a line
+     * it cannot read is named.
      */
     @Test void roundsFromStdinRunEachRoundInTheSameProcess() throws Exception {
         List<String> a = args("rounds", "mmb-static:latest", "default", "--sizes", "64", "--duration", "0.3", "--no-warmup",
                 "--interval", "0.1", "--trials", "1", "--rounds-from-stdin");
         Child child = Child.start(a);
         try {
-            Thread.sleep(1000);
-            assertFalse(Files.exists(results.resolve("rounds/mmb-static_default.json")), "nothing runs before its first round's line");
-            child.say("trials 1");
             child.await("mmb-round trials=1 exit=0");
             JsonNode one = file("rounds", "mmb-static_default.json");
             assertEquals(1, one.at("/results/64_cold").size());
@@ -292,8 +289,7 @@ class LocalBackendTest {
 
         Child idle = Child.start(concat(a, "--resume"));
         try {
-            idle.say("trials 1");
-            idle.await("mmb-round trials=1 exit=0");   // nothing missing: the round ends at once
+            idle.await("mmb-round trials=1 exit=0");   // nothing missing: it waits for a round at once
             TestSupport.signal(idle.pid(), "INT");
             assertEquals(130, idle.exit(), idle.output());
         } finally {
@@ -302,6 +298,7 @@ class LocalBackendTest {
 
         Child confused = Child.start(concat(a, "--resume"));
         try {
+            confused.await("mmb-round trials=1 exit=0");
             confused.say("three more please");
             assertEquals(2, confused.exit(), confused.output());
             assertTrue(confused.output().contains("--rounds-from-stdin: expected a line 'trials N' (N from 1 to 10000), got "
