@@ -138,6 +138,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -2690,7 +2691,11 @@ public class metaorchestrator {
             boolean needsARuntime = runs.values().stream().anyMatch(r -> !r.spec.runtimeClass().equals("default")
                     && ledger.missing(r.spec.name(), plan.shared().trials) > 0);
             if (!needsARuntime) return;
+            // The child's answer costs a JVM start (~0.4 s); meanwhile this JVM, on another core, loads report.html's
+            // drawing code (0.25 s less at the end). Both are done before any child measures anything.
+            CompletableFuture<Void> warm = CompletableFuture.runAsync(HtmlReport::warmUp);
             RuntimeProbe probe = RuntimeProbe.ask(launcher, io);
+            warm.join();
             List<EnvironmentRun> skipped = new ArrayList<>();
             for (EnvironmentRun r : runs.values()) {
                 String why = probe.whyMissing(r.spec);
@@ -4753,6 +4758,30 @@ public class metaorchestrator {
                 }
                 if (System.getenv("MMB_DEBUG") != null) e.printStackTrace(io.err());
                 return Exit.FAILED;
+            }
+        }
+
+        /**
+         * Draws two small charts as the report does (SVG and bitmap, discarded): XChart's, AWT's and the fonts' classes
+         * loaded and their code run once, ahead of report.html. Whatever goes wrong here is left to the report to say.
+         */
+        static void warmUp() {
+            if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+            try {
+                XYChart xy = ReportCharts.xyChart(ReportCharts.NARROW, 360, "warm-up", "x", "y");
+                xy.addSeries("line", new double[] {0, 1, 2}, new double[] {1, 3, 2});
+                CategoryChart bars = ReportCharts.categoryChart(300, "warm-up", "x", "y");
+                bars.addSeries("bars", List.of("a", "b"), List.of(1.0, 2.0), List.of(0.1, 0.2));
+                for (org.knowm.xchart.internal.chartpart.Chart<?, ?> chart : List.<org.knowm.xchart.internal.chartpart.Chart<?, ?>>of(xy, bars)) {
+                    SvgChart.inline(new ChartFigure("warm-up", "", null, "warm-up", "", List.of(), List.of(), chart));
+                    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(chart.getWidth(), chart.getHeight(),
+                            java.awt.image.BufferedImage.TYPE_INT_RGB);
+                    java.awt.Graphics2D g = image.createGraphics();
+                    chart.paint(g, chart.getWidth(), chart.getHeight());
+                    g.dispose();
+                }
+            } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError | InternalError e) {
+                // e.g. no fonts: report.html will say so
             }
         }
 
