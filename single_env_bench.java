@@ -2893,7 +2893,10 @@ public class single_env_bench implements Callable<Integer> {
                 double wall = b.timestamp() - a.timestamp();
                 if (a.usage_usec() != null && b.usage_usec() != null && wall > 0)
                     r.avg_cpu_cores = Num.round((b.usage_usec() - a.usage_usec()) / 1e6 / wall, 4);
-                if (a.nr_throttled() != null && b.nr_throttled() != null) r.throttled_events = b.nr_throttled() - a.nr_throttled();
+                // the last sample that read the counter: the one after a container's exit may come from its pod, whose
+                // nr_throttled is the pod's own (not hierarchical) and is left empty
+                Sample lastThrottled = s.stream().filter(x -> x.nr_throttled() != null).reduce((x, y) -> y).orElse(null);
+                if (a.nr_throttled() != null && lastThrottled != null) r.throttled_events = lastThrottled.nr_throttled() - a.nr_throttled();
                 double area = 0, span = 0;
                 for (int i = 1; i < s.size(); i++) {
                     Sample p = s.get(i - 1), q = s.get(i);

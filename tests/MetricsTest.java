@@ -27,6 +27,16 @@ class MetricsTest {
         assertEquals(3000L, r.peak_mem_bytes, "the larger of the samples and the high-water mark");
     }
 
+    /** k8s: the sample after the container's exit comes from its pod, with CPU but no throttling counter of its own. */
+    @Test void throttlingCountsToTheLastSampleThatReadIt() {
+        var r = new single_env_bench.TrialRecord(1);
+        var afterExit = new single_env_bench.Sample(22.1, 2_600_000L, 2_600_000L, 0L, null, null, null);
+        r.samples = List.of(s(20, 1_000_000, 0, 1000), s(21, 1_500_000, 4, 1000), s(22, 2_500_000, 13, 1000), afterExit);
+        single_env_bench.Metrics.derive(r, new single_env_bench.Sampler(1.0));
+        assertEquals(13L, r.throttled_events);
+        assertEquals(1.6 / 2.1, r.avg_cpu_cores, 1e-4, "CPU to the end, from the pod's counter");
+    }
+
     @Test void theHighWaterMarkCatchesASpikeBetweenSamples() {
         var r = new single_env_bench.TrialRecord(1);
         r.samples = List.of(s(0, 0, 0, 1000), s(1, 1_000_000, 0, 1000));
