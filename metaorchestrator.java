@@ -119,12 +119,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -144,6 +142,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -2931,9 +2930,15 @@ public class metaorchestrator {
 
         private ChildRun() {}
 
+        /** A child's stderr line: shown with its prefix; the last non-blank one is what the suite reports it said. */
+        static void stderrLine(String line, String prefix, Io io, AtomicReference<String> lastError) {
+            io.errLine(prefix + line);
+            if (!line.isBlank()) lastError.set(line.trim());
+        }
+
         static Result run(List<String> command, String prefix, Io io, Consumer<TrialLine> onTrial,
                           Interrupts interrupts) {
-            Deque<String> errors = new ArrayDeque<>();
+            AtomicReference<String> lastError = new AtomicReference<>();
             LogOutputStream out = new LogOutputStream() {
                 @Override protected void processLine(String line) {
                     TrialLine t = TrialLine.parse(line);
@@ -2942,15 +2947,7 @@ public class metaorchestrator {
                 }
             };
             LogOutputStream err = new LogOutputStream() {
-                @Override protected void processLine(String line) {
-                    io.errLine(prefix + line);
-                    if (!line.isBlank()) {
-                        synchronized (errors) {
-                            errors.addLast(line.trim());
-                            if (errors.size() > 5) errors.removeFirst();
-                        }
-                    }
-                }
+                @Override protected void processLine(String line) { stderrLine(line, prefix, io, lastError); }
             };
             StartedProcess started;
             try {
@@ -2963,9 +2960,7 @@ public class metaorchestrator {
             if (interrupts != null) interrupts.track(started.getProcess());
             try {
                 int code = started.getFuture().get().getExitValue();
-                String last;
-                synchronized (errors) { last = errors.isEmpty() ? null : errors.peekLast(); }
-                return new Result(code, last, started.getProcess().pid());
+                return new Result(code, lastError.get(), started.getProcess().pid());
             } catch (ExecutionException e) {
                 return new Result(NOT_STARTED, String.valueOf(e.getCause()), started.getProcess().pid());
             } catch (InterruptedException e) {
@@ -2987,11 +2982,12 @@ public class metaorchestrator {
      */
     static final class KeptChild {
         private record RoundEnd(int code, boolean processEnded) {}
+        private static final Pattern ROUND = Pattern.compile("mmb-round trials=\\d+ exit=(-?\\d+)");
 
         private final Process process;
         private final Writer stdin;
         private final BlockingQueue<RoundEnd> ends = new LinkedBlockingQueue<>();
-        private final Deque<String> errors = new ArrayDeque<>();
+        private final AtomicReference<String> lastError = new AtomicReference<>();   // of this round
         private volatile Consumer<TrialLine> onTrial = t -> {};
         private boolean ended;
 
@@ -3013,7 +3009,7 @@ public class metaorchestrator {
             }
             KeptChild child = new KeptChild(p);
             Thread out = reader(p.getInputStream(), line -> child.onStdout(line, prefix, io), "mmb-child-out");
-            reader(p.getErrorStream(), line -> child.onStderr(line, prefix, io), "mmb-child-err");
+            reader(p.getErrorStream(), line -> ChildRun.stderrLine(line, prefix, io, child.lastError), "mmb-child-err");
             Thread exit = new Thread(() -> {
                 try {
                     int code = p.waitFor();
@@ -3049,22 +3045,12 @@ public class metaorchestrator {
             else io.say(prefix + line);
         }
 
-        private static final Pattern ROUND = Pattern.compile("mmb-round trials=\\d+ exit=(-?\\d+)");
-
-        private void onStderr(String line, String prefix, Io io) {
-            io.errLine(prefix + line);
-            if (line.isBlank()) return;
-            synchronized (errors) {
-                errors.addLast(line.trim());
-                if (errors.size() > 5) errors.removeFirst();
-            }
-        }
 
         boolean alive() { return !ended && process.isAlive(); }
 
         /** Asks for the next round: `trials` trials per size in all. */
         boolean ask(int trials) {
-            synchronized (errors) { errors.clear(); }
+            lastError.set(null);
             try {
                 stdin.write("trials " + trials + "\n");
                 stdin.flush();
@@ -3081,9 +3067,7 @@ public class metaorchestrator {
             try {
                 RoundEnd end = ends.take();
                 if (end.processEnded()) ended = true;
-                String last;
-                synchronized (errors) { last = errors.isEmpty() ? null : errors.peekLast(); }
-                return new ChildRun.Result(end.code(), last, process.pid());
+                return new ChildRun.Result(end.code(), lastError.get(), process.pid());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 process.destroy();
