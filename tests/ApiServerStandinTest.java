@@ -163,6 +163,7 @@ class ApiServerStandinTest {
         final Process p;
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         final StringBuffer err = new StringBuffer();
+        final Thread errReader;
 
         Streaming(String... args) throws Exception {
             p = builder(List.of(args)).start();
@@ -175,12 +176,12 @@ class ApiServerStandinTest {
             });
             t.setDaemon(true);
             t.start();
-            Thread te = new Thread(() -> {
+            errReader = new Thread(() -> {
                 try { err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)); }
                 catch (IOException ignored) { }
             });
-            te.setDaemon(true);
-            te.start();
+            errReader.setDaemon(true);
+            errReader.start();
         }
 
         /** The next line, or null at the end of the output; fails after the timeout. */
@@ -190,8 +191,10 @@ class ApiServerStandinTest {
             return l.equals("\u0000EOF") ? null : l;
         }
 
+        /** The exit status, once the process has ended and all of its stderr is in {@link #err}. */
         int exitCode(double seconds) throws InterruptedException {
             assertTrue(p.waitFor((long) (seconds * 1000), TimeUnit.MILLISECONDS), "did not end; stderr: " + err);
+            errReader.join(5000); // the process can end before its last stderr bytes are read
             return p.exitValue();
         }
 

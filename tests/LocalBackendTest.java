@@ -309,14 +309,16 @@ class LocalBackendTest {
     }
 
     /** A single_env_bench process whose stdin the test writes and whose output lines it waits for. */
-    record Child(Process process, java.util.concurrent.BlockingQueue<String> lines, StringBuffer all) {
+    record Child(Process process, java.util.concurrent.BlockingQueue<String> lines, StringBuffer all,
+                 java.util.concurrent.CountDownLatch drained) {
         static Child start(List<String> args) throws Exception {
             Process p = TestSupport.javaMain("single_env_bench", args).redirectErrorStream(true).start();
-            Child c = new Child(p, new java.util.concurrent.LinkedBlockingQueue<>(), new StringBuffer());
+            Child c = new Child(p, new java.util.concurrent.LinkedBlockingQueue<>(), new StringBuffer(), new java.util.concurrent.CountDownLatch(1));
             Thread t = new Thread(() -> {
                 try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
                     for (String l; (l = r.readLine()) != null; ) { c.all.append(l).append('\n'); c.lines.add(l); }
                 } catch (java.io.IOException ignored) { }
+                c.drained.countDown();
             });
             t.setDaemon(true);
             t.start();
@@ -340,7 +342,7 @@ class LocalBackendTest {
 
         int exit() throws InterruptedException {
             assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "ended:\n" + all);
-            Thread.sleep(100);   // the reader's last lines
+            drained.await(5, java.util.concurrent.TimeUnit.SECONDS);   // the reader's last lines
             return process.exitValue();
         }
 
