@@ -254,9 +254,12 @@ public class single_env_bench implements Callable<Integer> {
         validate();
         Options opts = options();
         Plan plan = Plan.of(opts.trial());
-        try (Backend be = Backend.create(opts)) {
+        // The existing file is read and judged once, first: a file that cannot be resumed is said before any cluster
+        // call or spawn warm-up, and a resumed file's spawn cost is kept from it.
+        ObjectNode existing = ResultStore.existing(opts);
+        try (Backend be = Backend.create(opts, ResultStore.recordedSpawn(opts, existing))) {
             if (!opts.resultFile().dryRun()) be.preflight();
-            ResultStore store = ResultStore.open(opts, be);
+            ResultStore store = ResultStore.open(opts, be, existing);
             List<TrialKey> todo = plan.missingFrom(store);
             if (opts.resultFile().dryRun()) {
                 System.out.println(Json.pretty(store.environment()));
@@ -774,9 +777,10 @@ public class single_env_bench implements Callable<Integer> {
     // ======================================================================================== 4. Backends
     /** Where a trial's workload runs. One per run; preflight once, then launch per trial. */
     interface Backend extends AutoCloseable {
-        static Backend create(Options opts) {
+        /** recordedSpawn: the spawn cost of the file this run resumes (local backend), or null: measure it. */
+        static Backend create(Options opts, HarnessSpawn recordedSpawn) {
             return opts.trial().backend() == BackendKind.local
-                    ? new LocalBackend(opts.trial(), opts.local(), ResultStore.recordedSpawn(opts), ResultStore.fileOf(opts).getFileName())
+                    ? new LocalBackend(opts.trial(), opts.local(), recordedSpawn, ResultStore.fileOf(opts).getFileName())
                     : K8sBackend.create(opts.trial(), opts.k8s());
         }
 
@@ -2978,20 +2982,31 @@ public class single_env_bench implements Callable<Integer> {
 
         ResultStore(Path file, ObjectNode root) { this.file = file; this.root = root; }
 
-        static ResultStore open(Options opts, Backend backend) {
-            TrialOptions trial = opts.trial();
+        /**
+         * The file this run adds to, read once and checked (null: there is none, or --overwrite replaces it). A file
+         * that exists without --resume, is not a result file or was measured with other settings is a SetupException.
+         */
+        static ObjectNode existing(Options opts) {
             ResultFileOptions out = opts.resultFile();
             Path file = fileOf(opts);
+            if (!Files.exists(file) || out.overwrite()) return null;
+            if (!out.resume() && !out.dryRun())
+                throw new SetupException(file + " already exists: pass --resume to run only its missing trials, "
+                        + "--overwrite to replace it, or another --results-subfolder-name");
+            ObjectNode old = load(file);
+            checkCompatible(file, old, opts);
+            return old;
+        }
+
+        /** existing: what {@link #existing} returned for this run. */
+        static ResultStore open(Options opts, Backend backend, ObjectNode existing) {
+            TrialOptions trial = opts.trial();
+            Path file = fileOf(opts);
             ObjectNode env = Json.MAPPER.valueToTree(environment(trial, backend));
-            if (Files.exists(file) && !out.overwrite()) {
-                if (!out.resume() && !out.dryRun())
-                    throw new SetupException(file + " already exists: pass --resume to run only its missing trials, "
-                            + "--overwrite to replace it, or another --results-subfolder-name");
-                ObjectNode old = load(file);
-                checkCompatible(file, old, opts);
-                old.set("flags", Json.MAPPER.valueToTree(opts.flagsAsUsed()));
-                old.set("harness", Json.MAPPER.valueToTree(backend.harness()));   // this run's: it runs the missing trials
-                return new ResultStore(file, old);
+            if (existing != null) {
+                existing.set("flags", Json.MAPPER.valueToTree(opts.flagsAsUsed()));
+                existing.set("harness", Json.MAPPER.valueToTree(backend.harness()));   // this run's: it runs the missing trials
+                return new ResultStore(file, existing);
             }
             ObjectNode root = Json.MAPPER.createObjectNode();
             root.put("schema_version", SCHEMA_VERSION);
@@ -3025,16 +3040,15 @@ public class single_env_bench implements Callable<Integer> {
         /**
          * The spawn cost in the file this run resumes, when the run that wrote it measured one: it is kept, so that a
          * suite measures it once per file rather than once per round (0.6 s of spawns and pauses each). Null when
-         * this run measures (a new file, --overwrite, no measurement in it, or it cannot be read: open() says why).
+         * this run measures (no file to resume, or no measurement in it).
          */
-        static HarnessSpawn recordedSpawn(Options opts) {
-            Path file = fileOf(opts);
-            if (!opts.resultFile().resume() || opts.resultFile().overwrite() || !Files.isRegularFile(file)) return null;
+        static HarnessSpawn recordedSpawn(Options opts, ObjectNode existing) {
+            if (existing == null || !opts.resultFile().resume()) return null;
+            JsonNode h = existing.path("harness");
             try {
-                JsonNode h = Json.MAPPER.readTree(file.toFile()).path("harness");
                 return h.path("spawn_s").isNumber() ? Json.MAPPER.treeToValue(h, HarnessSpawn.class) : null;
             } catch (IOException | RuntimeException e) {
-                return null;
+                return null;   // a harness object of another shape: measure again
             }
         }
 

@@ -230,6 +230,7 @@ class LocalBackendTest {
         var again = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1")));
         assertEquals(4, again.exit());
         assertTrue(again.err().contains("already exists") && again.err().contains("--resume") && again.err().contains("--overwrite"), again.err());
+        assertFalse(again.out().contains("harness spawn cost"), "the file is judged before the spawn path is warmed: " + again.out());
 
         var resumed = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "3", "--resume")));
         assertEquals(0, resumed.exit(), resumed.all());
@@ -250,6 +251,7 @@ class LocalBackendTest {
         var other = bench(args("resume", "mmb-static:latest", "default", "--sizes", "64", "--duration", "0.5", "--no-warmup", "--trials", "4", "--resume"));
         assertEquals(4, other.exit());
         assertTrue(other.err().contains("duration was 0.3"), other.err());
+        assertFalse(other.out().contains("harness spawn cost"), "refused before the spawn path is warmed: " + other.out());
 
         var over = bench(args("resume", "mmb-static:latest", "default", concat(common, "--trials", "1", "--overwrite")));
         assertEquals(0, over.exit(), over.all());
