@@ -4904,7 +4904,10 @@ public class metaorchestrator {
             return traces(key).stream().filter(t -> t.valid() && t.hasSlices()).collect(Collectors.toList());
         }
 
-        Long memoryLimitBytes() { return memoryLimit == null ? null : ReportInputs.bytes(memoryLimit); }
+        Long memoryLimitBytes() {
+            Double b = memoryLimit == null ? null : Names.quantityBytes(memoryLimit.trim());
+            return b == null ? null : Math.round(b);
+        }
 
         boolean limited() { return cpuLimit != null || memoryLimit != null; }
 
@@ -4962,20 +4965,6 @@ public class metaorchestrator {
             List<SliceRecord> slices = trial.slices().stream().filter(x -> x != null && x.t() != null && x.mflops() != null)
                     .sorted(Comparator.comparingDouble(SliceRecord::t)).collect(Collectors.toList());
             return new TrialProgress(slices, trial.steadyMflops(), trial.withinCvPercent(), trial.warmupSlowStart());
-        }
-
-        /** "512Mi", "2Gi", "1G", "268435456" → bytes (null when not a quantity). */
-        static Long bytes(String quantity) {
-            Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(Ki|Mi|Gi|Ti|k|K|M|G|T)?").matcher(quantity.trim());
-            if (!m.matches()) return null;
-            double v = Double.parseDouble(m.group(1));
-            String unit = m.group(2) == null ? "" : m.group(2);
-            double factor = switch (unit) {
-                case "Ki" -> 1024.0; case "Mi" -> 1048576.0; case "Gi" -> 1073741824.0; case "Ti" -> 1099511627776.0;
-                case "k", "K" -> 1e3; case "M" -> 1e6; case "G" -> 1e9; case "T" -> 1e12;
-                default -> 1.0;
-            };
-            return Math.round(v * factor);
         }
 
         List<String> keys() {
