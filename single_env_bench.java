@@ -1858,6 +1858,7 @@ public class single_env_bench implements Callable<Integer> {
                     } catch (IOException e) { /* not JSON (a warning line): ignore */ }
                 });
                 stream = s;
+                if (over.getAsBoolean()) s.kill();      // over (and kill()) came between the check above and this stream
                 Kubectl.Result end = s.await();
                 if (over.getAsBoolean()) return;
                 if (!created.getAsBoolean()) { LockSupport.parkNanos(50_000_000L); continue; }
