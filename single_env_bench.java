@@ -1932,6 +1932,7 @@ public class single_env_bench implements Callable<Integer> {
                         listener.line(line, runtimeTs, arrival);
                     });
                     stream = s;
+                    if (stopped.getAsBoolean()) s.kill();   // stopped (and kill()) came between the check above and this stream
                     Kubectl.Result r = s.await();
                     lastRuntimeTs = seen[0];
                     if (r.ok() && ended.getCount() == 0) return;                           // the whole log, container done
