@@ -1862,6 +1862,7 @@ public class single_env_bench implements Callable<Integer> {
                     } catch (IOException e) { /* not JSON (a warning line): ignore */ }
                 });
                 stream = s;
+                if (over.getAsBoolean()) s.kill();      // over (and kill()) came between the check above and this stream
                 Kubectl.Result end = s.await();
                 if (over.getAsBoolean()) return;
                 if (!created.getAsBoolean()) { LockSupport.parkNanos(50_000_000L); continue; }
@@ -1935,6 +1936,7 @@ public class single_env_bench implements Callable<Integer> {
                         listener.line(line, runtimeTs, arrival);
                     });
                     stream = s;
+                    if (stopped.getAsBoolean()) s.kill();   // stopped (and kill()) came between the check above and this stream
                     Kubectl.Result r = s.await();
                     lastRuntimeTs = seen[0];
                     if (r.ok() && ended.getCount() == 0) return;                           // the whole log, container done

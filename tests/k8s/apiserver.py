@@ -87,6 +87,8 @@ class Faults:
                         open: fired by events, never by the clock, so a busy machine sees the same run
     flaky=N             the first N reads of pods get 503 ServiceUnavailable (an API server that lost etcd)
     watch-timeout=S     the server ends every watch after S s (as --min-request-timeout does, at ~30-60 min)
+    logs-cut=S          the server cuts every `logs -f` stream after S s, as a dropped connection does (kubectl:
+                        `error: unexpected EOF`, exit 1)
     unreachable         nothing listens: the kubeconfig points at a closed port
     """
 
@@ -532,6 +534,8 @@ class Handler(BaseHTTPRequestHandler):
         timestamps = q.get("timestamps") in ("true", "1")
         tail = int(q["tailLines"]) if "tailLines" in q else None
         uid = pod["metadata"]["uid"]
+        cut_after = cluster.CFG.fault_float("logs-cut") if follow else None
+        cut_at = time.time() + cut_after if cut_after is not None else None
 
         def render(line):
             parts = line.split(" ", 3)
@@ -557,6 +561,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.end_stream()
             pending = ""
             while True:
+                if cut_at is not None and time.time() >= cut_at:
+                    return self.cut()       # the fault logs-cut: the connection drops mid-stream
                 chunk = f.read()
                 if chunk:
                     pending += chunk

@@ -71,8 +71,8 @@ def env_list(name, default):
     return [x.strip() for x in raw.split(",") if x.strip()]
 
 
-KNOWN_FAULTS = {"unreachable", "api-lost-at-pod", "flaky", "watch-timeout", "slow-start", "never-start", "missing-image",
-                "exit", "oom", "runwasi-misplaced"}
+KNOWN_FAULTS = {"unreachable", "api-lost-at-pod", "flaky", "watch-timeout", "logs-cut", "slow-start", "never-start",
+                "missing-image", "exit", "oom", "runwasi-misplaced"}
 
 
 class Config:

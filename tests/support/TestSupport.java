@@ -101,4 +101,26 @@ final class TestSupport {
         }
         return cond.getAsBoolean();
     }
+
+    /** Work that runs beside the class's other tests (a daemon thread of its own), to be judged later by {@link #outcome}. */
+    static <T> java.util.concurrent.CompletableFuture<T> inBackground(String name, java.util.concurrent.Callable<T> work) {
+        var f = new java.util.concurrent.CompletableFuture<T>();
+        Thread t = new Thread(() -> {
+            try { f.complete(work.call()); } catch (Throwable e) { f.completeExceptionally(e); }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** What background work gave, waiting at most `seconds`; what it threw (an assertion's failure) is thrown as it was. */
+    static <T> T outcome(java.util.concurrent.Future<T> f, double seconds) throws Exception {
+        try {
+            return f.get((long) (seconds * 1000), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Error err) throw err;
+            if (e.getCause() instanceof Exception ex) throw ex;
+            throw e;
+        }
+    }
 }

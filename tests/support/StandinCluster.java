@@ -1,0 +1,121 @@
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.*;
+import java.util.*;
+
+/**
+ * The API server stand-in (tests/k8s/apiserver.py; its kubelet, tests/k8s/cluster.py, runs each pod for real) for tests
+ * that drive single_env_bench's kubectl classes in the test's own JVM (PodWatchTest, LogFollowerTest): the real kubectl
+ * on PATH through single_env_bench.Kubectl, made from K8sOptions as K8sBackend.preflight makes it. Each cluster has its
+ * own state folder and kubectl discovery cache; close() stops the server, then removes every pod, process and cgroup
+ * its kubelets made (as K8sBackendTest.Cluster.resetAll and ApiServerStandinTest do).
+ */
+final class StandinCluster implements AutoCloseable {
+    static final String CONTEXT = "mmb-test", NAMESPACE = "default";
+    private static String python;
+
+    final Path state, kubeconfig;
+    final Process server;
+
+    /** A cluster with the faults given (MMB_STANDIN_FAULTS, e.g. "watch-timeout=1,slow-start=1"; "" for none). */
+    StandinCluster(Path state, String faults) throws Exception {
+        this.state = state;
+        this.kubeconfig = state.resolve("kubeconfig");
+        ProcessBuilder pb = new ProcessBuilder(python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
+                "--kubeconfig", kubeconfig.toString()).redirectErrorStream(true).redirectOutput(state.resolve("apiserver.log").toFile());
+        pb.environment().putAll(env());
+        if (!faults.isEmpty()) pb.environment().put("MMB_STANDIN_FAULTS", faults);
+        server = pb.start();
+        if (!TestSupport.waitFor(() -> Files.exists(kubeconfig) || !server.isAlive(), 30) || !server.isAlive())
+            throw new AssertionError("the API server stand-in did not start: " + Files.readString(state.resolve("apiserver.log")));
+    }
+
+    /**
+     * The interpreter that python3 on PATH runs, asked once: python3 may be a pyenv shim, a shell script that costs about
+     * a second a start on the 2-core machine, and each cluster starts it twice (server, clean-up).
+     */
+    static synchronized String python() throws Exception {
+        if (python == null) {
+            TestSupport.Run r = TestSupport.exec(List.of("python3", "-c", "import sys; print(sys.executable)"), Map.of(), 30);
+            python = r.exit() == 0 && !r.out().isBlank() ? r.out().strip() : "python3";
+        }
+        return python;
+    }
+
+    Map<String, String> env() { return Map.of("MMB_STANDIN_STATE", state.toString()); }
+
+    /**
+     * single_env_bench's Kubectl for this cluster, as the k8s backend makes it (--kubeconfig, --context mmb-test,
+     * --namespace default on every call; each call bounded by `timeout` s). Its discovery cache goes to the state folder:
+     * kubectl's --cache-dir, the flag KUBECACHEDIR stands for, since this JVM's environment cannot be set per test.
+     */
+    single_env_bench.Kubectl kubectl(int timeout) {
+        single_env_bench.Kubectl k = new single_env_bench.Kubectl(new single_env_bench.K8sOptions(NAMESPACE, kubeconfig.toString(), CONTEXT,
+                null, single_env_bench.PullPolicy.Never, 30, false, timeout));
+        k.global.addAll(List.of("--cache-dir", state.resolve("kube-cache").toString()));
+        return k;
+    }
+
+    /**
+     * Creates a trial's pod as the k8s backend does (PodManifest.build, then `kubectl create -f -`): mmb-static runs
+     * `64 DURATION WARMUP` (MMB_READY, BENCH_START after the warmup, BENCH_PROGRESS every 0.5 s, BENCH_END and the figures).
+     */
+    void createPod(single_env_bench.Kubectl k, String name, double duration, double warmup) {
+        var trial = new single_env_bench.TrialOptions("mmb-static:latest", "default", single_env_bench.BackendKind.k8s, List.of(64), 1,
+                duration, warmup > 0, warmup, 0.5, null, null, 5, "run-" + name, Path.of("/sys/fs/cgroup"));
+        var opts = new single_env_bench.K8sOptions(NAMESPACE, kubeconfig.toString(), CONTEXT, null, single_env_bench.PullPolicy.Never, 30, false, k.timeout);
+        var spec = new single_env_bench.TrialSpec(64, duration, warmup, null, null, new single_env_bench.TrialKey(64, trial.mode(), 1));
+        var r = k.call(List.of("create", "-f", "-", "-o", "name"), single_env_bench.Json.pretty(single_env_bench.PodManifest.build(trial, opts, spec, name)), k.timeout);
+        if (!r.ok()) throw new AssertionError("kubectl create: " + r.err());
+    }
+
+    /** The pod as the cluster holds it now (its state folder: no kubectl, a poll that cannot stall), or null. */
+    JsonNode pod(String name) {
+        Path f = state.resolve("pods").resolve(NAMESPACE).resolve(name + ".json");
+        try { return TestSupport.readJson(f); } catch (IOException e) { return null; }
+    }
+
+    /** The pod's phase now ("" if there is no pod). */
+    String phase(String name) {
+        JsonNode p = pod(name);
+        return p == null ? "" : p.path("status").path("phase").asText();
+    }
+
+    /** Waits until the pod's phase is one of those given; fails after `seconds`. */
+    void awaitPhase(String name, double seconds, String... phases) throws InterruptedException {
+        if (!TestSupport.waitFor(() -> Arrays.asList(phases).contains(phase(name)), seconds))
+            throw new AssertionError("pod " + name + " not " + String.join("/", phases) + " within " + seconds + " s: " + phase(name));
+    }
+
+    /** Every watch event the server journaled for the pod (its events/default.jsonl), in order. */
+    List<JsonNode> journal(String name) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        Path j = state.resolve("events").resolve(NAMESPACE + ".jsonl");
+        if (!Files.exists(j)) return events;
+        for (String line : Files.readAllLines(j)) {
+            if (line.isBlank()) continue;
+            JsonNode e = TestSupport.JSON.readTree(line);
+            if (e.path("object").path("metadata").path("name").asText().equals(name)) events.add(e);
+        }
+        return events;
+    }
+
+    /** The server's request log: "TIME METHOD PATH?QUERY", one request a line. */
+    List<String> requests() throws IOException { return Files.readAllLines(state.resolve("requests.log")); }
+
+    /** The server's address as the kubeconfig gives it (host:port of the context mmb-test). */
+    String address() throws IOException {
+        String k = Files.readString(kubeconfig);
+        int at = k.indexOf("server: http://");
+        return k.substring(at + "server: http://".length(), k.indexOf('\n', at));
+    }
+
+    /** Stops the server, then removes every pod, workload and cgroup of this cluster. */
+    @Override public void close() throws Exception {
+        server.destroy();
+        server.waitFor();
+        TestSupport.Run r = TestSupport.exec(List.of(python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"), env(), 60);
+        if (r.exit() != 0) throw new AssertionError("__standin-reset: " + r.all());
+    }
+}
