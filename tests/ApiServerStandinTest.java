@@ -82,7 +82,7 @@ class ApiServerStandinTest {
     @AfterEach
     void cleanUp() throws Exception {
         stopServer();
-        ProcessBuilder pb = new ProcessBuilder("python3", TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset");
+        ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset");
         pb.environment().put("MMB_STANDIN_STATE", state.toString());
         assertEquals(0, pb.inheritIO().start().waitFor());
     }
@@ -97,7 +97,7 @@ class ApiServerStandinTest {
         if (server != null && server.isAlive() && env.equals(serverEnv)) return;
         stopServer();
         Files.deleteIfExists(kubeconfig());
-        ProcessBuilder pb = new ProcessBuilder("python3", TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
+        ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
                 "--kubeconfig", kubeconfig().toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve("apiserver.log").toFile()));
         pb.environment().putAll(env);

@@ -44,7 +44,7 @@ class K8sBackendTest {
             env.put("MMB_STANDIN_STATE", state.toString());
             env.put("KUBECACHEDIR", state.resolve("kube-cache").toString());
             for (int i = 0; i < standinEnv.length; i += 2) env.put(standinEnv[i], standinEnv[i + 1]);
-            ProcessBuilder pb = new ProcessBuilder("python3", TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
+            ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
                     "--kubeconfig", kubeconfig.toString()).redirectErrorStream(true).redirectOutput(state.resolve("apiserver.log").toFile());
             pb.environment().putAll(env);
             server = pb.start();
@@ -59,7 +59,7 @@ class K8sBackendTest {
             for (Cluster c : new ArrayList<>(made)) {
                 c.server.destroy();
                 c.server.waitFor();
-                TestSupport.exec(List.of("python3", TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"),
+                TestSupport.exec(List.of(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"),
                         Map.of("MMB_STANDIN_STATE", c.state.toString()), 60);
             }
             made.clear();
@@ -234,20 +234,23 @@ class K8sBackendTest {
     }
 
     @Test void setupFailuresStopBeforeAnyTrial() throws Exception {
-        Cluster c = new Cluster("setup");
-        var noKubectl = new Cluster("nokubectl", "MMB_KUBECTL", "/nonexistent/kubectl").bench("--image", "mmb-static:latest");
+        Cluster c = new Cluster("setup"), noKubectlCluster = new Cluster("nokubectl", "MMB_KUBECTL", "/nonexistent/kubectl"),
+                downCluster = new Cluster("down", "MMB_STANDIN_FAULTS", "unreachable");
+        // four independent refusals (each a JVM and a few kubectl calls, nothing timed), side by side
+        var noKubectlRun = TestSupport.inBackground("nokubectl", () -> noKubectlCluster.bench("--image", "mmb-static:latest"));
+        var downRun = TestSupport.inBackground("down", () -> downCluster.bench("--image", "mmb-static:latest"));
+        var nsRun = TestSupport.inBackground("ns", () -> c.bench("--image", "mmb-static:latest", "--namespace", "bench"));
+        var rc = c.bench("--image", "mmb-wasm:latest", "--runtime-class", "wamr");
+        var noKubectl = TestSupport.outcome(noKubectlRun, 240);
+        var down = TestSupport.outcome(downRun, 240);
+        var ns = TestSupport.outcome(nsRun, 240);
+
         assertEquals(4, noKubectl.exit(), noKubectl.all());
         assertTrue(noKubectl.err().contains("MMB_KUBECTL"), noKubectl.err());
-
-        var down = new Cluster("down", "MMB_STANDIN_FAULTS", "unreachable").bench("--image", "mmb-static:latest");
         assertEquals(4, down.exit());
         assertTrue(down.err().contains("cannot reach the cluster") && down.err().contains("refused"), down.err());
-
-        var ns = c.bench("--image", "mmb-static:latest", "--namespace", "bench");
         assertEquals(4, ns.exit());
         assertTrue(ns.err().contains("namespace \"bench\" does not exist") && ns.err().contains("kubectl create namespace bench"), ns.err());
-
-        var rc = c.bench("--image", "mmb-wasm:latest", "--runtime-class", "wamr");
         assertEquals(4, rc.exit());
         assertTrue(rc.err().contains("RuntimeClass \"wamr\" not found") && rc.err().contains("containerd-shim-wamr-v1"), rc.err());
         assertFalse(Files.exists(work.resolve("setup")), "no result file for a run that never started");

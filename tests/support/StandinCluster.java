@@ -13,7 +13,6 @@ import java.util.*;
  */
 final class StandinCluster implements AutoCloseable {
     static final String CONTEXT = "mmb-test", NAMESPACE = "default";
-    private static String python;
 
     final Path state, kubeconfig;
     final Process server;
@@ -22,7 +21,7 @@ final class StandinCluster implements AutoCloseable {
     StandinCluster(Path state, String faults) throws Exception {
         this.state = state;
         this.kubeconfig = state.resolve("kubeconfig");
-        ProcessBuilder pb = new ProcessBuilder(python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
+        ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
                 "--kubeconfig", kubeconfig.toString()).redirectErrorStream(true).redirectOutput(state.resolve("apiserver.log").toFile());
         pb.environment().putAll(env());
         if (!faults.isEmpty()) pb.environment().put("MMB_STANDIN_FAULTS", faults);
@@ -31,17 +30,6 @@ final class StandinCluster implements AutoCloseable {
             throw new AssertionError("the API server stand-in did not start: " + Files.readString(state.resolve("apiserver.log")));
     }
 
-    /**
-     * The interpreter that python3 on PATH runs, asked once: python3 may be a pyenv shim, a shell script that costs about
-     * a second a start on the 2-core machine, and each cluster starts it twice (server, clean-up).
-     */
-    static synchronized String python() throws Exception {
-        if (python == null) {
-            TestSupport.Run r = TestSupport.exec(List.of("python3", "-c", "import sys; print(sys.executable)"), Map.of(), 30);
-            python = r.exit() == 0 && !r.out().isBlank() ? r.out().strip() : "python3";
-        }
-        return python;
-    }
 
     Map<String, String> env() { return Map.of("MMB_STANDIN_STATE", state.toString()); }
 
@@ -115,7 +103,7 @@ final class StandinCluster implements AutoCloseable {
     @Override public void close() throws Exception {
         server.destroy();
         server.waitFor();
-        TestSupport.Run r = TestSupport.exec(List.of(python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"), env(), 60);
+        TestSupport.Run r = TestSupport.exec(List.of(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"), env(), 60);
         if (r.exit() != 0) throw new AssertionError("__standin-reset: " + r.all());
     }
 }

@@ -123,4 +123,18 @@ final class TestSupport {
             throw e;
         }
     }
+
+    private static String python;
+
+    /**
+     * The interpreter that python3 on PATH runs, asked once: python3 may be a pyenv shim, a shell script that costs about
+     * a second a start on the 2-core machine, and each test cluster starts it twice (its API server, its clean-up).
+     */
+    static synchronized String python() throws Exception {
+        if (python == null) {
+            TestSupport.Run r = TestSupport.exec(List.of("python3", "-c", "import sys; print(sys.executable)"), Map.of(), 30);
+            python = r.exit() == 0 && !r.out().isBlank() ? r.out().strip() : "python3";
+        }
+        return python;
+    }
 }
