@@ -488,54 +488,62 @@ class ApiServerStandinTest {
         assertEquals(String.join("\n", msgs) + "\n", again.out());
     }
 
+    /** Each QoS class of a row runs as its own pod, side by side (where they are is the point here, not their speed). */
     @ParameterizedTest(name = "{0} {1} misplaced={2}")
     @CsvSource({
-        "cgroupfs, BestEffort, false",
-        "cgroupfs, Burstable, false",
-        "cgroupfs, Guaranteed, false",
-        "systemd, BestEffort, false",
-        "systemd, Burstable, false",
-        "systemd, Guaranteed, false",
+        "cgroupfs, BestEffort Burstable Guaranteed, false",
+        "systemd, BestEffort Burstable Guaranteed, false",
         "systemd, Burstable, true",
     })
-    void containerCgroupIsWhereK3sPutsItAndHoldsTheWorkload(String driver, String qos, boolean misplaced) throws Exception {
+    void containerCgroupIsWhereK3sPutsItAndHoldsTheWorkload(String driver, String qosClasses, boolean misplaced) throws Exception {
         env.put("MMB_STANDIN_CGROUP_DRIVER", driver);
         if (misplaced) env.put("MMB_STANDIN_FAULTS", "runwasi-misplaced");
-        String resources = switch (qos) {
-            case "Guaranteed" -> "{\"limits\":{\"cpu\":\"1\",\"memory\":\"512Mi\"}}";
-            case "Burstable" -> "{\"requests\":{\"cpu\":\"250m\"}}";
-            default -> null;
-        };
+        List<String> classes = List.of(qosClasses.split(" "));
         String image = misplaced ? "mmb-wasm" : "mmb-static";
-        create(podJson("cg", image, misplaced ? "wasmtime" : null, resources, "64", "1.5", "0"));
-        String running = awaitRunning("cg");
-        assertEquals(qos, field(running, "qosClass"));
-        String uid = field(running, "uid"), id = containerId(running);
-        String rel = expectedContainerCgroup(driver, qos, uid, id, misplaced);
-        for (Path h : hierarchies()) {
-            Path dir = h.resolve(rel);
-            assertTrue(Files.isDirectory(dir), dir.toString());
-            List<String> pids = Files.readAllLines(dir.resolve("cgroup.procs"));
-            assertFalse(pids.isEmpty(), "the workload is in " + dir);
-            String cmd = cmdline(pids.get(0));
-            assertTrue(misplaced ? cmd.contains("node") && cmd.contains("mmb.wasm") : cmd.contains("mmb-static"), cmd);
+        for (String qos : classes) {
+            String resources = switch (qos) {
+                case "Guaranteed" -> "{\"limits\":{\"cpu\":\"1\",\"memory\":\"512Mi\"}}";
+                case "Burstable" -> "{\"requests\":{\"cpu\":\"250m\"}}";
+                default -> null;
+            };
+            create(podJson(podName(qos), image, misplaced ? "wasmtime" : null, resources, "64", "3", "0"));   // all still running when checked
         }
-        if (qos.equals("Guaranteed")) {
-            Path cpu = hierarchies().get(0).resolve(rel);
-            if (v2()) assertEquals("100000 100000", Files.readString(cpu.resolve("cpu.max")).strip());
-            else assertEquals("100000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip());
+        Map<String, String> rels = new LinkedHashMap<>(), podRels = new LinkedHashMap<>();
+        for (String qos : classes) {
+            String running = awaitRunning(podName(qos));
+            assertEquals(qos, field(running, "qosClass"));
+            String uid = field(running, "uid"), id = containerId(running);
+            String rel = expectedContainerCgroup(driver, qos, uid, id, misplaced);
+            rels.put(qos, rel);
+            podRels.put(qos, rel.contains(":cri-containerd:") ? expectedContainerCgroup(driver, qos, uid, id, false) : rel);
+            for (Path h : hierarchies()) {
+                Path dir = h.resolve(rel);
+                assertTrue(Files.isDirectory(dir), dir.toString());
+                List<String> pids = Files.readAllLines(dir.resolve("cgroup.procs"));
+                assertFalse(pids.isEmpty(), "the workload is in " + dir);
+                String cmd = cmdline(pids.get(0));
+                assertTrue(misplaced ? cmd.contains("node") && cmd.contains("mmb.wasm") : cmd.contains("mmb-static"), cmd);
+            }
+            if (qos.equals("Guaranteed")) {
+                Path cpu = hierarchies().get(0).resolve(rel);
+                if (v2()) assertEquals("100000 100000", Files.readString(cpu.resolve("cpu.max")).strip());
+                else assertEquals("100000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip());
+            }
         }
-        awaitDone("cg");
-        for (Path h : hierarchies()) assertFalse(Files.exists(h.resolve(rel)), "the container cgroup goes with its process");
-        String podRel = rel.contains(":cri-containerd:") ? expectedContainerCgroup(driver, qos, uid, id, false) : rel;
-        Path podDir = hierarchies().get(0).resolve(podRel).getParent();
-        assertTrue(Files.isDirectory(podDir), "the pod cgroup stays until the pod is deleted: " + podDir);
-        assertEquals(0, kubectl("delete", "pod", "cg").code());
-        // a pod that has ended is removed from the API at once; the kubelet's clean-up follows shortly
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (Files.exists(podDir) && System.nanoTime() < end) Thread.sleep(20);
-        assertFalse(Files.exists(podDir), podDir.toString());
+        for (String qos : classes) {
+            awaitDone(podName(qos));
+            for (Path h : hierarchies()) assertFalse(Files.exists(h.resolve(rels.get(qos))), "the container cgroup goes with its process");
+            Path podDir = hierarchies().get(0).resolve(podRels.get(qos)).getParent();
+            assertTrue(Files.isDirectory(podDir), "the pod cgroup stays until the pod is deleted: " + podDir);
+            assertEquals(0, kubectl("delete", "pod", podName(qos)).code());
+            // a pod that has ended is removed from the API at once; the kubelet's clean-up follows shortly
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (Files.exists(podDir) && System.nanoTime() < end) Thread.sleep(20);
+            assertFalse(Files.exists(podDir), podDir.toString());
+        }
     }
+
+    static String podName(String qos) { return "cg-" + qos.toLowerCase(Locale.ROOT); }
 
     @Test
     void cgroupV2PathOnTheUnifiedHierarchy() throws Exception {
