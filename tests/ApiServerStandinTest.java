@@ -82,9 +82,8 @@ class ApiServerStandinTest {
     @AfterEach
     void cleanUp() throws Exception {
         stopServer();
-        ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset");
-        pb.environment().put("MMB_STANDIN_STATE", state.toString());
-        assertEquals(0, pb.inheritIO().start().waitFor());
+        TestSupport.Run reset = StandinCluster.reset(state);
+        assertEquals(0, reset.exit(), reset.all());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -97,14 +96,8 @@ class ApiServerStandinTest {
         if (server != null && server.isAlive() && env.equals(serverEnv)) return;
         stopServer();
         Files.deleteIfExists(kubeconfig());
-        ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
-                "--kubeconfig", kubeconfig().toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve("apiserver.log").toFile()));
-        pb.environment().putAll(env);
-        server = pb.start();
+        server = StandinCluster.startServer(state, kubeconfig(), env);
         serverEnv = new HashMap<>(env);
-        assertTrue(TestSupport.waitFor(() -> Files.exists(kubeconfig()) || !server.isAlive(), 30), "kubeconfig written");
-        assertTrue(server.isAlive(), Files.readString(state.resolve("apiserver.log")));
     }
 
     void stopServer() throws InterruptedException {

@@ -44,14 +44,8 @@ class K8sBackendTest {
             env.put("MMB_STANDIN_STATE", state.toString());
             env.put("KUBECACHEDIR", state.resolve("kube-cache").toString());
             for (int i = 0; i < standinEnv.length; i += 2) env.put(standinEnv[i], standinEnv[i + 1]);
-            ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
-                    "--kubeconfig", kubeconfig.toString()).redirectErrorStream(true).redirectOutput(state.resolve("apiserver.log").toFile());
-            pb.environment().putAll(env);
-            server = pb.start();
+            server = StandinCluster.startServer(state, kubeconfig, env);
             made.add(this);
-            if (!TestSupport.waitFor(() -> Files.exists(kubeconfig) || !server.isAlive(), 30))
-                throw new AssertionError("the API server stand-in wrote no kubeconfig: " + Files.readString(state.resolve("apiserver.log")));
-            if (!server.isAlive()) throw new AssertionError("the API server stand-in ended: " + Files.readString(state.resolve("apiserver.log")));
         }
 
         /** Stops the servers, then every pod, workload and cgroup their kubelets left (some tests leave them on purpose). */
@@ -59,8 +53,7 @@ class K8sBackendTest {
             for (Cluster c : new ArrayList<>(made)) {
                 c.server.destroy();
                 c.server.waitFor();
-                TestSupport.exec(List.of(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"),
-                        Map.of("MMB_STANDIN_STATE", c.state.toString()), 60);
+                StandinCluster.reset(c.state);
             }
             made.clear();
         }

@@ -21,17 +21,34 @@ final class StandinCluster implements AutoCloseable {
     StandinCluster(Path state, String faults) throws Exception {
         this.state = state;
         this.kubeconfig = state.resolve("kubeconfig");
-        ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
-                "--kubeconfig", kubeconfig.toString()).redirectErrorStream(true).redirectOutput(state.resolve("apiserver.log").toFile());
-        pb.environment().putAll(env());
-        if (!faults.isEmpty()) pb.environment().put("MMB_STANDIN_FAULTS", faults);
-        server = pb.start();
-        if (!TestSupport.waitFor(() -> Files.exists(kubeconfig) || !server.isAlive(), 30) || !server.isAlive())
-            throw new AssertionError("the API server stand-in did not start: " + Files.readString(state.resolve("apiserver.log")));
+        Map<String, String> env = new HashMap<>(Map.of("MMB_STANDIN_STATE", state.toString()));
+        if (!faults.isEmpty()) env.put("MMB_STANDIN_FAULTS", faults);
+        server = startServer(state, kubeconfig, env);
     }
 
+    /**
+     * Starts tests/k8s/apiserver.py with `env` (MMB_STANDIN_STATE, faults and the rest), its output appended to
+     * STATE/apiserver.log; returns once it has written `kubeconfig`. One that ends or writes none is stopped, and the
+     * test fails with its log. ApiServerStandinTest and K8sBackendTest.Cluster start theirs here too.
+     */
+    static Process startServer(Path state, Path kubeconfig, Map<String, String> env) throws Exception {
+        Path log = state.resolve("apiserver.log");
+        ProcessBuilder pb = new ProcessBuilder(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/apiserver.py").toString(),
+                "--kubeconfig", kubeconfig.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        Process server = pb.start();
+        if (!TestSupport.waitFor(() -> Files.exists(kubeconfig) || !server.isAlive(), 30) || !server.isAlive()) {
+            server.destroy();
+            throw new AssertionError("the API server stand-in did not start: " + Files.readString(log));
+        }
+        return server;
+    }
 
-    Map<String, String> env() { return Map.of("MMB_STANDIN_STATE", state.toString()); }
+    /** `cluster.py __standin-reset`: every pod, workload and cgroup the kubelets of the cluster with this state folder left. */
+    static TestSupport.Run reset(Path state) throws Exception {
+        return TestSupport.exec(List.of(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"),
+                Map.of("MMB_STANDIN_STATE", state.toString()), 60);
+    }
 
     /**
      * single_env_bench's Kubectl for this cluster, as the k8s backend makes it (--kubeconfig, --context mmb-test,
@@ -103,7 +120,7 @@ final class StandinCluster implements AutoCloseable {
     @Override public void close() throws Exception {
         server.destroy();
         server.waitFor();
-        TestSupport.Run r = TestSupport.exec(List.of(TestSupport.python(), TestSupport.repo().resolve("tests/k8s/cluster.py").toString(), "__standin-reset"), env(), 60);
+        TestSupport.Run r = reset(state);
         if (r.exit() != 0) throw new AssertionError("__standin-reset: " + r.all());
     }
 }
